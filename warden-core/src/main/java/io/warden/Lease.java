@@ -1,0 +1,95 @@
+package io.warden;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * One holder's claim on a lock, for a limited time. Obtained from {@link DistributedLock}; released
+ * with {@link #release()} or {@link #close()} (try-with-resources).
+ *
+ * <p><b>Guarantees.</b> While {@link #isHeld()} is true, the lock's key in Redis carries this lease's
+ * owner token and has not expired by the client's conservative reckoning: validity is measured on
+ * the monotonic clock from the moment the acquire (or last confirmed renewal) was <em>sent</em>,
+ * minus a drift allowance. Release and extension are owner-checked in one atomic script: they never
+ * touch a key that another owner holds. When a lease is lost (renewal found the key gone or taken,
+ * no renewal was confirmed in time, or a fixed lease ran out), {@link #isHeld()} turns false first,
+ * then {@link #onLost} listeners run and {@link #lostFuture()} completes.
+ *
+ * <p><b>Not guaranteed.</b> A lease cannot stop a holder that is paused (GC, SIGSTOP, VM migration)
+ * past its lease from acting afterwards: pass {@link #fencingToken()} to the resource you protect
+ * and let it refuse stale tokens. Redis replication is asynchronous: a failover can lose a lease
+ * (see docs/guarantees.md).
+ *
+ * <p>Re-entrant acquisitions by the same owner return distinct {@code Lease} handles that share one
+ * Redis lease; each handle is released once, and only the last release reaches Redis. Handles are
+ * thread-safe.
+ */
+public interface Lease extends AutoCloseable {
+
+    /** The lock's name. */
+    String lockName();
+
+    /**
+     * A number strictly greater than every token issued before for this lock name, minted
+     * atomically with the acquisition and kept across releases and expiry. Re-entrant holds share
+     * their outer acquisition's token.
+     *
+     * @throws IllegalStateException if fencing tokens are disabled for this {@link Warden}
+     */
+    long fencingToken();
+
+    /** True while the lease is held: not released, not expired, not lost. Costs no round trip. */
+    boolean isHeld();
+
+    /** Lease time left by the client's conservative estimate; {@link Duration#ZERO} once not held. */
+    Duration remaining();
+
+    /** True when the watchdog keeps this lease alive. */
+    boolean isWatched();
+
+    /**
+     * Sets the lease's remaining time on the server to {@code leaseTime} from now, owner-checked.
+     * A lease with a maximum hold time is never extended past it.
+     *
+     * @throws LeaseNotHeldException if the lease is no longer held (it is then reported lost)
+     * @throws RedisUnavailableException if Redis did not confirm within the command timeout
+     * @throws IllegalArgumentException if {@code leaseTime} is not positive
+     */
+    void extend(Duration leaseTime);
+
+    /**
+     * Registers a listener told when the lease is lost (never when it is released normally). Runs
+     * on Warden's callback executor, never on its scheduler; exceptions are logged and contained. A
+     * listener registered after the loss runs at once (asynchronously).
+     */
+    void onLost(Consumer<LeaseLostEvent> listener);
+
+    /** Completes with the loss event if the lease is lost; never completes if it is released normally. */
+    CompletionStage<LeaseLostEvent> lostFuture();
+
+    /** The loss event, once the lease was lost. */
+    Optional<LeaseLostEvent> lostEvent();
+
+    /** Why the lease was lost, once it was. */
+    default Optional<LossCause> lostCause() {
+        return lostEvent().map(LeaseLostEvent::cause);
+    }
+
+    /**
+     * Releases this handle. The last handle of an acquisition deletes the key, owner-checked, and
+     * wakes waiters; the call waits for Redis to confirm (even when the thread is interrupted, whose
+     * interrupt flag is kept). Local state is dropped only after Redis confirmed.
+     *
+     * @throws LeaseNotHeldException if this handle was already released, or the lease had expired or
+     *     was lost (the reason says which); nothing of another owner is touched
+     * @throws RedisUnavailableException if Redis did not confirm; the release may be retried, and
+     *     otherwise the lease expires on its own (the watchdog stops renewing it)
+     */
+    void release();
+
+    /** Same as {@link #release()}. */
+    @Override
+    void close();
+}

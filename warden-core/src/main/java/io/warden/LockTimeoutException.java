@@ -1,0 +1,35 @@
+package io.warden;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The lock was not acquired within the allowed wait. Nothing is left behind: the waiter's local
+ * queue entry and subscription are gone, and no key was written.
+ */
+public final class LockTimeoutException extends WardenException {
+    private static final long serialVersionUID = 1L;
+
+    private final Duration waited;
+    private final transient HolderInfo holder;
+
+    public LockTimeoutException(String lockName, String redisAddress, Duration waited, HolderInfo holder) {
+        super(
+                lockName,
+                redisAddress,
+                "not acquired within " + waited + (holder == null ? "" : "; held by " + holder),
+                null);
+        this.waited = waited;
+        this.holder = holder;
+    }
+
+    /** How long the caller was allowed to wait. */
+    public Duration waited() {
+        return waited;
+    }
+
+    /** The holder seen by the last attempt, when known. */
+    public Optional<HolderInfo> holder() {
+        return Optional.ofNullable(holder);
+    }
+}

@@ -1,0 +1,189 @@
+package io.warden.internal;
+
+import io.warden.CriticalSection;
+import io.warden.DistributedLock;
+import io.warden.Lease;
+import io.warden.LeaseOptions;
+import io.warden.LockTimeoutException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Lock;
+
+/** A lock handle: validates arguments, starts acquisitions, and waits for them as the caller asked. */
+final class DefaultLock implements DistributedLock {
+    /** Wait without limit (the {@link Lock} view). */
+    static final long FOREVER = Long.MAX_VALUE;
+
+    private final Engine engine;
+    private final LockKeys keys;
+
+    DefaultLock(Engine engine, LockKeys keys) {
+        this.engine = engine;
+        this.keys = keys;
+    }
+
+    @Override
+    public String name() {
+        return keys.name();
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public Lease acquire() throws InterruptedException {
+        return acquire(engine.settings().defaultWait());
+    }
+
+    @Override
+    public Lease acquire(Duration wait) throws InterruptedException {
+        return acquire(wait, LeaseOptions.defaults());
+    }
+
+    @Override
+    public Lease acquire(Duration wait, LeaseOptions options) throws InterruptedException {
+        return acquireBlocking(waitNanos(wait), options);
+    }
+
+    Lease acquireBlocking(long waitNanos, LeaseOptions options) throws InterruptedException {
+        Acquisition acquisition = startBlocking(waitNanos, options);
+        try {
+            return handle(Futures.await(acquisition.result));
+        } catch (InterruptedException e) {
+            withdrawOrGiveBack(acquisition);
+            throw e;
+        }
+    }
+
+    /** Waits without limit and without giving up on interrupts (restoring the flag). */
+    Lease acquireUninterruptibly(LeaseOptions options) {
+        return handle(Futures.awaitUninterruptibly(startBlocking(FOREVER, options).result));
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire() {
+        return tryAcquire(LeaseOptions.defaults());
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire(LeaseOptions options) {
+        try {
+            return Optional.of(handle(Futures.awaitUninterruptibly(startBlocking(0, options).result)));
+        } catch (LockTimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Tries once; on conflict returns the timeout exception (with the holder) instead of throwing. */
+    Object tryAcquireOrConflict(LeaseOptions options) {
+        try {
+            return handle(Futures.awaitUninterruptibly(startBlocking(0, options).result));
+        } catch (LockTimeoutException e) {
+            return e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Lease> acquireAsync(Duration wait) {
+        return acquireAsync(wait, LeaseOptions.defaults());
+    }
+
+    @Override
+    public CompletableFuture<Lease> acquireAsync(Duration wait, LeaseOptions options) {
+        long waitNanos = waitNanos(wait);
+        Objects.requireNonNull(options, "options");
+        Object owner = options.explicitOwner().orElseGet(Object::new);
+        Acquisition acquisition = start(waitNanos, owner, options);
+        CompletableFuture<Lease> caller = new CompletableFuture<>();
+        acquisition.result.whenComplete((state, error) -> engine.runCallback(() -> {
+            if (error != null) {
+                caller.completeExceptionally(Failures.unwrap(error));
+            } else if (!caller.complete(handle(state))) {
+                state.giveBack(); // the caller cancelled while the lease arrived
+            }
+        }));
+        caller.whenComplete((lease, error) -> {
+            if (caller.isCancelled()) {
+                acquisition.cancel();
+            }
+        });
+        return caller;
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        LeaseState state = heldBy(Thread.currentThread());
+        return state != null && state.isHeld();
+    }
+
+    /** The lease {@code owner} holds on this lock through this Warden, or null. */
+    LeaseState heldBy(Object owner) {
+        LockEntry entry = engine.table().existing(keys.name());
+        return entry == null ? null : entry.heldBy(owner);
+    }
+
+    @Override
+    public void runLocked(Duration wait, Runnable task) throws InterruptedException {
+        Objects.requireNonNull(task, "task");
+        callLocked(wait, () -> {
+            task.run();
+            return null;
+        });
+    }
+
+    @Override
+    public <T, E extends Exception> T callLocked(Duration wait, CriticalSection<T, E> task)
+            throws E, InterruptedException {
+        Objects.requireNonNull(task, "task");
+        return GuardedCall.run(acquire(wait), task, engine.settings().lossPolicy(), engine.address(), () -> 0);
+    }
+
+    @Override
+    public Lock asJavaLock() {
+        return new JavaLockView(this);
+    }
+
+    private Acquisition startBlocking(long waitNanos, LeaseOptions options) {
+        Objects.requireNonNull(options, "options");
+        Object owner = options.explicitOwner().orElseGet(Thread::currentThread);
+        return start(waitNanos, owner, options);
+    }
+
+    private Acquisition start(long waitNanos, Object owner, LeaseOptions options) {
+        Object effectiveOwner = options.reentrant() ? owner : new Object();
+        return engine.acquire(
+                keys, effectiveOwner, options.reentrant(), LeaseSpec.of(options, engine.settings()), waitNanos);
+    }
+
+    private void withdrawOrGiveBack(Acquisition acquisition) {
+        acquisition.cancel();
+        LeaseState acquired = acquisition.result.isCompletedExceptionally() ? null : acquisition.result.getNow(null);
+        if (acquired != null) {
+            acquired.giveBack();
+        }
+    }
+
+    private LeaseHandle handle(LeaseState state) {
+        return new LeaseHandle(state, engine.address(), engine.settings().fencing());
+    }
+
+    private long waitNanos(Duration wait) {
+        Objects.requireNonNull(wait, "wait");
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("lock '" + keys.name() + "': wait must not be negative, got " + wait);
+        }
+        try {
+            return wait.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return FOREVER;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DistributedLock[" + keys.name() + " on " + engine.address() + "]";
+    }
+}

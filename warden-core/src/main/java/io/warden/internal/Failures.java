@@ -1,0 +1,65 @@
+package io.warden.internal;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.warden.LockKeyConflictException;
+import io.warden.RedisUnavailableException;
+import io.warden.WardenException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/** Turns client-library failures into Warden's exceptions, naming the lock and the address. */
+final class Failures {
+    /** The error prefix our scripts use when a key holds data Warden did not write. */
+    static final String FOREIGN = "WARDEN_FOREIGN";
+
+    private Failures() {}
+
+    static Throwable unwrap(Throwable error) {
+        Throwable current = error;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    /** A Warden exception for a failed {@code operation} on {@code lockName}. */
+    static WardenException translate(Throwable error, String lockName, String address, String operation) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof WardenException warden) {
+            return warden;
+        }
+        String message = cause.getMessage() == null ? "" : cause.getMessage();
+        int foreign = message.indexOf(FOREIGN);
+        if (cause instanceof RedisCommandExecutionException && foreign >= 0) {
+            String[] parts =
+                    message.substring(foreign + FOREIGN.length()).trim().split(" ");
+            String key = parts.length > 0 ? parts[0] : "?";
+            String type = parts.length > 1 ? parts[1] : "unknown";
+            return new LockKeyConflictException(lockName, address, key, "type " + type);
+        }
+        if (cause instanceof RedisCommandTimeoutException || cause instanceof TimeoutException) {
+            return new RedisUnavailableException(
+                    lockName, address, operation + " timed out: " + rootMessage(cause), cause);
+        }
+        if (cause instanceof CancellationException) {
+            return new RedisUnavailableException(lockName, address, operation + " was cancelled", cause);
+        }
+        return new RedisUnavailableException(lockName, address, operation + " failed: " + rootMessage(cause), cause);
+    }
+
+    static String rootMessage(Throwable error) {
+        Throwable current = unwrap(error);
+        String message = current.getMessage();
+        while (current.getCause() != null && current.getCause() != current) {
+            current = current.getCause();
+            if (current.getMessage() != null) {
+                message = message == null ? current.getMessage() : message + ": " + current.getMessage();
+            }
+        }
+        return message == null ? current.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,44 @@
+package io.warden.internal;
+
+import io.warden.HolderInfo;
+import java.time.Instant;
+import java.util.List;
+
+/** Reads the holder fields {host, pid, since, fence} that scripts return. */
+final class HolderParsing {
+    private HolderParsing() {}
+
+    /** The holder described by {@code reply[from .. from+3]}, or null if the fields are empty. */
+    static HolderInfo holder(List<Object> reply, int from) {
+        String host = text(reply, from);
+        if (host.isEmpty()) {
+            return null;
+        }
+        return new HolderInfo(
+                host,
+                number(text(reply, from + 1)),
+                Instant.ofEpochMilli(number(text(reply, from + 2))),
+                number(text(reply, from + 3)));
+    }
+
+    static String text(List<Object> reply, int index) {
+        if (index >= reply.size() || reply.get(index) == null) {
+            return "";
+        }
+        Object value = reply.get(index);
+        return value instanceof byte[] bytes
+                ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : value.toString();
+    }
+
+    static long number(String text) {
+        if (text.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

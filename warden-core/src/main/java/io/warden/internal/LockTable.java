@@ -1,0 +1,41 @@
+package io.warden.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The local state of every lock name that has waiters or a holder in this Warden. Entries are
+ * created on demand and removed when idle, so the table does not grow with the number of names
+ * ever used.
+ */
+final class LockTable {
+    private final ConcurrentHashMap<String, LockEntry> entries = new ConcurrentHashMap<>();
+    private final Engine engine;
+
+    LockTable(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** The live entry of a lock; callers re-ask when {@link LockEntry#enter} says it retired. */
+    LockEntry entry(LockKeys keys) {
+        return entries.computeIfAbsent(keys.name(), name -> new LockEntry(engine, keys, this));
+    }
+
+    /** The entry of a lock if one is live, else null. */
+    LockEntry existing(String name) {
+        return entries.get(name);
+    }
+
+    void remove(LockEntry entry) {
+        entries.remove(entry.keys().name(), entry);
+    }
+
+    List<LockEntry> snapshot() {
+        return new ArrayList<>(entries.values());
+    }
+
+    int size() {
+        return entries.size();
+    }
+}

@@ -1,0 +1,60 @@
+package io.warden.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** One Lua script resource, with its SHA-1 for EVALSHA. Each operation has its own file. */
+public enum LuaScript {
+    ACQUIRE("acquire.lua"),
+    RELEASE("release.lua"),
+    EXTEND("extend.lua"),
+    INSPECT("inspect.lua"),
+    FORCE_RELEASE("force_release.lua");
+
+    private final String resource;
+    private final String body;
+    private final String sha;
+
+    LuaScript(String resource) {
+        this.resource = resource;
+        this.body = load(resource);
+        this.sha = sha1(body);
+    }
+
+    public String body() {
+        return body;
+    }
+
+    public String sha() {
+        return sha;
+    }
+
+    public String resource() {
+        return resource;
+    }
+
+    private static String load(String resource) {
+        try (InputStream in = LuaScript.class.getResourceAsStream("scripts/" + resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script resource " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read script " + resource, e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-1");
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.warden.internal;
+
+import io.lettuce.core.ScriptOutputType;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * What the lock engine needs from Redis: scripts, release notifications, and a key scan for
+ * operators. One implementation per topology; everything above it is topology-neutral.
+ *
+ * <p>All methods are non-blocking and thread-safe. Futures fail with Lettuce's exceptions (the
+ * caller translates them with {@link Failures}); script calls reload a script transparently when
+ * the server answers NOSCRIPT.
+ */
+public interface RedisBackend extends AutoCloseable {
+
+    /** The endpoint, for error messages. */
+    String address();
+
+    /** Runs {@code script} with EVALSHA, falling back to EVAL (which loads it) on NOSCRIPT. */
+    <T> CompletableFuture<T> eval(LuaScript script, ScriptOutputType type, String[] keys, String... args);
+
+    /**
+     * Groups keys whose renewals may share one script call: a script may only touch keys of one
+     * hash slot on a Cluster, any keys on a standalone server. Returns the group id of {@code key}.
+     */
+    int renewalGroup(String key);
+
+    /** Sets the one listener told (with the channel name) of every release message. */
+    void onReleaseMessage(Consumer<String> listener);
+
+    /** Subscribes to a release channel; completes when the server confirmed. */
+    CompletableFuture<Void> subscribe(String channel);
+
+    /** Unsubscribes from a release channel. */
+    CompletableFuture<Void> unsubscribe(String channel);
+
+    /** Keys matching {@code pattern}, by SCAN; may contain duplicates on a changing keyspace. */
+    CompletableFuture<List<String>> scan(String pattern);
+
+    /** Closes the connections, and the client if it was created here. */
+    @Override
+    void close();
+}

@@ -1,0 +1,42 @@
+-- acquire: take a lock if it is free, minting a fencing token.
+--
+-- KEYS[1]  lock key: a hash {owner, fence, host, pid, since}, always with a TTL
+-- KEYS[2]  fencing counter: a string integer without TTL, shared by all acquisitions of the lock
+-- ARGV[1]  owner token (unguessable, unique per acquisition)
+-- ARGV[2]  lease in milliseconds (> 0)
+-- ARGV[3]  holder host name, for operators and skipped tasks
+-- ARGV[4]  holder process id
+-- ARGV[5]  '1' to mint a fencing token, '0' to leave the counter alone (fence is then 0)
+--
+-- Reply:   {1, fence}                              acquired
+--          {0, pttl, host, pid, since, fence}      held by another owner; pttl is -1 if the key has
+--                                                  no TTL (never written by Warden that way)
+--          error 'WARDEN_FOREIGN <key> <type>'      a key holds data Warden did not write; nothing
+--                                                  was changed
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind ~= 'none' then
+  if kind ~= 'hash' or redis.call('HEXISTS', KEYS[1], 'owner') == 0 then
+    return redis.error_reply('WARDEN_FOREIGN ' .. KEYS[1] .. ' ' .. kind)
+  end
+  local h = redis.call('HMGET', KEYS[1], 'host', 'pid', 'since', 'fence')
+  return {0, redis.call('PTTL', KEYS[1]), h[1] or '', h[2] or '', h[3] or '', h[4] or ''}
+end
+
+local fence = 0
+if ARGV[5] == '1' then
+  local counterKind = redis.call('TYPE', KEYS[2]).ok
+  if counterKind ~= 'none' and counterKind ~= 'string' then
+    return redis.error_reply('WARDEN_FOREIGN ' .. KEYS[2] .. ' ' .. counterKind)
+  end
+  local minted = redis.pcall('INCR', KEYS[2])
+  if type(minted) == 'table' and minted.err then
+    return redis.error_reply('WARDEN_FOREIGN ' .. KEYS[2] .. ' string')
+  end
+  fence = minted
+end
+
+local now = redis.call('TIME')
+local since = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'fence', fence, 'host', ARGV[3], 'pid', ARGV[4], 'since', since)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return {1, fence}

@@ -1,0 +1,561 @@
+package io.warden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every topology must show. A subclass points it at a topology (standalone, Cluster,
+ * Sentinel, several masters) by saying how to reach Redis and how to run a raw command against the
+ * node that holds a given key.
+ */
+abstract class LockContract {
+    protected WardenFixture wardens;
+
+    /** The URI Wardens connect to. */
+    protected abstract String redisUri();
+
+    /** Runs a raw command on the node that owns {@code key}; returns the reply. */
+    protected abstract Object redis(String key, String... command);
+
+    @BeforeEach
+    void openFixture() {
+        wardens = new WardenFixture(redisUri());
+    }
+
+    @AfterEach
+    void closeFixture() {
+        wardens.close();
+    }
+
+    // ---- ownership -------------------------------------------------------------------------------
+
+    @Test
+    void anAcquiredLockIsExclusiveUntilReleased() throws Exception {
+        Warden a = wardens.open();
+        Warden b = wardens.open();
+        try (Lease lease = a.lock("orders:42").acquire(Duration.ofSeconds(2))) {
+            assertThat(lease.isHeld()).isTrue();
+            assertThat(lease.lockName()).isEqualTo("orders:42");
+            assertThat(b.lock("orders:42").tryAcquire()).isEmpty();
+        }
+        Optional<Lease> second = b.lock("orders:42").tryAcquire();
+        assertThat(second).isPresent();
+        second.get().release();
+    }
+
+    @Test
+    void releaseDeletesTheKeyAndAReleasedLeaseIsNotHeld() throws Exception {
+        Warden warden = wardens.open();
+        Lease lease = warden.lock("report").acquire(Duration.ZERO);
+        assertThat(redis("warden:{report}", "EXISTS", "warden:{report}")).isEqualTo(1L);
+        lease.release();
+        assertThat(lease.isHeld()).isFalse();
+        assertThat(lease.remaining()).isEqualTo(Duration.ZERO);
+        assertThat(redis("warden:{report}", "EXISTS", "warden:{report}")).isEqualTo(0L);
+    }
+
+    @Test
+    void doubleReleaseOfOneHandleIsReported() throws Exception {
+        Lease lease = wardens.open().lock("twice").acquire(Duration.ZERO);
+        lease.release();
+        assertThatThrownBy(lease::release)
+                .isInstanceOf(LeaseNotHeldException.class)
+                .hasMessageContaining("twice")
+                .satisfies(e -> assertThat(((LeaseNotHeldException) e).reason())
+                        .isEqualTo(LeaseNotHeldException.Reason.ALREADY_RELEASED));
+    }
+
+    /**
+     * The blog-post lock's bug: after its lease expired, a client's DEL removes the next holder's
+     * lock. Warden's release is owner-checked and leaves the new holder alone.
+     */
+    @Test
+    void aClientWhoseLeaseExpiredCannotReleaseOrExtendTheNewHoldersLock() throws Exception {
+        Warden first = wardens.open();
+        Warden second = wardens.open();
+        Lease stale = first.lock("expiring").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(300)));
+        Lease current = second.lock("expiring").acquire(Duration.ofSeconds(3));
+        assertThat(current.fencingToken()).isGreaterThan(stale.fencingToken());
+
+        assertThatThrownBy(() -> stale.extend(Duration.ofSeconds(10))).isInstanceOf(LeaseNotHeldException.class);
+        assertThatThrownBy(stale::release).isInstanceOf(LeaseNotHeldException.class);
+
+        assertThat(current.isHeld()).isTrue();
+        LockInfo info = second.admin().inspect("expiring");
+        assertThat(info.state()).isEqualTo(LockInfo.State.HELD);
+        assertThat(info.holder().orElseThrow().fencingToken()).isEqualTo(current.fencingToken());
+        current.release();
+    }
+
+    @Test
+    void anExplicitLeaseExpiresOnItsOwnAndIsReportedLost() throws Exception {
+        Warden warden = wardens.open();
+        Lease lease = warden.lock("fixed").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(400)));
+        assertThat(lease.isWatched()).isFalse();
+        LeaseLostEvent event = lease.lostFuture().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(event.cause()).isEqualTo(LossCause.EXPIRED);
+        assertThat(lease.isHeld()).isFalse();
+        Await.until(
+                "the key expired on the server",
+                Duration.ofSeconds(3),
+                () -> redis("warden:{fixed}", "EXISTS", "warden:{fixed}").equals(0L));
+    }
+
+    @Test
+    void remainingNeverOverstatesTheServersTtl() throws Exception {
+        Lease lease = wardens.open().lock("ttl").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofSeconds(10)));
+        Duration remaining = lease.remaining();
+        long pttl = (Long) redis("warden:{ttl}", "PTTL", "warden:{ttl}");
+        assertThat(remaining.toMillis()).isLessThanOrEqualTo(pttl).isGreaterThan(8_000);
+        lease.release();
+    }
+
+    @Test
+    void extendIsOwnerCheckedAndMovesTheExpiry() throws Exception {
+        Lease lease =
+                wardens.open().lock("extend").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofSeconds(2)));
+        lease.extend(Duration.ofSeconds(20));
+        assertThat((Long) redis("warden:{extend}", "PTTL", "warden:{extend}")).isGreaterThan(15_000L);
+        assertThat(lease.remaining()).isGreaterThan(Duration.ofSeconds(15));
+        lease.release();
+    }
+
+    // ---- fencing ---------------------------------------------------------------------------------
+
+    @Test
+    void fencingTokensStrictlyIncreaseAcrossReleasesExpiryAndClients() throws Exception {
+        Warden a = wardens.open();
+        Warden b = wardens.open();
+        List<Long> tokens = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Warden w = i % 2 == 0 ? a : b;
+            try (Lease lease = w.lock("fenced").acquire(Duration.ofSeconds(2))) {
+                tokens.add(lease.fencingToken());
+            }
+        }
+        Lease expiring = a.lock("fenced").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(200)));
+        tokens.add(expiring.fencingToken());
+        try (Lease after = b.lock("fenced").acquire(Duration.ofSeconds(3))) {
+            tokens.add(after.fencingToken());
+        }
+        for (int i = 1; i < tokens.size(); i++) {
+            assertThat(tokens.get(i)).isGreaterThan(tokens.get(i - 1));
+        }
+        assertThat(a.admin().inspect("fenced").lastFencingToken()).isEqualTo(tokens.get(tokens.size() - 1));
+    }
+
+    @Test
+    void fencingCanBeTurnedOffForHighCardinalityNames() throws Exception {
+        Warden warden = wardens.open(b -> b.fencing(false));
+        Lease lease = warden.lock("no-fence").acquire(Duration.ZERO);
+        assertThatThrownBy(lease::fencingToken)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no-fence");
+        lease.release();
+        assertThat(redis("warden:{no-fence}:fence", "EXISTS", "warden:{no-fence}:fence"))
+                .isEqualTo(0L);
+    }
+
+    // ---- re-entrancy -----------------------------------------------------------------------------
+
+    @Test
+    void theOwningThreadReentersWithoutARoundTripAndOnlyTheLastReleaseFreesTheLock() throws Exception {
+        Warden warden = wardens.open();
+        Warden other = wardens.open();
+        DistributedLock lock = warden.lock("reentrant");
+        Lease outer = lock.acquire(Duration.ZERO);
+        long acquisitions = warden.metrics().acquisitions();
+        Lease inner = lock.acquire(Duration.ZERO);
+        assertThat(warden.metrics().acquisitions()).isEqualTo(acquisitions);
+        assertThat(inner.fencingToken()).isEqualTo(outer.fencingToken());
+        assertThat(lock.isHeldByCurrentThread()).isTrue();
+
+        inner.release();
+        assertThat(outer.isHeld()).isTrue();
+        assertThat(other.lock("reentrant").tryAcquire()).isEmpty();
+        outer.release();
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
+        assertThat(other.lock("reentrant").tryAcquire()).isPresent();
+    }
+
+    @Test
+    void anotherThreadOfTheSameWardenIsNotTheOwner() throws Exception {
+        Warden warden = wardens.open();
+        DistributedLock lock = warden.lock("per-thread");
+        Lease lease = lock.acquire(Duration.ZERO);
+        CompletableFuture<Optional<Lease>> fromOtherThread = CompletableFuture.supplyAsync(lock::tryAcquire);
+        assertThat(fromOtherThread.get(5, TimeUnit.SECONDS)).isEmpty();
+        lease.release();
+    }
+
+    @Test
+    void anExplicitOwnerReentersFromAnyThread() throws Exception {
+        Warden warden = wardens.open();
+        DistributedLock lock = warden.lock("owned-by-job");
+        Object job = new Object();
+        Lease first = lock.acquire(Duration.ZERO, LeaseOptions.owner(job));
+        Lease second = CompletableFuture.supplyAsync(
+                        () -> lock.tryAcquire(LeaseOptions.owner(job)).orElseThrow())
+                .get(5, TimeUnit.SECONDS);
+        assertThat(second.fencingToken()).isEqualTo(first.fencingToken());
+        second.release();
+        first.release();
+        assertThat(wardens.open().lock("owned-by-job").tryAcquire()).isPresent();
+    }
+
+    @Test
+    void aNonReentrantAcquisitionWaitsEvenForItsOwnHolder() throws Exception {
+        DistributedLock lock = wardens.open().lock("mutex");
+        LeaseOptions once = LeaseOptions.defaults().withReentrant(false);
+        Lease lease = lock.acquire(Duration.ZERO, once);
+        assertThatThrownBy(() -> lock.acquire(Duration.ofMillis(200), once)).isInstanceOf(LockTimeoutException.class);
+        lease.release();
+    }
+
+    // ---- waiting ---------------------------------------------------------------------------------
+
+    @Test
+    void aTimedOutWaiterGetsLockTimeoutExceptionNamingTheLockAndHolder() throws Exception {
+        Warden a = wardens.open();
+        Warden b = wardens.open();
+        Lease held = a.lock("busy").acquire(Duration.ZERO);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> b.lock("busy").acquire(Duration.ofMillis(300)))
+                .isInstanceOf(LockTimeoutException.class)
+                .hasMessageContaining("busy")
+                .hasMessageContaining(b.redisAddress())
+                .satisfies(e -> assertThat(((LockTimeoutException) e).holder()).isPresent());
+        assertThat(Await.millisSince(start)).isBetween(250L, 3_000L);
+        held.release();
+    }
+
+    @Test
+    void aWaiterIsWokenByReleaseLongBeforeItsBackoff() throws Exception {
+        Warden a = wardens.open();
+        Warden b = wardens.open(
+                builder -> builder.waitBackoff(Backoff.exponential(Duration.ofSeconds(5), Duration.ofSeconds(5))));
+        Lease held = a.lock("handoff").acquire(Duration.ZERO);
+        CompletableFuture<Lease> waiting = b.lock("handoff").acquireAsync(Duration.ofSeconds(10));
+        Await.sleep(300); // let the waiter subscribe and go to sleep
+        long released = System.nanoTime();
+        held.release();
+        Lease next = waiting.get(5, TimeUnit.SECONDS);
+        assertThat(Await.millisSince(released)).isLessThan(1_000);
+        next.release();
+    }
+
+    /** Expiry publishes nothing (python-redis-lock's waiters sleep to their timeout): wake at the TTL. */
+    @Test
+    void aWaiterIsWokenWhenTheHoldersLeaseExpiresWithoutAnyMessage() throws Exception {
+        Warden a = wardens.open();
+        Warden b = wardens.open(
+                builder -> builder.waitBackoff(Backoff.exponential(Duration.ofSeconds(20), Duration.ofSeconds(20))));
+        a.lock("abandoned").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(700)));
+        long start = System.nanoTime();
+        try (Lease lease = b.lock("abandoned").acquire(Duration.ofSeconds(10))) {
+            assertThat(lease.isHeld()).isTrue();
+        }
+        assertThat(Await.millisSince(start)).isLessThan(3_000);
+    }
+
+    @Test
+    void localWaitersAreServedInArrivalOrder() throws Exception {
+        Warden warden = wardens.open();
+        DistributedLock lock = warden.lock("fifo");
+        Lease first = lock.acquire(Duration.ZERO, LeaseOptions.owner("holder"));
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int id = i;
+            Thread t = new Thread(() -> {
+                try (Lease lease = lock.acquire(Duration.ofSeconds(20))) {
+                    order.add(id);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            threads.add(t);
+            t.start();
+            Await.until(
+                    "waiter " + id + " queued",
+                    Duration.ofSeconds(5),
+                    () -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
+            Await.sleep(50);
+        }
+        first.release();
+        for (Thread t : threads) {
+            t.join(20_000);
+        }
+        assertThat(order).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    @Test
+    void anInterruptedWaiterThrowsAndLeavesNothingBehind() throws Exception {
+        Warden a = wardens.open();
+        Warden b = wardens.open();
+        Lease held = a.lock("interrupt-me").acquire(Duration.ZERO);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                b.lock("interrupt-me").acquire(Duration.ofSeconds(30));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        waiter.start();
+        Await.until(
+                "the waiter subscribed",
+                Duration.ofSeconds(5),
+                () -> subscribers("warden:{interrupt-me}:released") == 1);
+        waiter.interrupt();
+        waiter.join(5_000);
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        Await.until(
+                "the subscription was dropped",
+                Duration.ofSeconds(5),
+                () -> subscribers("warden:{interrupt-me}:released") == 0);
+        held.release();
+        assertThat(b.lock("interrupt-me").tryAcquire()).isPresent();
+    }
+
+    @Test
+    void aCancelledAsyncAcquisitionWithdrawsTheWaiter() throws Exception {
+        Warden a = wardens.open();
+        Warden b = wardens.open();
+        Lease held = a.lock("async").acquire(Duration.ZERO);
+        CompletableFuture<Lease> waiting = b.lock("async").acquireAsync(Duration.ofSeconds(30));
+        Await.until("the waiter subscribed", Duration.ofSeconds(5), () -> subscribers("warden:{async}:released") == 1);
+        assertThat(waiting.cancel(true)).isTrue();
+        held.release();
+        Await.until(
+                "the subscription was dropped",
+                Duration.ofSeconds(5),
+                () -> subscribers("warden:{async}:released") == 0);
+        assertThat(a.lock("async").tryAcquire()).isPresent();
+    }
+
+    @Test
+    void acquireAsyncCompletesWithALease() throws Exception {
+        Lease lease = wardens.open()
+                .lock("async-ok")
+                .acquireAsync(Duration.ofSeconds(1))
+                .get(5, TimeUnit.SECONDS);
+        assertThat(lease.isHeld()).isTrue();
+        lease.release();
+    }
+
+    // ---- the java.util.concurrent view -----------------------------------------------------------
+
+    @Test
+    void theJavaLockViewIsAReentrantThreadOwnedLock() throws Exception {
+        Warden warden = wardens.open();
+        Lock lock = warden.lock("juc").asJavaLock();
+        lock.lock();
+        lock.lock();
+        assertThat(CompletableFuture.supplyAsync(lock::tryLock).get(5, TimeUnit.SECONDS))
+                .isFalse();
+        lock.unlock();
+        assertThat(CompletableFuture.supplyAsync(lock::tryLock).get(5, TimeUnit.SECONDS))
+                .isFalse();
+        lock.unlock();
+        assertThatThrownBy(lock::unlock)
+                .isInstanceOf(IllegalMonitorStateException.class)
+                .hasMessageContaining("juc");
+        assertThat(lock.tryLock(1, TimeUnit.SECONDS)).isTrue();
+        lock.unlock();
+        assertThatThrownBy(lock::newCondition).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void lockKeepsWaitingThroughAnInterruptAndKeepsTheFlag() throws Exception {
+        Warden a = wardens.open();
+        Warden b = wardens.open();
+        Lease held = a.lock("uninterruptible").acquire(Duration.ZERO);
+        Lock lock = b.lock("uninterruptible").asJavaLock();
+        CountDownLatch locked = new CountDownLatch(1);
+        AtomicReference<Boolean> flagAfterLock = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            lock.lock();
+            flagAfterLock.set(Thread.currentThread().isInterrupted());
+            Thread.interrupted();
+            lock.unlock();
+            locked.countDown();
+        });
+        t.start();
+        Await.until(
+                "the waiter subscribed",
+                Duration.ofSeconds(5),
+                () -> subscribers("warden:{uninterruptible}:released") == 1);
+        t.interrupt();
+        Await.sleep(100);
+        assertThat(locked.getCount()).isEqualTo(1);
+        held.release();
+        assertThat(locked.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(flagAfterLock.get()).isTrue();
+    }
+
+    // ---- interrupts and release ------------------------------------------------------------------
+
+    @Test
+    void releaseReachesRedisFromAnInterruptedThread() throws Exception {
+        Lease lease = wardens.open().lock("interrupted-release").acquire(Duration.ZERO);
+        Thread.currentThread().interrupt();
+        try {
+            lease.release();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(redis("warden:{interrupted-release}", "EXISTS", "warden:{interrupted-release}"))
+                .isEqualTo(0L);
+    }
+
+    // ---- guarded execution -----------------------------------------------------------------------
+
+    @Test
+    void callLockedReturnsTheValueAndReleases() throws Exception {
+        Warden warden = wardens.open();
+        String value = warden.lock("guarded").callLocked(Duration.ofSeconds(1), () -> {
+            assertThat(warden.lock("guarded").isHeldByCurrentThread()).isTrue();
+            return "done";
+        });
+        assertThat(value).isEqualTo("done");
+        assertThat(redis("warden:{guarded}", "EXISTS", "warden:{guarded}")).isEqualTo(0L);
+    }
+
+    @Test
+    void callLockedPropagatesTheTasksCheckedExceptionUnchangedAndReleases() {
+        Warden warden = wardens.open();
+        java.io.IOException failure = new java.io.IOException("disk full");
+        assertThatThrownBy(() -> warden.lock("guarded-failing").callLocked(Duration.ofSeconds(1), () -> {
+                    throw failure;
+                }))
+                .isSameAs(failure);
+        assertThat(redis("warden:{guarded-failing}", "EXISTS", "warden:{guarded-failing}"))
+                .isEqualTo(0L);
+    }
+
+    // ---- bad input -------------------------------------------------------------------------------
+
+    @Test
+    void invalidArgumentsAreRejectedUpFrontWithTheReason() {
+        Warden warden = wardens.open();
+        assertThatThrownBy(() -> warden.lock(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("null");
+        assertThatThrownBy(() -> warden.lock("  "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("blank");
+        assertThatThrownBy(() -> warden.lock("x".repeat(513)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("512");
+        DistributedLock lock = warden.lock("args");
+        assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("args")
+                .hasMessageContaining("negative");
+        assertThatThrownBy(() -> LeaseOptions.leaseTime(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("positive");
+        assertThatThrownBy(() -> Warden.builder().keyPrefix("a{b}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Warden.builder().commandTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aKeyHoldingForeignDataIsReportedAndLeftUntouched() {
+        redis("warden:{foreign}", "SET", "warden:{foreign}", "someone else's value");
+        Warden warden = wardens.open();
+        assertThatThrownBy(() -> warden.lock("foreign").acquire(Duration.ofSeconds(1)))
+                .isInstanceOf(LockKeyConflictException.class)
+                .hasMessageContaining("foreign")
+                .hasMessageContaining("warden:{foreign}");
+        assertThat(redis("warden:{foreign}", "GET", "warden:{foreign}")).isEqualTo("someone else's value");
+        assertThat(redis("warden:{foreign}", "TTL", "warden:{foreign}")).isEqualTo(-1L);
+    }
+
+    @Test
+    void aFencingCounterHoldingForeignDataIsReportedAndNoLockIsTaken() {
+        redis("warden:{bad-fence}", "RPUSH", "warden:{bad-fence}:fence", "x");
+        Warden warden = wardens.open();
+        assertThatThrownBy(() -> warden.lock("bad-fence").tryAcquire())
+                .isInstanceOf(LockKeyConflictException.class)
+                .hasMessageContaining("warden:{bad-fence}:fence");
+        assertThat(redis("warden:{bad-fence}", "EXISTS", "warden:{bad-fence}")).isEqualTo(0L);
+        assertThat(redis("warden:{bad-fence}", "LRANGE", "warden:{bad-fence}:fence", "0", "-1"))
+                .isEqualTo(List.of("x"));
+    }
+
+    @Test
+    void keyPrefixesKeepApplicationsApart() throws Exception {
+        Warden billing = wardens.open(b -> b.keyPrefix("billing"));
+        Warden shipping = wardens.open(b -> b.keyPrefix("shipping"));
+        Lease one = billing.lock("nightly").acquire(Duration.ZERO);
+        Lease two = shipping.lock("nightly").acquire(Duration.ZERO);
+        assertThat(redis("billing:{nightly}", "EXISTS", "billing:{nightly}")).isEqualTo(1L);
+        one.release();
+        two.release();
+    }
+
+    // ---- operator views --------------------------------------------------------------------------
+
+    @Test
+    void adminInspectsListsAndForceUnlocks() throws Exception {
+        Warden warden = wardens.open();
+        Warden waiterSide = wardens.open();
+        Lease a = warden.lock("jobs:a").acquire(Duration.ZERO);
+        Lease b = warden.lock("jobs:b").acquire(Duration.ZERO);
+        Lease other = warden.lock("other").acquire(Duration.ZERO);
+
+        LockInfo info = warden.admin().inspect("jobs:a");
+        assertThat(info.state()).isEqualTo(LockInfo.State.HELD);
+        assertThat(info.holder().orElseThrow().pid())
+                .isEqualTo(ProcessHandle.current().pid());
+        assertThat(info.ttl()).isPositive();
+        assertThat(warden.admin().list("jobs:")).extracting(LockInfo::name).containsExactly("jobs:a", "jobs:b");
+
+        CompletableFuture<Lease> waiting = waiterSide.lock("jobs:a").acquireAsync(Duration.ofSeconds(10));
+        assertThat(warden.admin().forceUnlock("jobs:a"))
+                .map(HolderInfo::fencingToken)
+                .contains(a.fencingToken());
+        waiting.get(5, TimeUnit.SECONDS).release();
+        assertThat(warden.admin().forceUnlock("jobs:a")).isEmpty();
+        assertThat(warden.admin().inspect("never-used").state()).isEqualTo(LockInfo.State.FREE);
+        b.release();
+        other.release();
+    }
+
+    @Test
+    void closingWardenReleasesItsLeasesAndTellsTheirHolders() throws Exception {
+        Warden warden = wardens.open();
+        Lease lease = warden.lock("closing").acquire(Duration.ZERO);
+        warden.close();
+        assertThat(lease.lostFuture()
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS)
+                        .cause())
+                .isEqualTo(LossCause.WARDEN_CLOSED);
+        assertThat(lease.isHeld()).isFalse();
+        assertThat(redis("warden:{closing}", "EXISTS", "warden:{closing}")).isEqualTo(0L);
+        assertThatThrownBy(() -> warden.lock("closing")).isInstanceOf(IllegalStateException.class);
+    }
+
+    private long subscribers(String channel) {
+        List<?> reply = (List<?>) redis(channel, "PUBSUB", "NUMSUB", channel);
+        return (Long) reply.get(1);
+    }
+}
