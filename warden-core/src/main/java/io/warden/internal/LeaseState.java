@@ -180,13 +180,11 @@ final class LeaseState {
         if (status != Status.HELD) {
             return Long.MAX_VALUE;
         }
+        // A tick comes when the earliest lease is due; it also takes leases due within a quarter
+        // interval after that, so ticks are at least that far apart and renewals stay grouped.
         long next = lossAt;
-        if (watched && renewal == null) {
-            long interval = spec.leaseNanos() / engine.settings().renewalsPerLease();
-            long due = nextRenewAt - interval / 4;
-            if (due - next < 0) {
-                next = due;
-            }
+        if (watched && renewal == null && nextRenewAt - next < 0) {
+            next = nextRenewAt;
         }
         return next;
     }
