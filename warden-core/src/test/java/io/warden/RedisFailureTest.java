@@ -1,0 +1,112 @@
+package io.warden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.warden.testkit.RedisServer;
+import io.warden.testkit.WithRedis;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Redis going away mid-wait and mid-release: documented errors, in time, and no leaks. */
+@WithRedis
+class RedisFailureTest {
+    private final RedisServer server;
+    private final WardenFixture wardens;
+
+    RedisFailureTest(RedisServer server) {
+        this.server = server;
+        this.wardens = new WardenFixture(server.uri());
+    }
+
+    @AfterEach
+    void closeWardens() {
+        wardens.close();
+    }
+
+    @Test
+    void aWaiterFailsWithRedisUnavailableSoonAfterRedisStops() throws Exception {
+        Warden holder = wardens.open();
+        Warden waiter = wardens.open();
+        holder.lock("mid-wait").acquire(Duration.ZERO);
+        CompletableFuture<Lease> waiting = waiter.lock("mid-wait").acquireAsync(Duration.ofSeconds(60));
+        Await.sleep(300);
+        server.kill();
+        long killed = System.nanoTime();
+        assertThatThrownBy(() -> waiting.get(20, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(RedisUnavailableException.class)
+                .hasMessageContaining("mid-wait");
+        // Next safety-net wake (backoff <= 1 s) plus the 1 s command timeout, with slack for noise.
+        assertThat(Await.millisSince(killed)).isLessThan(6_000);
+        waiter.close();
+        holder.close();
+        Await.until(
+                "no Warden thread is left",
+                Duration.ofSeconds(10),
+                () -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.isAlive() && t.getName().startsWith("warden-")));
+    }
+
+    @Test
+    void aReleaseWhileRedisIsDownFailsInTimeCanBeRetriedAndTheLeaseThenExpires() throws Exception {
+        Warden warden = wardens.open(b -> b.defaultLeaseTime(Duration.ofSeconds(2)));
+        Lease lease = warden.lock("mid-release").acquire(Duration.ZERO);
+        server.pause();
+        try {
+            long start = System.nanoTime();
+            assertThatThrownBy(lease::release)
+                    .isInstanceOf(RedisUnavailableException.class)
+                    .hasMessageContaining("mid-release")
+                    .hasMessageContaining(String.valueOf(server.port()));
+            assertThat(Await.millisSince(start)).isLessThan(4_000);
+            assertThat(lease.isWatched())
+                    .as("renewal stopped, so the lease expires")
+                    .isFalse();
+        } finally {
+            server.resume();
+        }
+        // The lease is still ours until it expires: a retry reaches Redis and releases it.
+        lease.release();
+        assertThat(server.command("EXISTS", "warden:{mid-release}")).isEqualTo(0L);
+    }
+
+    @Test
+    void anUnretriedFailedReleaseSimplyExpiresAndFreesTheLock() throws Exception {
+        Warden warden = wardens.open(b -> b.defaultLeaseTime(Duration.ofSeconds(1)));
+        Warden other = wardens.open();
+        Lease lease = warden.lock("left-behind").acquire(Duration.ZERO);
+        server.pause();
+        try {
+            assertThatThrownBy(lease::release).isInstanceOf(RedisUnavailableException.class);
+        } finally {
+            server.resume();
+        }
+        assertThat(lease.lostFuture()
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS)
+                        .cause())
+                .isEqualTo(LossCause.EXPIRED);
+        try (Lease next = other.lock("left-behind").acquire(Duration.ofSeconds(5))) {
+            assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
+        }
+    }
+
+    @Test
+    void connectingToNothingFailsQuicklyWithRedisUnavailable() {
+        server.kill();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Warden.builder()
+                        .uri(server.uri())
+                        .commandTimeout(Duration.ofSeconds(1))
+                        .build())
+                .isInstanceOf(RedisUnavailableException.class)
+                .hasMessageContaining(String.valueOf(server.port()));
+        assertThat(Await.millisSince(start)).isLessThan(5_000);
+    }
+}
