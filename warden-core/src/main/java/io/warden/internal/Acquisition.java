@@ -35,7 +35,7 @@ final class Acquisition {
     private final long waitNanos;
     final CompletableFuture<LeaseState> result = new CompletableFuture<>();
 
-    private LockEntry entry;
+    private volatile LockEntry entry;
     // Guarded by this.
     private boolean inFlight;
     private boolean wakeRequested;
@@ -72,11 +72,12 @@ final class Acquisition {
     void begin() {
         while (true) {
             LockEntry candidate = engine.table().entry(keys);
+            // Set before entering: once queued, another thread may start us at any moment.
+            entry = candidate;
             LockEntry.Entered entered = candidate.enter(this);
             if (entered == LockEntry.Entered.RETIRED) {
                 continue;
             }
-            entry = candidate;
             if (entered == LockEntry.Entered.QUEUED) {
                 queued(candidate);
             } else if (entered == LockEntry.Entered.CONTENDING) {

@@ -137,23 +137,30 @@ final class Engine {
         entry.holderEnded(lease);
     }
 
+    /**
+     * Runs the owner-checked release script: deletes the key (and wakes waiters), or with {@code
+     * keepMillis > 0} keeps it that much longer. Completes with the script's reply code.
+     */
+    CompletableFuture<Long> release(LockKeys keys, String token, long keepMillis) {
+        return backend.eval(
+                LuaScript.RELEASE,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.lockKey()},
+                token,
+                keys.channel(),
+                Long.toString(keepMillis));
+    }
+
     /** Owner-checked release of a key this process may hold but tracks nowhere; errors ignored. */
     void releaseQuietly(LockKeys keys, String token) {
-        backend.eval(
-                        LuaScript.RELEASE,
-                        ScriptOutputType.INTEGER,
-                        new String[] {keys.lockKey()},
-                        token,
-                        keys.channel(),
-                        "0")
-                .whenComplete((code, error) -> {
-                    if (error != null) {
-                        log.debug(
-                                "best-effort release of '{}' failed; the key expires with its lease: {}",
-                                keys.name(),
-                                Failures.rootMessage(error));
-                    }
-                });
+        release(keys, token, 0).whenComplete((code, error) -> {
+            if (error != null) {
+                log.debug(
+                        "best-effort release of '{}' failed; the key expires with its lease: {}",
+                        keys.name(),
+                        Failures.rootMessage(error));
+            }
+        });
     }
 
     /** Fails every waiter, releases every held lease, stops threads and closes connections. */

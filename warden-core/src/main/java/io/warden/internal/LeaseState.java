@@ -300,14 +300,8 @@ final class LeaseState {
         }
         long code;
         try {
-            code = Futures.awaitUninterruptibly(engine.backend()
-                    .<Long>eval(
-                            LuaScript.RELEASE,
-                            ScriptOutputType.INTEGER,
-                            new String[] {keys.lockKey()},
-                            token,
-                            keys.channel(),
-                            Long.toString(keepNanos <= 0 ? 0 : LeaseSpec.toMillisCeil(keepNanos))));
+            code = Futures.awaitUninterruptibly(
+                    engine.release(keys, token, keepNanos <= 0 ? 0 : LeaseSpec.toMillisCeil(keepNanos)));
         } catch (RuntimeException e) {
             synchronized (this) {
                 status = Status.HELD;
@@ -405,15 +399,7 @@ final class LeaseState {
                 return CompletableFuture.completedFuture(null);
             }
         }
-        CompletableFuture<?> release = engine.backend()
-                .eval(
-                        LuaScript.RELEASE,
-                        ScriptOutputType.INTEGER,
-                        new String[] {keys.lockKey()},
-                        token,
-                        keys.channel(),
-                        "0")
-                .handle((ok, error) -> null);
+        CompletableFuture<?> release = engine.release(keys, token, 0).handle((ok, error) -> null);
         declareLost(LossCause.WARDEN_CLOSED, "Warden was closed while the lease was held; it was released");
         return release;
     }
