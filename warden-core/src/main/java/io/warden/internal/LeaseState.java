@@ -56,6 +56,7 @@ final class LeaseState {
     private LeaseLostEvent lost;
     private boolean ended;
     private boolean releasedAfterLoss;
+    private boolean releaseUnconfirmed;
 
     LeaseState(
             Engine engine,
@@ -305,18 +306,21 @@ final class LeaseState {
         } catch (RuntimeException e) {
             synchronized (this) {
                 status = Status.HELD;
+                releaseUnconfirmed = true; // it may still reach Redis later
                 watched = false; // stop renewing: if the release cannot be retried, the lease expires
                 lossAt = validUntil;
             }
             engine.watchdog().reschedule(lossAt);
             throw Failures.translate(e, keys.name(), engine.address(), "release");
         }
+        boolean earlierAttemptLanded;
         synchronized (this) {
             status = Status.RELEASED;
             holds = 0;
+            earlierAttemptLanded = code == 0 && releaseUnconfirmed;
         }
         end();
-        if (code == 1 || code == 2) {
+        if (code == 1 || code == 2 || earlierAttemptLanded) {
             engine.metrics().releases.increment();
             log.debug(
                     "released lock '{}' (fencing token {}){}",

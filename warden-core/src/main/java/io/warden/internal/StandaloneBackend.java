@@ -19,8 +19,10 @@ import io.warden.RedisUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -40,6 +42,7 @@ final class StandaloneBackend implements RedisBackend {
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final Map<LuaScript, CompletableFuture<String>> loading = new ConcurrentHashMap<>();
     private volatile Consumer<String> releaseListener = channel -> {};
 
     private StandaloneBackend(
@@ -78,11 +81,18 @@ final class StandaloneBackend implements RedisBackend {
                     .build());
         }
         StatefulRedisConnection<String, String> connection = null;
+        StatefulRedisPubSubConnection<String, String> pubSub = null;
         try {
             connection = client.connect(StringCodec.UTF8);
-            StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub(StringCodec.UTF8);
-            return new StandaloneBackend(client, owns, address, settings.commandTimeout(), connection, pubSub);
+            pubSub = client.connectPubSub(StringCodec.UTF8);
+            StandaloneBackend backend =
+                    new StandaloneBackend(client, owns, address, settings.commandTimeout(), connection, pubSub);
+            backend.preload();
+            return backend;
         } catch (RedisException e) {
+            if (pubSub != null) {
+                pubSub.close();
+            }
             if (connection != null) {
                 connection.close();
             }
@@ -110,15 +120,35 @@ final class StandaloneBackend implements RedisBackend {
         CompletableFuture<T> first =
                 bounded(commands.<T>evalsha(script.sha(), type, keys, args).toCompletableFuture());
         return first.exceptionallyCompose(error -> {
-            if (Failures.unwrap(error) instanceof RedisNoScriptException) {
-                log.warn(
-                        "Redis {} did not know script {} (restart or SCRIPT FLUSH?); loading it again",
-                        address,
-                        script.resource());
-                return bounded(commands.<T>eval(script.body(), type, keys, args).toCompletableFuture());
+            if (!(Failures.unwrap(error) instanceof RedisNoScriptException)) {
+                return CompletableFuture.failedFuture(error);
             }
-            return CompletableFuture.failedFuture(error);
+            // The server lost its script cache (restart, SCRIPT FLUSH): load once for all callers
+            // that hit it at the same moment, then retry by digest.
+            return load(script)
+                    .thenCompose(sha -> bounded(
+                            commands.<T>evalsha(script.sha(), type, keys, args).toCompletableFuture()));
         });
+    }
+
+    private CompletableFuture<String> load(LuaScript script) {
+        return loading.computeIfAbsent(script, s -> {
+            log.warn(
+                    "Redis {} did not know script {} (restart or SCRIPT FLUSH?); loading it again",
+                    address,
+                    s.resource());
+            CompletableFuture<String> loaded =
+                    bounded(commands.scriptLoad(s.body()).toCompletableFuture());
+            loaded.whenComplete((sha, error) -> loading.remove(s, loaded));
+            return loaded;
+        });
+    }
+
+    /** Loads every script up front, so a burst of first calls does not meet NOSCRIPT. */
+    private void preload() {
+        for (LuaScript script : LuaScript.values()) {
+            connection.sync().scriptLoad(script.body());
+        }
     }
 
     /** A caller's client may have no command timeout: bound every command ourselves too. */
