@@ -22,8 +22,8 @@ import java.util.concurrent.Executor;
  * }
  * }</pre>
  *
- * <p><b>Resources.</b> One command connection (shared, pipelined), one pub/sub connection opened on
- * first contention, and one scheduler thread that runs the watchdog for all leases. Listener
+ * <p><b>Resources.</b> One command connection (shared, pipelined), one pub/sub connection for
+ * release messages, and one scheduler thread that runs the watchdog for all leases. Listener
  * callbacks run on a separate executor.
  *
  * <p><b>Closing</b> stops the watchdog, releases every lease still held (owner-checked, reporting
