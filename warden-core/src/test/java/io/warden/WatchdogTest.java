@@ -51,6 +51,29 @@ class WatchdogTest {
     }
 
     @Test
+    void aTransientRenewalFailureIsRetriedAndTheLeaseSurvives() throws Exception {
+        Warden warden =
+                wardens.open(b -> b.defaultLeaseTime(Duration.ofSeconds(3)).commandTimeout(Duration.ofMillis(500)));
+        Lease lease = warden.lock("hiccup").acquire(Duration.ZERO);
+        server.pause(); // longer than the renewal interval (1 s), well within the lease (3 s)
+        try {
+            Await.sleep(1_500);
+        } finally {
+            server.resume();
+        }
+        Await.until(
+                "a renewal after the hiccup",
+                Duration.ofSeconds(3),
+                () -> warden.metrics().renewalsSent() >= 3);
+        assertThat(warden.metrics().renewalFailures())
+                .as("renewals that timed out")
+                .isPositive();
+        assertThat(lease.isHeld()).isTrue();
+        assertThat(warden.metrics().totalLeasesLost()).isZero();
+        lease.release();
+    }
+
+    @Test
     void anExplicitLeaseIsRenewedOnlyWhenAsked() throws Exception {
         Warden warden = wardens.open();
         Lease watched = warden.lock("asked")
