@@ -14,7 +14,11 @@ public enum LossCause {
      * longer rely on it.
      */
     RENEWAL_DEADLINE_PASSED,
-    /** The lease reached its fixed lease time (no watchdog) without being released or extended. */
+    /**
+     * The lease ran out without a confirmed release: its fixed lease time (no watchdog) passed, or
+     * its release could not be confirmed (Redis unreachable), which stops the watchdog, and the
+     * lease then expired.
+     */
     EXPIRED,
     /** The lease reached its maximum hold time ({@code lockAtMostFor}) and renewal stopped by design. */
     MAX_HOLD_REACHED,

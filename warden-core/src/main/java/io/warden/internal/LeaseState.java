@@ -266,6 +266,9 @@ final class LeaseState {
      * that much longer instead of deleting it (task locks' lockAtLeastFor).
      */
     void release(long keepNanos) {
+        // A holder waking from a pause may release before the watchdog noticed the deadline:
+        // the loss is declared (and told) first, whoever notices it.
+        checkDeadline(System.nanoTime());
         CompletableFuture<Void> inFlight;
         boolean sendAfterLoss = false;
         synchronized (this) {
@@ -313,14 +316,16 @@ final class LeaseState {
             engine.watchdog().reschedule(lossAt);
             throw Failures.translate(e, keys.name(), engine.address(), "release");
         }
-        boolean earlierAttemptLanded;
+        boolean released;
         synchronized (this) {
-            status = Status.RELEASED;
-            holds = 0;
-            earlierAttemptLanded = code == 0 && releaseUnconfirmed;
+            released = code == 1 || code == 2 || (code == 0 && releaseUnconfirmed);
+            if (released) {
+                status = Status.RELEASED;
+                holds = 0;
+            }
         }
-        end();
-        if (code == 1 || code == 2 || earlierAttemptLanded) {
+        if (released) {
+            end();
             engine.metrics().releases.increment();
             log.debug(
                     "released lock '{}' (fencing token {}){}",
@@ -329,17 +334,19 @@ final class LeaseState {
                     code == 2 ? ", kept for its minimum hold" : "");
             return;
         }
-        log.warn(
-                "released lock '{}' but it was no longer held: {}",
-                keys.name(),
-                code == 0 ? "its key had expired" : "another owner holds it");
+        // Lost without anyone noticing until now: tell the listeners too, then the caller.
+        LossCause cause = code == 0
+                ? LossCause.KEY_DELETED
+                : code == -1 ? LossCause.TAKEN_BY_ANOTHER_OWNER : LossCause.KEY_OVERWRITTEN;
+        String detail = code == 0
+                ? "release found the key gone (it had expired)"
+                : code == -1
+                        ? "release found the lock held by another owner"
+                        : "release found the key replaced by data Warden did not write";
+        declareLost(cause, detail);
         throw code == 0
                 ? notHeld(LeaseNotHeldException.Reason.EXPIRED, "its key had expired before the release")
-                : notHeld(
-                        LeaseNotHeldException.Reason.HELD_BY_ANOTHER_OWNER,
-                        code == -1
-                                ? "the lock is now held by another owner"
-                                : "the key now holds data Warden did not write");
+                : notHeld(LeaseNotHeldException.Reason.HELD_BY_ANOTHER_OWNER, detail);
     }
 
     /** Gives back a lease nobody will use (a cancelled acquisition): drops one hold, quietly. */
@@ -413,7 +420,7 @@ final class LeaseState {
         LeaseLostEvent event;
         List<Consumer<LeaseLostEvent>> toTell;
         synchronized (this) {
-            if (status != Status.HELD && !(status == Status.RELEASING && cause == LossCause.WARDEN_CLOSED)) {
+            if (status != Status.HELD && status != Status.RELEASING) {
                 return;
             }
             status = Status.LOST;
