@@ -1,0 +1,89 @@
+package io.warden.cli;
+
+import io.warden.Warden;
+import java.net.URI;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.Option;
+
+/** The options every command that talks to Redis shares: where Redis is, the key prefix, verbosity. */
+final class ConnectionOptions {
+    static final String DEFAULT_URI = "redis://localhost:6379";
+
+    @Option(
+            names = "--redis",
+            paramLabel = "URI",
+            description = {
+                "Redis to use: redis://[user:password@]host[:port][/db], rediss:// for TLS. "
+                        + "Default: $WARDEN_REDIS_URL, else $REDIS_URL, else localhost:6379."
+            })
+    private String redis;
+
+    @Option(
+            names = "--prefix",
+            paramLabel = "PREFIX",
+            defaultValue = "warden",
+            description = "Key prefix (namespace) of the locks. Default: ${DEFAULT-VALUE}.")
+    private String keyPrefix;
+
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Log Warden's activity (DEBUG) and print stack traces with errors.")
+    private void setVerbose(boolean on) {
+        if (on) {
+            Logging.verbose();
+        }
+    }
+
+    /** True when --redis was given on the command line (not from the environment or the default). */
+    boolean explicit() {
+        return redis != null;
+    }
+
+    String uri() {
+        if (redis != null) {
+            return redis;
+        }
+        for (String variable : new String[] {"WARDEN_REDIS_URL", "REDIS_URL"}) {
+            String value = System.getenv(variable);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return DEFAULT_URI;
+    }
+
+    String keyPrefix() {
+        return keyPrefix;
+    }
+
+    /** {@code host:port} for messages, read from the URI without connecting (credentials left out). */
+    String address() {
+        return address(uri());
+    }
+
+    static String address(String uri) {
+        try {
+            URI parsed = URI.create(uri);
+            if (parsed.getHost() == null) {
+                return uri;
+            }
+            return parsed.getHost() + ":" + (parsed.getPort() > 0 ? parsed.getPort() : 6379);
+        } catch (IllegalArgumentException e) {
+            return uri;
+        }
+    }
+
+    /**
+     * Connects, with the settings {@code customize} adds.
+     *
+     * @throws io.warden.RedisUnavailableException if Redis cannot be reached
+     * @throws IllegalArgumentException if the URI or prefix is malformed
+     */
+    Warden connect(UnaryOperator<Warden.Builder> customize) {
+        return customize.apply(Warden.builder().uri(uri()).keyPrefix(keyPrefix)).build();
+    }
+
+    Warden connect() {
+        return connect(builder -> builder);
+    }
+}

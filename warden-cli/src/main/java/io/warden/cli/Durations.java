@@ -1,0 +1,27 @@
+package io.warden.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Durations for people: {@code 850ms}, {@code 12.3s}, {@code 4m05s}, {@code 2h10m}. */
+final class Durations {
+    private Durations() {}
+
+    static String brief(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1_000) {
+            return millis + "ms";
+        }
+        if (millis < 60_000) {
+            return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+        }
+        long seconds = duration.toSeconds();
+        if (seconds < 3_600) {
+            return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+        }
+        if (seconds < 86_400) {
+            return String.format(Locale.ROOT, "%dh%02dm", seconds / 3_600, seconds % 3_600 / 60);
+        }
+        return String.format(Locale.ROOT, "%dd%02dh", seconds / 86_400, seconds % 86_400 / 3_600);
+    }
+}

@@ -1,0 +1,46 @@
+package io.warden.cli;
+
+/**
+ * Configures slf4j-simple through its system properties, which it reads when the first logger is
+ * created: so this must run before any Warden, Lettuce or Netty class logs. Quiet by default (WARN,
+ * on stderr); {@code --verbose} raises Warden to DEBUG.
+ */
+final class Logging {
+    private static final String PREFIX = "org.slf4j.simpleLogger.";
+    private static volatile boolean verbose;
+
+    private Logging() {}
+
+    /** Quiet defaults; a {@code -Dorg.slf4j.simpleLogger...} given on the command line wins. */
+    static void quietByDefault() {
+        setIfAbsent("defaultLogLevel", "warn");
+        setIfAbsent("log.io.warden", "warn");
+        // Its one warning is "Redis did not know script X; loading it again": routine for a process
+        // that lives for one command against a fresh or restarted server, so not worth a line.
+        setIfAbsent("log.io.warden.internal.StandaloneBackend", "error");
+        setIfAbsent("log.io.lettuce", "warn");
+        setIfAbsent("log.io.netty", "warn");
+        setIfAbsent("log.reactor", "warn");
+        setIfAbsent("showDateTime", "true");
+        setIfAbsent("dateTimeFormat", "HH:mm:ss.SSS");
+        setIfAbsent("showShortLogName", "true");
+        setIfAbsent("logFile", "System.err");
+    }
+
+    /** Warden's own loggers at DEBUG, and stack traces in error messages. */
+    static void verbose() {
+        verbose = true;
+        System.setProperty(PREFIX + "log.io.warden", "debug");
+        System.setProperty(PREFIX + "log.io.warden.internal.StandaloneBackend", "debug");
+    }
+
+    static boolean isVerbose() {
+        return verbose;
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(PREFIX + key) == null) {
+            System.setProperty(PREFIX + key, value);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.warden.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/** Entry point of the {@code warden} command. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        Logging.quietByDefault();
+        int code = run(args);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line and returns its exit code, without exiting. */
+    static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new WardenCommand())
+                .addSubcommand(new ExecCommand())
+                .addSubcommand(new StatusCommand())
+                .addSubcommand(new ListCommand())
+                .addSubcommand(new UnlockCommand())
+                .addSubcommand(new DemoCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(Main::usageError)
+                .setExecutionExceptionHandler(
+                        (error, commandLine, parseResult) -> Problems.report(error, null, commandLine.getErr()));
+        // The command follows NAME verbatim, options and all: `warden exec lock ls -l` runs `ls -l`.
+        cli.getSubcommands().get("exec").setStopAtPositional(true);
+        appendExitCodes(cli);
+        appendExitCodes(cli.getSubcommands().get("exec"));
+        return cli;
+    }
+
+    private static void appendExitCodes(CommandLine command) {
+        String[] footer = command.getCommandSpec().usageMessage().footer();
+        String[] withCodes = Arrays.copyOf(footer, footer.length + ExitCodes.TABLE.length);
+        System.arraycopy(ExitCodes.TABLE, 0, withCodes, footer.length, ExitCodes.TABLE.length);
+        command.getCommandSpec().usageMessage().footer(withCodes);
+    }
+
+    /** One line naming the problem and where to read more, as GNU tools do; never the whole help. */
+    private static int usageError(CommandLine.ParameterException error, String[] args) {
+        CommandLine command = error.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println("warden: " + error.getMessage());
+        err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+}

@@ -1,0 +1,107 @@
+package io.warden.cli;
+
+import io.warden.HolderInfo;
+import io.warden.LockInfo;
+import io.warden.Warden;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code warden status}: whether a lock is held, by whom, for how much longer. */
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        exitCodeOnInvalidInput = ExitCodes.USAGE,
+        exitCodeOnExecutionException = ExitCodes.INTERNAL,
+        sortOptions = false,
+        header = "Show whether a lock is held, by whom, and for how long.",
+        description = {
+            "Shows whether the lock NAME is held, its holder (host, pid, since when), the time left on"
+                    + " its lease, and the last fencing token issued for it. A snapshot: it may change"
+                    + " at once.",
+            ""
+        },
+        footerHeading = "%n",
+        footer = {
+            "Examples:",
+            "  warden status backup",
+            "  warden status backup --json | jq .holder.host",
+            "  if warden status -q backup; then echo busy; fi",
+            "",
+            "Exit codes:",
+            "  0   the lock is held",
+            "  1   the lock is free",
+            "  64  bad usage",
+            "  65  the key holds data Warden did not write",
+            "  69  Redis unreachable",
+            "  70  internal error"
+        })
+final class StatusCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ConnectionOptions connection;
+
+    @Option(
+            names = "--json",
+            description = "Print one JSON object: name, state (HELD, FREE or FOREIGN), holder {host, pid, since,"
+                    + " fencingToken} or null, ttlMillis, lastFencingToken.")
+    private boolean json;
+
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print nothing; only the exit code tells.")
+    private boolean quiet;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The lock's name.")
+    private String name;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        LockInfo info;
+        try (Warden warden = connection.connect()) {
+            info = warden.admin().inspect(name);
+        } catch (RuntimeException e) {
+            return Problems.report(e, name, spec.commandLine().getErr());
+        }
+        if (json) {
+            out.println(Json.lock(info));
+        } else if (!quiet) {
+            out.println(text(info));
+        }
+        out.flush();
+        return switch (info.state()) {
+            case HELD -> ExitCodes.OK;
+            case FREE -> ExitCodes.FREE;
+            case FOREIGN -> ExitCodes.FOREIGN_KEY;
+        };
+    }
+
+    private static String text(LockInfo info) {
+        String token = "last fencing token " + info.lastFencingToken();
+        return switch (info.state()) {
+            case HELD ->
+                "lock '" + info.name() + "' is held by "
+                        + info.holder().map(StatusCommand::holder).orElse("an unknown holder")
+                        + ", " + Durations.brief(info.ttl()) + " left on its lease; " + token;
+            case FREE -> "lock '" + info.name() + "' is free; " + token;
+            case FOREIGN -> "lock '" + info.name() + "': its key holds data Warden did not write";
+        };
+    }
+
+    static String holder(HolderInfo holder) {
+        Duration held = Duration.between(holder.since(), Instant.now());
+        return holder.host() + " pid " + holder.pid() + " since " + holder.since() + " ("
+                + Durations.brief(held.isNegative() ? Duration.ZERO : held) + " ago, fencing token "
+                + holder.fencingToken() + ")";
+    }
+}

@@ -1,0 +1,85 @@
+package io.warden.cli;
+
+import io.warden.HolderInfo;
+import io.warden.Warden;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code warden unlock --force}: the operator's escape hatch for a lock whose holder is gone. */
+@Command(
+        name = "unlock",
+        mixinStandardHelpOptions = true,
+        exitCodeOnInvalidInput = ExitCodes.USAGE,
+        exitCodeOnExecutionException = ExitCodes.INTERNAL,
+        sortOptions = false,
+        header = "Remove a lock whoever holds it (needs --force).",
+        description = {
+            "Deletes the lock NAME whoever holds it, wakes its waiters, and says whose lock it was.",
+            "",
+            "Requires --force: a holder that is still alive keeps running until its watchdog notices"
+                    + " (within a third of its lease), and meanwhile the next holder runs too. Use it"
+                    + " only when the holder is known to be gone; otherwise its lease frees the lock by"
+                    + " itself.",
+            ""
+        },
+        footerHeading = "%n",
+        footer = {
+            "Examples:",
+            "  warden unlock --force backup",
+            "",
+            "Exit codes:",
+            "  0   a held lock was removed",
+            "  1   the lock was already free",
+            "  64  bad usage, including a missing --force",
+            "  65  the key holds data Warden did not write (left untouched)",
+            "  69  Redis unreachable",
+            "  70  internal error"
+        })
+final class UnlockCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ConnectionOptions connection;
+
+    @Option(
+            names = "--force",
+            description = "Required: confirms that the lock is to be removed regardless of its owner.")
+    private boolean force;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The lock's name.")
+    private String name;
+
+    @Override
+    public Integer call() {
+        if (!force) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "unlock needs --force: it removes the lock whoever holds it, and a holder that is still"
+                            + " running would then overlap with the next one");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Optional<HolderInfo> removed;
+        try (Warden warden = connection.connect()) {
+            removed = warden.admin().forceUnlock(name);
+        } catch (RuntimeException e) {
+            return Problems.report(e, name, spec.commandLine().getErr());
+        }
+        if (removed.isEmpty()) {
+            out.println("lock '" + name + "' was not held; nothing removed");
+            out.flush();
+            return ExitCodes.FREE;
+        }
+        out.println("removed lock '" + name + "' held by " + StatusCommand.holder(removed.get()));
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

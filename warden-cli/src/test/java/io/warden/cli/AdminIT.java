@@ -1,0 +1,169 @@
+package io.warden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warden.Lease;
+import io.warden.LockInfo;
+import io.warden.Warden;
+import io.warden.testkit.RedisServer;
+import io.warden.testkit.WithRedis;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code warden status}, {@code list}, {@code unlock} and the help, as separate processes. */
+@WithRedis
+@Timeout(120)
+class AdminIT {
+    private static final Duration RUN = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long PID = ProcessHandle.current().pid();
+
+    private final RedisServer server;
+    private final Cli cli;
+    private final Warden warden;
+
+    AdminIT(RedisServer server, @TempDir Path dir) {
+        this.server = server;
+        this.cli = new Cli(server.uri(), dir);
+        this.warden = Warden.builder()
+                .uri(server.uri())
+                .defaultLeaseTime(Duration.ofSeconds(30))
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        cli.close();
+        warden.close();
+    }
+
+    @Test
+    void statusOfAHeldLockNamesItsHolderAndExitsZero() throws Exception {
+        try (Lease lease = warden.lock("backup").acquire(Duration.ofSeconds(5))) {
+            Cli.Run text = cli.run(RUN, "status", "backup");
+            assertThat(text.exitCode()).isZero();
+            assertThat(text.stdout()).startsWith("lock 'backup' is held by ").contains("pid " + PID);
+
+            Cli.Run json = cli.run(RUN, "status", "backup", "--json");
+            assertThat(json.exitCode()).isZero();
+            JsonNode node = JSON.readTree(json.stdout());
+            assertThat(node.get("name").asText()).isEqualTo("backup");
+            assertThat(node.get("state").asText()).isEqualTo("HELD");
+            assertThat(node.get("holder").get("pid").asLong()).isEqualTo(PID);
+            assertThat(node.get("holder").get("fencingToken").asLong()).isEqualTo(lease.fencingToken());
+            assertThat(node.get("ttlMillis").asLong()).isBetween(1L, 30_000L);
+            assertThat(node.get("lastFencingToken").asLong()).isEqualTo(lease.fencingToken());
+        }
+    }
+
+    @Test
+    void statusOfAFreeLockExitsOne() throws Exception {
+        Cli.Run text = cli.run(RUN, "status", "nothing");
+        assertThat(text.exitCode()).isEqualTo(1);
+        assertThat(text.stdout()).startsWith("lock 'nothing' is free");
+
+        Cli.Run json = cli.run(RUN, "status", "--json", "nothing");
+        assertThat(json.exitCode()).isEqualTo(1);
+        JsonNode node = JSON.readTree(json.stdout());
+        assertThat(node.get("state").asText()).isEqualTo("FREE");
+        assertThat(node.get("holder").isNull()).isTrue();
+    }
+
+    @Test
+    void statusOfAKeyWardenDidNotWriteExits65() {
+        server.command("SET", "warden:{foreign}", "x");
+        assertThat(cli.run(RUN, "status", "foreign").exitCode()).isEqualTo(65);
+    }
+
+    @Test
+    void listShowsTheHeldLocksOfTheKeyPrefixFilteredByNamePrefix() throws Exception {
+        try (Lease a = warden.lock("jobs:a").acquire(Duration.ofSeconds(5));
+                Lease b = warden.lock("jobs:b").acquire(Duration.ofSeconds(5));
+                Lease other = warden.lock("other").acquire(Duration.ofSeconds(5))) {
+            assertThat(List.of(a, b, other)).allMatch(Lease::isHeld);
+            Cli.Run all = cli.run(RUN, "list", "--json");
+            assertThat(all.exitCode()).isZero();
+            JsonNode array = JSON.readTree(all.stdout());
+            assertThat(names(array)).containsExactly("jobs:a", "jobs:b", "other");
+            assertThat(array.get(0).get("holder").get("pid").asLong()).isEqualTo(PID);
+
+            Cli.Run jobs = cli.run(RUN, "list", "jobs:");
+            assertThat(jobs.exitCode()).isZero();
+            assertThat(jobs.stdout().lines().toList())
+                    .hasSize(3)
+                    .first()
+                    .asString()
+                    .startsWith("NAME");
+            assertThat(jobs.stdout()).contains("jobs:a", "jobs:b").doesNotContain("other");
+
+            Cli.Run elsewhere = cli.run(RUN, "list", "--prefix", "elsewhere", "--json");
+            assertThat(JSON.readTree(elsewhere.stdout()).size()).isZero();
+        }
+        Cli.Run none = cli.run(RUN, "list");
+        assertThat(none.exitCode()).isZero();
+        assertThat(none.stdout()).startsWith("no locks held");
+    }
+
+    @Test
+    void unlockNeedsForceAndThenRemovesTheLockSayingWhoseItWas() throws Exception {
+        try (Lease lease = warden.lock("stuck").acquire(Duration.ofSeconds(5))) {
+            Cli.Run refused = cli.run(RUN, "unlock", "stuck");
+            assertThat(refused.exitCode()).isEqualTo(64);
+            assertThat(refused.stderr()).startsWith("warden: unlock needs --force");
+            assertThat(warden.admin().inspect("stuck").state()).isEqualTo(LockInfo.State.HELD);
+
+            Cli.Run forced = cli.run(RUN, "unlock", "--force", "stuck");
+            assertThat(forced.exitCode()).isZero();
+            assertThat(forced.stdout())
+                    .startsWith("removed lock 'stuck' held by ")
+                    .contains("pid " + PID, "fencing token " + lease.fencingToken());
+            assertThat(cli.run(RUN, "status", "stuck").exitCode()).isEqualTo(1);
+            assertThat(cli.run(RUN, "unlock", "--force", "stuck").exitCode()).isEqualTo(1);
+        } catch (io.warden.LeaseNotHeldException expected) {
+            // Closing the lease whose key was force-removed reports that it was no longer held.
+        }
+    }
+
+    @Test
+    void redisUrlIsTheFallbackAfterWardenRedisUrl() {
+        cli.env("WARDEN_REDIS_URL", null).env("REDIS_URL", server.uri());
+        assertThat(cli.run(RUN, "status", "x").exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void unreachableRedisExits69ForEveryCommand() {
+        cli.env("WARDEN_REDIS_URL", "redis://127.0.0.1:1");
+        for (List<String> args : List.of(List.of("status", "x"), List.of("list"), List.of("unlock", "--force", "x"))) {
+            Cli.Run run = cli.run(RUN, args.toArray(String[]::new));
+            assertThat(run.exitCode()).as("%s", args).isEqualTo(69);
+            assertThat(run.stderr().lines()).as("%s", args).hasSize(1);
+            assertThat(run.stderr()).as("%s", args).startsWith("warden: ").contains("127.0.0.1:1");
+        }
+    }
+
+    @Test
+    void helpDocumentsEveryCommandWithExamplesAndExitCodes() {
+        for (String command : List.of("exec", "status", "list", "unlock", "demo")) {
+            Cli.Run help = cli.run(RUN, command, "--help");
+            assertThat(help.exitCode()).as(command).isZero();
+            assertThat(help.stdout()).as(command).contains("Examples:", "Exit codes:", "warden " + command);
+        }
+        Cli.Run top = cli.run(RUN, "--help");
+        assertThat(top.exitCode()).isZero();
+        assertThat(top.stdout()).contains("exec", "status", "list", "unlock", "demo", "75", "76", "69", "64");
+        assertThat(cli.run(RUN, "no-such-command").exitCode()).isEqualTo(64);
+    }
+
+    private static List<String> names(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false)
+                .map(node -> node.get("name").asText())
+                .toList();
+    }
+}

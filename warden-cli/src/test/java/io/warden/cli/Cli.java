@@ -1,0 +1,199 @@
+package io.warden.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code bin/warden} (and so the shaded jar) as separate processes, the way users do, against one
+ * test Redis given through WARDEN_REDIS_URL (REDIS_URL removed: never the default localhost:6379).
+ * Closing kills every process it started and every descendant it has seen, so no warden, command or
+ * orphaned grandchild outlives the test.
+ */
+final class Cli implements AutoCloseable {
+    private static final Path LAUNCHER = Paths.get(System.getProperty("warden.cli.launcher", "../bin/warden"));
+
+    private final Path dir;
+    private final Map<String, String> env;
+    private final List<Run> runs = new ArrayList<>();
+    private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
+
+    Cli(String redisUri, Path dir) {
+        this.dir = dir;
+        this.env = new java.util.HashMap<>();
+        env.put("WARDEN_REDIS_URL", redisUri);
+    }
+
+    /** Sets (or with null, removes) an environment variable for the processes started from now on. */
+    Cli env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Starts {@code bin/warden args...}. */
+    Run start(String... args) {
+        return startWithInput(null, args);
+    }
+
+    /** Starts {@code bin/warden args...} with {@code stdin} as its standard input (null: none). */
+    synchronized Run startWithInput(String stdin, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(LAUNCHER.toAbsolutePath().toString());
+        command.addAll(List.of(args));
+        int n = runs.size();
+        Path out = dir.resolve("run-" + n + ".out");
+        Path err = dir.resolve("run-" + n + ".err");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.remove("REDIS_URL");
+        environment.remove("WARDEN_REDIS_URL");
+        environment.remove("JAVA_TOOL_OPTIONS");
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        env.forEach((k, v) -> {
+            if (v == null) {
+                environment.remove(k);
+            } else {
+                environment.put(k, v);
+            }
+        });
+        try {
+            Process process = builder.start();
+            try (var in = process.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            Run run = new Run(process, out, err);
+            runs.add(run);
+            return run;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code bin/warden args...} to its end (at most {@code timeout}). */
+    Run run(Duration timeout, String... args) {
+        Run run = start(args);
+        run.waitFor(timeout);
+        return run;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Run run : runs) {
+            run.remember();
+            seen.add(run.process.toHandle());
+        }
+        for (ProcessHandle handle : seen) {
+            handle.destroyForcibly();
+        }
+        for (ProcessHandle handle : seen) {
+            handle.onExit()
+                    .orTimeout(10, TimeUnit.SECONDS)
+                    .exceptionally(e -> handle)
+                    .join();
+        }
+    }
+
+    /** One warden process. */
+    final class Run {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+
+        private Run(Process process, Path out, Path err) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** Waits for the exit and returns the exit code; fails the test if it takes over {@code timeout}. */
+        int waitFor(Duration timeout) {
+            remember();
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new AssertionError("warden still running after " + timeout + "; stderr:\n" + stderr());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            return process.exitValue();
+        }
+
+        int exitCode() {
+            return process.exitValue();
+        }
+
+        String stdout() {
+            return read(out);
+        }
+
+        String stderr() {
+            return read(err);
+        }
+
+        /** Sends a signal by name (TERM, INT, HUP, STOP, CONT, KILL) with kill(1). */
+        void signal(String name) {
+            remember();
+            try {
+                Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
+                        .redirectErrorStream(true)
+                        .start();
+                kill.getInputStream().readAllBytes();
+                if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                    throw new AssertionError("kill -s " + name + " " + process.pid() + " failed");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+
+        /** The processes below warden now (its command and theirs), remembered for the cleanup. */
+        List<ProcessHandle> descendants() {
+            List<ProcessHandle> now = process.descendants().toList();
+            seen.addAll(now);
+            return now;
+        }
+
+        private void remember() {
+            descendants();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

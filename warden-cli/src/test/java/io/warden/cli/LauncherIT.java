@@ -1,0 +1,73 @@
+package io.warden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/warden itself: where it finds java and what it says when the jar was not built. */
+@Timeout(60)
+class LauncherIT {
+    private static final Path LAUNCHER = Paths.get(System.getProperty("warden.cli.launcher", "../bin/warden"));
+
+    @Test
+    void withoutTheJarItSaysHowToBuildItAndExits2(@TempDir Path checkout) throws Exception {
+        Path script = copyLauncherInto(checkout);
+
+        Result result = run(List.of(script.toString(), "--help"), null);
+
+        assertThat(result.code).isEqualTo(2);
+        assertThat(result.stderr)
+                .contains("warden-cli/target/warden.jar not found")
+                .contains("./mvnw -q -pl warden-cli -am package -DskipTests");
+    }
+
+    @Test
+    void itRunsJavaFromJavaHomeWithTheJarAndEveryArgument(@TempDir Path dir) throws Exception {
+        Path fakeJava = dir.resolve("jdk/bin/java");
+        Files.createDirectories(fakeJava.getParent());
+        Files.writeString(fakeJava, "#!/bin/sh\necho \"fake java: $*\"\n");
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Result result = run(List.of(LAUNCHER.toString(), "exec", "a b", "--", "true"), dir.resolve("jdk"));
+
+        assertThat(result.code).isZero();
+        assertThat(result.stdout).startsWith("fake java: ").contains("-jar ").endsWith("warden.jar exec a b -- true\n");
+    }
+
+    private static Path copyLauncherInto(Path checkout) throws IOException {
+        Path script = checkout.resolve("bin/warden");
+        Files.createDirectories(script.getParent());
+        Files.copy(LAUNCHER, script);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    private record Result(int code, String stdout, String stderr) {}
+
+    private static Result run(List<String> command, Path javaHome) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (javaHome != null) {
+            builder.environment().put("JAVA_HOME", javaHome.toString());
+        }
+        Process process = builder.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("bin/warden did not finish");
+        }
+        return new Result(
+                process.exitValue(),
+                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+}
