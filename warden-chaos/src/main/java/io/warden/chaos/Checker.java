@@ -1,0 +1,392 @@
+package io.warden.chaos;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a recorded history (every process's events, merged on the shared monotonic clock) and the
+ * resource's list of accepted writes:
+ *
+ * <ul>
+ *   <li>fenced safety: accepted writes form a single-holder sequence (tokens never go back, two
+ *       holders never interleave), except after a fault that loses Redis data, where anomalies are
+ *       reported as notes;
+ *   <li>exclusion: confirmed holdings never overlap under faults that keep the model; under the
+ *       others every overlap is explained (a holder was told of the loss, or paused, or killed);
+ *   <li>no holder writes after it was told it lost its lease;
+ *   <li>liveness: after each heal some worker acquires within the bound; every acquire call returns
+ *       within its bound; every worker that was not killed stopped cleanly.
+ * </ul>
+ */
+public final class Checker {
+
+    /**
+     * Bounds of a check.
+     *
+     * @param settle how long after a heal events still count against the fault
+     * @param livenessBound from a heal to the next confirmed acquisition
+     * @param acquireBound the longest an acquire call may take when its process is not paused
+     */
+    public record Settings(Duration settle, Duration livenessBound, Duration acquireBound) {
+        /** Bounds for a lease: settle lease + 1 s, liveness lease + 4 s, acquire wait + 6 s. */
+        public static Settings forLease(Duration lease) {
+            return new Settings(lease.plusSeconds(1), lease.plusSeconds(4), WorkerMain.ACQUIRE_WAIT.plusSeconds(6));
+        }
+    }
+
+    private final List<Event> events;
+    private final List<FencedResource.AcceptedWrite> accepted;
+    private final Settings settings;
+    private final Report report = new Report();
+    private final List<FaultWindow> windows = new ArrayList<>();
+    private final Map<String, Holding> holdings = new LinkedHashMap<>();
+    private final Map<String, Long> killedAt = new HashMap<>();
+    private final Set<String> done = new HashSet<>();
+    private final Set<String> started = new HashSet<>();
+
+    private Checker(List<Event> events, List<FencedResource.AcceptedWrite> accepted, Settings settings) {
+        this.events =
+                events.stream().sorted(Comparator.comparingLong(Event::time)).toList();
+        this.accepted = accepted;
+        this.settings = settings;
+    }
+
+    /** Checks {@code events} (any order) against the resource's {@code accepted} writes (in order). */
+    public static Report check(List<Event> events, List<FencedResource.AcceptedWrite> accepted, Settings settings) {
+        Checker checker = new Checker(events, accepted, settings);
+        checker.readFaults();
+        checker.readHoldings();
+        checker.checkOverlaps();
+        checker.checkWritesAfterLoss();
+        checker.checkFencedSequence();
+        checker.checkRecovery();
+        checker.checkAcquireCalls();
+        checker.checkCleanStops();
+        checker.countPerFault();
+        return checker.report;
+    }
+
+    private void readFaults() {
+        Event open = null;
+        for (Event e : events) {
+            if (e.type() == Event.Type.FAULT) {
+                open = e;
+            } else if (e.type() == Event.Type.HEAL && open != null) {
+                String[] words = open.info().split(" ");
+                Fault fault = Fault.valueOf(words[0]);
+                String target = words.length > 1 && words[1].startsWith("target=") ? words[1].substring(7) : "";
+                windows.add(new FaultWindow(
+                        fault,
+                        target,
+                        open.time(),
+                        e.time(),
+                        e.time() + settings.settle().toNanos()));
+                report.row(fault.name()).faults++;
+                if (fault == Fault.KILL_WORKER) {
+                    killedAt.put(target, open.time());
+                }
+                open = null;
+            }
+        }
+    }
+
+    private void readHoldings() {
+        Map<String, Long> lastOfProcess = new HashMap<>();
+        for (Event e : events) {
+            lastOfProcess.put(e.process(), e.time());
+            switch (e.type()) {
+                case START -> started.add(e.process());
+                case DONE -> done.add(e.process());
+                case OK -> holdings.put(e.holdingId(), new Holding(e));
+                default -> {}
+            }
+            Holding h = e.type() == Event.Type.OK ? null : holdings.get(e.holdingId());
+            if (h == null) {
+                continue;
+            }
+            h.last = Math.max(h.last, e.time());
+            switch (e.type()) {
+                case WRITE -> {
+                    h.writes.add(e);
+                    h.end = Math.max(h.end, e.time());
+                    h.confirmed = true;
+                }
+                case RELEASE -> {
+                    h.end = Math.max(h.end, e.time());
+                    h.confirmed = true;
+                    h.ended = true;
+                }
+                case NOT_HELD -> {
+                    h.notHeldAt = e.time();
+                    h.ended = true;
+                }
+                case LOST -> {
+                    h.lostAt = e.time();
+                    h.lostCause = e.info();
+                }
+                case RELEASE_FAIL -> {
+                    if (e.info().startsWith("LeaseNotHeldException")) {
+                        h.releaseRefusedAt = e.time();
+                    }
+                }
+                default -> {}
+            }
+        }
+        for (Holding h : holdings.values()) {
+            Long killed = killedAt.get(h.process);
+            if (!h.ended) {
+                if (killed != null && killed >= h.start) {
+                    // Killed while holding: count the holding as held up to the kill.
+                    h.end = Math.max(h.end, killed);
+                    h.confirmed = true;
+                    h.pausedOrKilled = true;
+                } else {
+                    h.end = Math.max(h.end, lastOfProcess.get(h.process));
+                    report.note("holding " + h + " has no end in the history (its process stopped recording)");
+                }
+            }
+            long upTo = Math.max(h.end, h.last);
+            for (FaultWindow w : windows) {
+                if (w.fault() == Fault.PAUSE_WORKER
+                        && w.targetsWorker(h.process)
+                        && w.start() <= upTo
+                        && w.heal() >= h.start) {
+                    h.pausedOrKilled = true;
+                }
+            }
+        }
+        for (FaultWindow w : windows) {
+            boolean hit = holdings.values().stream()
+                    .anyMatch(h ->
+                            w.targetsWorker(h.process) && h.start <= w.start() && Math.max(h.end, h.last) >= w.start());
+            if (hit) {
+                report.row(w.fault().name()).hitHolder++;
+            }
+        }
+    }
+
+    private void checkOverlaps() {
+        List<Holding> confirmed = holdings.values().stream()
+                .filter(h -> h.confirmed)
+                .sorted(Comparator.comparingLong(h -> h.start))
+                .toList();
+        List<Holding> active = new ArrayList<>();
+        long overlaps = 0;
+        for (Holding b : confirmed) {
+            active.removeIf(a -> a.end <= b.start);
+            for (Holding a : active) {
+                overlaps++;
+                judgeOverlap(a, b);
+            }
+            active.add(b);
+        }
+        report.total("overlaps", overlaps);
+        report.total("holdings", holdings.size());
+        report.total("holdings confirmed", confirmed.size());
+    }
+
+    private void judgeOverlap(Holding a, Holding b) {
+        FaultWindow window = windowAt(b.start);
+        report.row(window == null ? Report.QUIET : window.fault().name()).overlaps++;
+        String what = "holdings " + a + " and " + b + " overlap by " + millis(Math.min(a.end, b.end) - b.start)
+                + " ms at " + b.start;
+        boolean modelBroken =
+                windows.stream().anyMatch(w -> w.covers(b.start) && !w.fault().keepsModel());
+        if (!modelBroken) {
+            report.violation(what + " under " + (window == null ? "no fault" : window.fault() + " (keeps the model)"));
+        } else if (!a.explained() && !b.explained()) {
+            report.violation(what + ": neither holder was told of a loss, paused or killed");
+        }
+    }
+
+    private void checkWritesAfterLoss() {
+        for (Holding h : holdings.values()) {
+            for (Event write : h.writes) {
+                if (h.lost() && write.time() > h.lostAt) {
+                    report.violation("holding " + h + " wrote (seq " + write.seq() + ") at " + write.time() + ", "
+                            + millis(write.time() - h.lostAt) + " ms after it was told it lost the lease");
+                } else if (h.notHeldAt >= 0 && write.time() > h.notHeldAt) {
+                    report.violation("holding " + h + " wrote (seq " + write.seq() + ") after it saw isHeld() false");
+                }
+            }
+        }
+    }
+
+    private void checkFencedSequence() {
+        Map<String, Long> writeTimes = new HashMap<>();
+        for (Event e : events) {
+            if (e.type() == Event.Type.WRITE) {
+                writeTimes.put(e.holdingId() + "#" + e.seq(), e.time());
+            }
+        }
+        long dataLossFrom = windows.stream()
+                .filter(w -> w.fault().losesData())
+                .mapToLong(FaultWindow::start)
+                .min()
+                .orElse(Long.MAX_VALUE);
+        long previousToken = Long.MIN_VALUE;
+        String previousHolder = null;
+        Set<String> seen = new HashSet<>();
+        long anomaliesAfterLoss = 0;
+        for (int i = 0; i < accepted.size(); i++) {
+            FencedResource.AcceptedWrite w = accepted.get(i);
+            Long time = writeTimes.get(w.holdingId() + "#" + w.seq());
+            if (time == null) {
+                report.violation("accepted write #" + i + " (" + w.toLine() + ") has no recorded attempt");
+            }
+            String anomaly = null;
+            if (w.token() < previousToken) {
+                anomaly = "token went back from " + previousToken + " to " + w.token();
+            } else if (!w.holdingId().equals(previousHolder)) {
+                if (seen.contains(w.holdingId())) {
+                    anomaly = "holder " + w.holdingId() + " wrote again after " + previousHolder + " had written";
+                } else if (w.token() == previousToken) {
+                    anomaly = "token " + w.token() + " written by two holders, " + previousHolder + " and "
+                            + w.holdingId();
+                }
+            }
+            if (anomaly != null) {
+                String text = "accepted write #" + i + " (" + w.toLine() + "): " + anomaly;
+                if (time != null && time >= dataLossFrom) {
+                    anomaliesAfterLoss++;
+                    report.note("after Redis lost its data, " + text);
+                } else {
+                    report.violation(text);
+                }
+            }
+            seen.add(w.holdingId());
+            previousToken = Math.max(previousToken, w.token());
+            previousHolder = w.holdingId();
+        }
+        report.total("writes accepted", accepted.size());
+        report.total("fenced-sequence anomalies after data loss", anomaliesAfterLoss);
+    }
+
+    private void checkRecovery() {
+        long bound = settings.livenessBound().toNanos();
+        for (FaultWindow w : windows) {
+            long firstOk = events.stream()
+                    .filter(e -> e.type() == Event.Type.OK && e.time() > w.heal())
+                    .mapToLong(Event::time)
+                    .findFirst()
+                    .orElse(-1);
+            Report.Row row = report.row(w.fault().name());
+            if (firstOk < 0) {
+                report.violation("no worker acquired after " + w.fault() + " healed at " + w.heal());
+                continue;
+            }
+            long recovery = firstOk - w.heal();
+            row.worstRecoveryMillis = Math.max(row.worstRecoveryMillis, millis(recovery));
+            if (recovery > bound) {
+                report.violation("after " + w.fault() + " healed at " + w.heal() + ", the first acquisition took "
+                        + millis(recovery) + " ms (bound "
+                        + settings.livenessBound().toMillis() + " ms)");
+            }
+        }
+    }
+
+    private void checkAcquireCalls() {
+        Map<String, Event> pending = new HashMap<>();
+        long bound = settings.acquireBound().toNanos();
+        long longest = 0;
+        for (Event e : events) {
+            String thread = e.process() + "/" + e.thread();
+            if (e.type() == Event.Type.INVOKE) {
+                pending.put(thread, e);
+            } else if (e.type() == Event.Type.OK || e.type() == Event.Type.FAIL) {
+                Event invoke = pending.remove(thread);
+                if (invoke == null) {
+                    continue;
+                }
+                long took = e.time() - invoke.time();
+                if (!pausedBetween(e.process(), invoke.time(), e.time())) {
+                    longest = Math.max(longest, took);
+                    if (took > bound) {
+                        report.violation("acquire by " + thread + " took " + millis(took) + " ms (bound "
+                                + settings.acquireBound().toMillis() + " ms)");
+                    }
+                }
+            }
+        }
+        for (Event invoke : pending.values()) {
+            if (!killedAt.containsKey(invoke.process())) {
+                report.violation("acquire by " + invoke.process() + "/" + invoke.thread() + " invoked at "
+                        + invoke.time() + " never returned");
+            }
+        }
+        report.total("longest acquire call ms", millis(longest));
+    }
+
+    private boolean pausedBetween(String process, long from, long to) {
+        return windows.stream()
+                .anyMatch(w -> w.fault() == Fault.PAUSE_WORKER
+                        && w.targetsWorker(process)
+                        && w.start() <= to
+                        && w.heal() >= from);
+    }
+
+    private void checkCleanStops() {
+        for (String process : started) {
+            if (!done.contains(process) && !killedAt.containsKey(process)) {
+                report.violation("worker " + process + " was not killed but did not stop cleanly");
+            }
+        }
+    }
+
+    private void countPerFault() {
+        long operations = 0;
+        long acquisitions = 0;
+        long refused = 0;
+        long losses = 0;
+        Map<String, Long> causes = new LinkedHashMap<>();
+        for (Event e : events) {
+            FaultWindow window = windowAt(e.time());
+            Report.Row row =
+                    report.row(window == null ? Report.QUIET : window.fault().name());
+            switch (e.type()) {
+                case INVOKE -> {
+                    operations++;
+                    row.operations++;
+                }
+                case OK -> acquisitions++;
+                case WRITE_REFUSED -> {
+                    refused++;
+                    row.staleWritesRefused++;
+                }
+                case LOST -> {
+                    losses++;
+                    row.lossesReported++;
+                    causes.merge(e.info(), 1L, Long::sum);
+                }
+                default -> {}
+            }
+        }
+        report.total("operations", operations);
+        report.total("acquisitions", acquisitions);
+        report.total("stale writes refused", refused);
+        report.total("losses reported", losses);
+        causes.forEach((cause, n) -> report.total("lost " + cause, n));
+    }
+
+    /** The latest-started fault window covering {@code time}, or null. */
+    private FaultWindow windowAt(long time) {
+        FaultWindow found = null;
+        for (FaultWindow w : windows) {
+            if (w.covers(time)) {
+                found = w;
+            }
+        }
+        return found;
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
+    }
+}

@@ -1,0 +1,43 @@
+package io.warden.chaos;
+
+/**
+ * The faults the nemesis injects. A fault that {@link #keepsModel() keeps the model} leaves every
+ * assumption of Warden's exclusion guarantee in place (no holder paused past its lease, no Redis data
+ * lost): confirmed holdings must then never overlap. Under the others overlaps may happen, but each
+ * must be explained by a loss reported to the holder, or by the holder having been paused or killed.
+ */
+public enum Fault {
+    /** SIGSTOP a worker JVM for longer than the lease (it usually holds the lock), then SIGCONT. */
+    PAUSE_WORKER(false),
+    /** SIGKILL a worker JVM (it usually holds the lock) and start a new one in its place. */
+    KILL_WORKER(true),
+    /** Drop all traffic between one worker and the lock Redis for longer than the lease. */
+    BLACKHOLE(true),
+    /** Delay every chunk between one worker and the lock Redis. */
+    LATENCY(true),
+    /** Close every connection between one worker and the lock Redis at once. */
+    CUT(true),
+    /** SIGSTOP the lock Redis for less than the lease. */
+    PAUSE_REDIS_SHORT(true),
+    /** SIGSTOP the lock Redis for longer than the lease. */
+    PAUSE_REDIS_LONG(true),
+    /** SIGKILL and restart the lock Redis, which has an AOF fsynced on every write. */
+    RESTART_REDIS_AOF(true),
+    /** SIGKILL and restart the lock Redis without persistence: every lease and the token counter are lost. */
+    RESTART_REDIS_NO_PERSISTENCE(false);
+
+    private final boolean keepsModel;
+
+    Fault(boolean keepsModel) {
+        this.keepsModel = keepsModel;
+    }
+
+    public boolean keepsModel() {
+        return keepsModel;
+    }
+
+    /** True for the faults that make Redis forget data. */
+    public boolean losesData() {
+        return this == RESTART_REDIS_NO_PERSISTENCE;
+    }
+}
