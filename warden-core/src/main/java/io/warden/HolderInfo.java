@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param host the holder's host name
  * @param pid the holder's process id
- * @param since when the lock was acquired, on the Redis server's clock
+ * @param since when the lock was acquired, on the holder's clock (for people, not for decisions)
  * @param fencingToken the holder's fencing token (0 when fencing is disabled)
  */
 public record HolderInfo(String host, long pid, Instant since, long fencingToken) {

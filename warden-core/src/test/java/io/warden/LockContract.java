@@ -489,6 +489,17 @@ abstract class LockContract {
     }
 
     @Test
+    void aHashWithoutAnOwnerIsForeignDataAndIsLeftUntouched() {
+        redis("warden:{profile}", "HSET", "warden:{profile}", "name", "someone's hash");
+        Warden warden = wardens.open();
+        assertThatThrownBy(() -> warden.lock("profile").tryAcquire()).isInstanceOf(LockKeyConflictException.class);
+        assertThat(warden.admin().inspect("profile").state()).isEqualTo(LockInfo.State.FOREIGN);
+        assertThatThrownBy(() -> warden.admin().forceUnlock("profile")).isInstanceOf(LockKeyConflictException.class);
+        assertThat(redis("warden:{profile}", "HGETALL", "warden:{profile}"))
+                .isEqualTo(List.of("name", "someone's hash"));
+    }
+
+    @Test
     void aFencingCounterHoldingForeignDataIsReportedAndNoLockIsTaken() {
         redis("warden:{bad-fence}", "RPUSH", "warden:{bad-fence}:fence", "x");
         Warden warden = wardens.open();

@@ -171,7 +171,8 @@ final class Acquisition {
                         Long.toString(LeaseSpec.toMillisCeil(ttlNanos)),
                         me.host(),
                         Long.toString(me.pid()),
-                        engine.settings().fencing() ? "1" : "0")
+                        engine.settings().fencing() ? "1" : "0",
+                        Long.toString(System.currentTimeMillis()))
                 .whenComplete((reply, error) -> onReply(token, sentAt, ttlNanos, reply, error));
     }
 

@@ -7,36 +7,37 @@
 -- ARGV[3]  holder host name, for operators and skipped tasks
 -- ARGV[4]  holder process id
 -- ARGV[5]  '1' to mint a fencing token, '0' to leave the counter alone (fence is then 0)
+-- ARGV[6]  acquisition time, milliseconds since the epoch on the holder's clock (for display)
 --
 -- Reply:   {1, fence}                              acquired
 --          {0, pttl, host, pid, since, fence}      held by another owner; pttl is -1 if the key has
 --                                                  no TTL (never written by Warden that way)
 --          error 'WARDEN_FOREIGN <key> <type>'      a key holds data Warden did not write; nothing
 --                                                  was changed
+--
+-- Cost: free lock 4 commands (TYPE, INCR, HSET, PEXPIRE); held lock 3 (TYPE, HMGET, PTTL).
 local kind = redis.call('TYPE', KEYS[1]).ok
 if kind ~= 'none' then
-  if kind ~= 'hash' or redis.call('HEXISTS', KEYS[1], 'owner') == 0 then
+  if kind ~= 'hash' then
     return redis.error_reply('WARDEN_FOREIGN ' .. KEYS[1] .. ' ' .. kind)
   end
-  local h = redis.call('HMGET', KEYS[1], 'host', 'pid', 'since', 'fence')
-  return {0, redis.call('PTTL', KEYS[1]), h[1] or '', h[2] or '', h[3] or '', h[4] or ''}
+  local h = redis.call('HMGET', KEYS[1], 'owner', 'host', 'pid', 'since', 'fence')
+  if not h[1] then
+    return redis.error_reply('WARDEN_FOREIGN ' .. KEYS[1] .. ' hash')
+  end
+  return {0, redis.call('PTTL', KEYS[1]), h[2] or '', h[3] or '', h[4] or '', h[5] or ''}
 end
 
 local fence = 0
 if ARGV[5] == '1' then
-  local counterKind = redis.call('TYPE', KEYS[2]).ok
-  if counterKind ~= 'none' and counterKind ~= 'string' then
-    return redis.error_reply('WARDEN_FOREIGN ' .. KEYS[2] .. ' ' .. counterKind)
-  end
+  -- pcall: a counter holding anything but an integer is reported, not overwritten.
   local minted = redis.pcall('INCR', KEYS[2])
   if type(minted) == 'table' and minted.err then
-    return redis.error_reply('WARDEN_FOREIGN ' .. KEYS[2] .. ' string')
+    return redis.error_reply('WARDEN_FOREIGN ' .. KEYS[2] .. ' ' .. redis.call('TYPE', KEYS[2]).ok)
   end
   fence = minted
 end
 
-local now = redis.call('TIME')
-local since = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'fence', fence, 'host', ARGV[3], 'pid', ARGV[4], 'since', since)
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'fence', fence, 'host', ARGV[3], 'pid', ARGV[4], 'since', ARGV[6])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return {1, fence}
