@@ -1,0 +1,119 @@
+package io.warden.bench;
+
+import io.warden.testkit.RedisServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs the benchmark scenarios against one redis-server started for the purpose and writes the report.
+ *
+ * <pre>
+ * java -jar warden-bench/target/warden-bench.jar --mode smoke|full [--out DIR] [--only S1,S5]
+ * </pre>
+ *
+ * <p>{@code full} writes docs/benchmarks.md and docs/img/*.png of the repository it runs in; {@code
+ * smoke} writes to warden-bench/target/bench-smoke/ and never touches docs/. {@code --out} overrides
+ * the directory; {@code --only} runs some scenarios (a partial report then goes to target/ as well).
+ */
+public final class BenchMain {
+    private BenchMain() {}
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        String modeName = "smoke";
+        Path out = null;
+        Set<String> only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--mode" -> modeName = args[++i];
+                case "--out" -> out = Path.of(args[++i]);
+                case "--only" ->
+                    only = Set.of(args[++i].toUpperCase(java.util.Locale.ROOT).split(","));
+                default -> {
+                    System.err.println("usage: warden-bench --mode smoke|full [--out DIR] [--only S1,S2,...]");
+                    System.exit(2);
+                }
+            }
+        }
+        Mode mode = Mode.of(modeName);
+        Path root = repositoryRoot();
+        boolean publish = mode.isFull() && only == null && out == null;
+        Path targetDir = root.resolve("warden-bench/target/bench-" + mode.name());
+        Path reportFile =
+                publish ? root.resolve("docs/benchmarks.md") : (out != null ? out : targetDir).resolve("benchmarks.md");
+        Path imageDir =
+                publish ? root.resolve("docs/img") : reportFile.getParent().resolve("img");
+        List<Scenario> scenarios = new ArrayList<>(Arrays.asList(
+                PairsScenario.uncontended(),
+                PairsScenario.parallel(),
+                new ContentionScenario(),
+                new CrossProcessScenario(),
+                WatchdogScenario.atScale(),
+                WatchdogScenario.tenth(),
+                new TaskScenario(),
+                new RedisBenchmarkScenario()));
+        if (only != null) {
+            Set<String> wanted = only;
+            scenarios.removeIf(s -> !wanted.contains(s.id().toUpperCase(java.util.Locale.ROOT)));
+        }
+        long started = System.nanoTime();
+        Results results = new Results(targetDir.resolve("results.jsonl"));
+        int status = 0;
+        try (RedisServer redis = RedisServer.start()) {
+            Bench bench = new Bench(redis, mode, results);
+            MachineInfo machine = MachineInfo.describe(redis);
+            Bench.log("mode " + mode.name() + ", redis " + redis.version() + " at " + redis.uri());
+            List<String> failures = new ArrayList<>();
+            for (Scenario scenario : scenarios) {
+                long t0 = System.nanoTime();
+                Bench.log(scenario.id() + " " + scenario.title());
+                try {
+                    scenario.run(bench);
+                } catch (Exception e) {
+                    // Report what was measured so far, and the failure, rather than nothing.
+                    e.printStackTrace();
+                    failures.add(scenario.id() + ": " + e);
+                    status = 1;
+                }
+                Bench.log(scenario.id() + " took "
+                        + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
+            }
+            List<String> charts = Charts.write(results, imageDir);
+            String relativeImages = reportFile.toAbsolutePath().getParent().relativize(imageDir.toAbsolutePath()) + "/";
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            Report.write(reportFile, relativeImages, mode, machine, scenarios, results, charts, took, failures);
+            for (Targets.Target t : Targets.evaluate(results)) {
+                System.out.println("{\"target\":\"" + t.scenario() + " "
+                        + t.goal().replace("\"", "'")
+                        + "\",\"measured\":\"" + t.measured().replace("\"", "'") + "\",\"result\":\"" + t.status()
+                        + "\"}");
+            }
+            Bench.log("report: " + reportFile + " (" + took.toSeconds() + " s)");
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        // Peer clients can leave non-daemon threads behind.
+        System.exit(status);
+    }
+
+    /** The directory holding warden-bench/, searched upwards from the working directory. */
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("warden-bench"))) {
+                return dir;
+            }
+            if (dir.getFileName() != null
+                    && dir.getFileName().toString().equals("warden-bench")
+                    && Files.exists(dir.resolve("pom.xml"))) {
+                return dir.getParent();
+            }
+        }
+        return Path.of("").toAbsolutePath();
+    }
+}

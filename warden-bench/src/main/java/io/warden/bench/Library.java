@@ -1,0 +1,58 @@
+package io.warden.bench;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** The libraries compared, and how to open each one as one application node. */
+enum Library {
+    WARDEN("Warden"),
+    REDISSON("Redisson"),
+    NAIVE("naive"),
+    SHEDLOCK("ShedLock"),
+    /** Not a library: Redis's own load generator, the physical reference. */
+    REDIS_BENCHMARK("redis-benchmark");
+
+    private final String label;
+
+    Library(String label) {
+        this.label = label;
+    }
+
+    String label() {
+        return label;
+    }
+
+    /** The name used on command lines and in JSON. */
+    String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Library ofId(String id) {
+        return valueOf(id.toUpperCase(Locale.ROOT));
+    }
+
+    /** A lock client whose watched leases last {@code leaseTime} (the naive lock ignores it: EX 10). */
+    LockClient openLocks(String uri, Duration leaseTime) {
+        switch (this) {
+            case WARDEN:
+                return new WardenLocks(uri, leaseTime);
+            case REDISSON:
+                return new RedissonLocks(uri, leaseTime);
+            case NAIVE:
+                return new NaiveLocks(uri);
+            default:
+                throw new IllegalArgumentException(label + " has no lock adapter (task locks only)");
+        }
+    }
+
+    TaskClient openTasks(String uri) {
+        switch (this) {
+            case WARDEN:
+                return new WardenTasks(uri);
+            case SHEDLOCK:
+                return new ShedLockTasks(uri);
+            default:
+                throw new IllegalArgumentException(label + " has no task-lock adapter here");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.warden.bench;
+
+import java.time.Duration;
+
+/**
+ * How long and how often each scenario runs. {@code smoke} only proves the harness works (one short
+ * round, figures not meant to be read); {@code full} produces the published figures.
+ *
+ * @param rounds rounds per scenario; each round runs every library once, in turn
+ * @param warmup unmeasured load before each measured window
+ * @param measure length of each measured window (S1 to S4)
+ * @param childWarmup unmeasured load each child JVM runs on its own key before S4 starts
+ * @param leases leases held at once in S5 (a tenth as many in its scaling check)
+ * @param hold how long S5 holds its leases
+ * @param firings times the S6 task fires on each node
+ * @param benchmarkRequests requests per redis-benchmark run
+ * @param monitoredPairs acquire/release pairs counted with MONITOR for client commands per pair
+ */
+record Mode(
+        String name,
+        int rounds,
+        Duration warmup,
+        Duration measure,
+        Duration childWarmup,
+        int leases,
+        Duration hold,
+        int firings,
+        int benchmarkRequests,
+        int monitoredPairs) {
+
+    static Mode smoke() {
+        return new Mode(
+                "smoke",
+                1,
+                Duration.ofMillis(300),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(500),
+                1_000,
+                Duration.ofSeconds(4),
+                100,
+                5_000,
+                200);
+    }
+
+    static Mode full() {
+        return new Mode(
+                "full",
+                3,
+                Duration.ofMillis(1_500),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(2),
+                10_000,
+                Duration.ofSeconds(10),
+                1_000,
+                100_000,
+                1_000);
+    }
+
+    static Mode of(String name) {
+        switch (name) {
+            case "smoke":
+                return smoke();
+            case "full":
+                return full();
+            default:
+                throw new IllegalArgumentException("unknown mode '" + name + "' (smoke or full)");
+        }
+    }
+
+    boolean isFull() {
+        return name.equals("full");
+    }
+}

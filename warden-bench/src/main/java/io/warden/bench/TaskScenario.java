@@ -1,0 +1,81 @@
+package io.warden.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * S6: eight simulated nodes (one client each) fire the same scheduled job; each firing is one schedule
+ * slot, whose lock name carries the slot. Every node runs through the slots at its own pace, as
+ * schedulers with some skew do, so late nodes rely on {@code lockAtLeastFor} to skip a slot that
+ * already ran. Exactly once means: every slot ran on exactly one node.
+ */
+final class TaskScenario implements Scenario {
+    static final int NODES = 8;
+    static final Duration AT_LEAST = Duration.ofSeconds(30);
+    static final Duration AT_MOST = Duration.ofSeconds(60);
+    private static final List<Library> LIBRARIES = List.of(Library.WARDEN, Library.SHEDLOCK);
+
+    @Override
+    public String id() {
+        return "S6";
+    }
+
+    @Override
+    public String title() {
+        return "task lock: 8 nodes fire the same job, each firing must run exactly once";
+    }
+
+    @Override
+    public void run(Bench bench) throws Exception {
+        for (int round = 1; round <= bench.mode().rounds(); round++) {
+            for (Library library : LIBRARIES) {
+                bench.results().add(runOnce(bench, library, round));
+            }
+        }
+    }
+
+    private RunResult runOnce(Bench bench, Library library, int round) throws InterruptedException {
+        bench.reset();
+        List<TaskClient> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < NODES; i++) {
+                nodes.add(library.openTasks(bench.uri()));
+            }
+            int firings = bench.mode().firings();
+            fire(nodes, "S6:warmup:" + round, Math.max(20, firings / 5), new AtomicIntegerArray(firings));
+            AtomicIntegerArray runs = new AtomicIntegerArray(firings);
+            Probes.RedisSample redisBefore = Probes.redis(bench.redis());
+            long start = System.nanoTime();
+            fire(nodes, "S6:job:" + round, firings, runs);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Probes.RedisSample redis = Probes.redis(bench.redis()).minus(redisBefore);
+            long duplicated = 0;
+            long missed = 0;
+            for (int i = 0; i < firings; i++) {
+                duplicated += Math.max(0, runs.get(i) - 1);
+                missed += runs.get(i) == 0 ? 1 : 0;
+            }
+            return new RunResult(id(), library, round)
+                    .put("runs_per_s", firings / seconds)
+                    .put("attempts_per_s", (double) firings * NODES / seconds)
+                    .put("duplicate_runs", duplicated)
+                    .put("missed_firings", missed)
+                    .put("redis_cmds_per_firing", (double) redis.commands() / firings);
+        } finally {
+            nodes.forEach(TaskClient::close);
+        }
+    }
+
+    private static void fire(List<TaskClient> nodes, String job, int firings, AtomicIntegerArray runs)
+            throws InterruptedException {
+        Workers.run("node", nodes.size(), node -> {
+            TaskClient client = nodes.get(node);
+            for (int slot = 0; slot < firings; slot++) {
+                int ran = slot % runs.length();
+                client.runIfFree(job + ":" + slot, AT_LEAST, AT_MOST, () -> runs.incrementAndGet(ran));
+            }
+        });
+    }
+}

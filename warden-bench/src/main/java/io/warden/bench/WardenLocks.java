@@ -1,0 +1,40 @@
+package io.warden.bench;
+
+import io.warden.Lease;
+import io.warden.Warden;
+import io.warden.WardenMetrics;
+import java.time.Duration;
+
+/** Warden with default settings except the lease time: {@code lock(name).acquire(wait)}, watchdog on. */
+final class WardenLocks implements LockClient {
+    private final Warden warden;
+
+    WardenLocks(String uri, Duration leaseTime) {
+        this.warden = Warden.builder()
+                .uri(uri)
+                .defaultLeaseTime(leaseTime)
+                .defaultWait(MAX_WAIT)
+                .build();
+    }
+
+    @Override
+    public Held acquire(String name) throws InterruptedException {
+        Lease lease = warden.lock(name).acquire(MAX_WAIT);
+        return lease::release;
+    }
+
+    @Override
+    public String redisKey(String name) {
+        // The documented key layout: prefix:{name}, with the default prefix.
+        return "warden:{" + name + "}";
+    }
+
+    WardenMetrics metrics() {
+        return warden.metrics();
+    }
+
+    @Override
+    public void close() {
+        warden.close();
+    }
+}
