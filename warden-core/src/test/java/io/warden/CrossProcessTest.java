@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warden.fixtures.ContenderMain;
 import io.warden.fixtures.HolderMain;
+import io.warden.testkit.Await;
 import io.warden.testkit.ChildJvm;
 import io.warden.testkit.RedisServer;
 import io.warden.testkit.WithRedis;

@@ -2,6 +2,7 @@ package io.warden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.warden.testkit.Await;
 import io.warden.testkit.RedisServer;
 import io.warden.testkit.WithRedis;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.warden;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.warden.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

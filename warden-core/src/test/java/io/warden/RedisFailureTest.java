@@ -3,29 +3,20 @@ package io.warden;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.warden.testkit.Await;
 import io.warden.testkit.RedisServer;
 import io.warden.testkit.WithRedis;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Redis going away mid-wait and mid-release: documented errors, in time, and no leaks. */
 @WithRedis
-class RedisFailureTest {
-    private final RedisServer server;
-    private final WardenFixture wardens;
-
+class RedisFailureTest extends OneServerTest {
     RedisFailureTest(RedisServer server) {
-        this.server = server;
-        this.wardens = new WardenFixture(server.uri());
-    }
-
-    @AfterEach
-    void closeWardens() {
-        wardens.close();
+        super(server);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.warden.fixtures.TaskNodeMain;
+import io.warden.testkit.Await;
 import io.warden.testkit.ChildJvm;
 import io.warden.testkit.RedisServer;
 import io.warden.testkit.WithRedis;
@@ -18,23 +19,13 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Task locks: run on exactly one node, skip everywhere else. */
 @WithRedis
-class TaskLockTest {
-    private final RedisServer server;
-    private final WardenFixture wardens;
-
+class TaskLockTest extends OneServerTest {
     TaskLockTest(RedisServer server) {
-        this.server = server;
-        this.wardens = new WardenFixture(server.uri());
-    }
-
-    @AfterEach
-    void closeWardens() {
-        wardens.close();
+        super(server);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.warden;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.warden.testkit.Await;
 import io.warden.testkit.FaultProxy;
 import io.warden.testkit.RedisServer;
 import io.warden.testkit.WithRedis;
@@ -13,23 +14,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The watchdog: leases kept alive, batched renewal, and loud, early loss signals. */
 @WithRedis
-class WatchdogTest {
-    private final RedisServer server;
-    private final WardenFixture wardens;
-
+class WatchdogTest extends OneServerTest {
     WatchdogTest(RedisServer server) {
-        this.server = server;
-        this.wardens = new WardenFixture(server.uri());
-    }
-
-    @AfterEach
-    void closeWardens() {
-        wardens.close();
+        super(server);
     }
 
     @Test

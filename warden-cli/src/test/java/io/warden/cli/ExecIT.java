@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.warden.Lease;
 import io.warden.LockInfo;
 import io.warden.Warden;
+import io.warden.testkit.Await;
 import io.warden.testkit.RedisServer;
 import io.warden.testkit.WithRedis;
 import java.io.IOException;

@@ -16,7 +16,7 @@ class ChildJvmTest {
             assertThat(child.awaitLine("ready"::equals, STARTUP)).isEqualTo("ready");
             assertThat(child.awaitLine(line -> line.startsWith("tick"), STARTUP))
                     .startsWith("tick");
-            Poll.until("stderr line arrives", STARTUP, () -> child.stderr().contains("err-line"));
+            Await.until("stderr line arrives", STARTUP, () -> child.stderr().contains("err-line"));
             assertThat(child.stdout()).startsWith("ready");
             assertThat(child.isAlive()).isTrue();
             assertThat(child.pid()).isPositive();
@@ -36,7 +36,7 @@ class ChildJvmTest {
             assertThat(child.isAlive()).isTrue();
 
             child.resume();
-            Poll.until("ticks resume", STARTUP, () -> child.stdout().size() > ticksWhenPaused);
+            Await.until("ticks resume", STARTUP, () -> child.stdout().size() > ticksWhenPaused);
         }
     }
 

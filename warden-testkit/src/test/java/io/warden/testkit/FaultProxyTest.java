@@ -72,7 +72,7 @@ class FaultProxyTest {
 
             proxy.heal();
 
-            Poll.until("the swallowed connection is cut", WAIT, () -> proxy.activeConnections() == 1);
+            Await.until("the swallowed connection is cut", WAIT, () -> proxy.activeConnections() == 1);
             assertThat(untouched.command("PING")).isEqualTo("PONG");
             try (RespClient fresh = RespClient.connect("127.0.0.1", proxy.port(), WAIT)) {
                 assertThat(fresh.command("PING")).isEqualTo("PONG");
@@ -88,7 +88,7 @@ class FaultProxyTest {
             socket.getOutputStream().write(RespClient.encode("PING"));
             assertThat(new String(socket.getInputStream().readNBytes(7), StandardCharsets.US_ASCII))
                     .isEqualTo("+PONG\r\n");
-            Poll.until("the proxy counts the connection", WAIT, () -> proxy.activeConnections() == 1);
+            Await.until("the proxy counts the connection", WAIT, () -> proxy.activeConnections() == 1);
 
             proxy.cutAll();
 
@@ -103,7 +103,7 @@ class FaultProxyTest {
         try (FaultProxy proxy = FaultProxy.to(server);
                 Socket socket = new Socket("127.0.0.1", proxy.port())) {
             socket.setSoTimeout((int) WAIT.toMillis());
-            Poll.until("the proxy counts the connection", WAIT, () -> proxy.activeConnections() == 1);
+            Await.until("the proxy counts the connection", WAIT, () -> proxy.activeConnections() == 1);
 
             server.kill();
 

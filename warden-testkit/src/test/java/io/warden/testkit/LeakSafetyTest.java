@@ -21,7 +21,7 @@ class LeakSafetyTest {
             assertThat(child.waitFor(Duration.ofSeconds(30))).isZero();
         }
 
-        Poll.until(
+        Await.until(
                 "the abandoned redis-server is gone",
                 Duration.ofSeconds(10),
                 () -> ProcessHandle.of(serverPid).filter(ProcessHandle::isAlive).isEmpty());

@@ -13,7 +13,7 @@ class NoLeakedProcessesTest {
     @Test
     void noServerOrChildJvmOutlivesItsTest() {
         assertThat(RedisServer.liveServerCount()).isZero();
-        Poll.until(
+        Await.until(
                 "every child process has exited",
                 Duration.ofSeconds(10),
                 () -> ProcessHandle.current()

@@ -1,13 +1,17 @@
-package io.warden;
+package io.warden.testkit;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Waits on conditions with a deadline instead of fixed sleeps. */
-final class Await {
+/**
+ * Waits on conditions in tests, with a deadline, instead of fixed sleeps. Polls every 5 ms.
+ * Failing to meet the deadline throws {@link AssertionError} naming what was awaited.
+ */
+public final class Await {
     private Await() {}
 
-    static void until(String what, Duration timeout, BooleanSupplier condition) {
+    /** Polls {@code condition} until it holds; fails after {@code timeout}. */
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
@@ -17,7 +21,8 @@ final class Await {
         }
     }
 
-    static void sleep(long millis) {
+    /** Sleeps, for tests where elapsed time is the thing under test; an interrupt fails the test. */
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -26,7 +31,8 @@ final class Await {
         }
     }
 
-    static long millisSince(long nanoTime) {
+    /** Milliseconds since a {@link System#nanoTime()} reading. */
+    public static long millisSince(long nanoTime) {
         return (System.nanoTime() - nanoTime) / 1_000_000;
     }
 }
