@@ -245,7 +245,8 @@ final class ExecCommand implements Callable<Integer> {
 
     private int cannotStart(IOException e, GuardedCommand child, PrintWriter err) {
         String message = String.valueOf(e.getMessage());
-        boolean missing = message.contains("error=2,");
+        // ENOENT, as JDK 17 ("error=2, No such file...") and later JDKs ("error: 2 (No such file...)") word it.
+        boolean missing = message.contains("error=2,") || message.contains("No such file or directory");
         int cut = message.indexOf(", ");
         String reason = cut >= 0 ? message.substring(cut + 2) : message;
         err.println("warden: cannot run '" + child.commandLine() + "': " + reason);
