@@ -103,10 +103,6 @@ final class LeaseHandle implements Lease {
         release();
     }
 
-    LeaseState state() {
-        return state;
-    }
-
     private LeaseNotHeldException alreadyReleased() {
         return new LeaseNotHeldException(
                 state.name(),

@@ -34,8 +34,4 @@ final class LockTable {
     List<LockEntry> snapshot() {
         return new ArrayList<>(entries.values());
     }
-
-    int size() {
-        return entries.size();
-    }
 }

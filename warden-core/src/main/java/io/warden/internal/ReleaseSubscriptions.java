@@ -67,10 +67,6 @@ final class ReleaseSubscriptions {
         }
     }
 
-    synchronized int activeChannels() {
-        return byChannel.size();
-    }
-
     synchronized void clear() {
         byChannel.clear();
     }

@@ -21,7 +21,7 @@ public record Settings(
         int renewalsPerLease,
         boolean fencing,
         Backoff waitBackoff,
-        io.warden.LossPolicy lossPolicy,
+        LossPolicy lossPolicy,
         Executor callbackExecutor) {
 
     public Settings {

@@ -51,10 +51,6 @@ final class Watchdog {
         leases.remove(lease);
     }
 
-    int tracked() {
-        return leases.size();
-    }
-
     /** Makes sure a tick runs no later than {@code at} (a {@link System#nanoTime()} instant). */
     void reschedule(long at) {
         if (at == Long.MAX_VALUE) {
