@@ -2,6 +2,8 @@ package io.warden.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,21 +14,32 @@ import java.util.Map;
 
 /**
  * Starts one redis-server process in the foreground and waits until it answers on its port. Knows the
- * command line; knows nothing about restarts or faults.
+ * command line, for data servers and for sentinels; knows nothing about restarts or faults.
  */
 final class RedisLauncher {
 
     static final String HOST = "127.0.0.1";
     static final String LOG_FILE = "redis.log";
     static final String CONSOLE_FILE = "console.log";
+    static final String SENTINEL_CONFIG_FILE = "sentinel.conf";
 
     private static final Duration READY_DEADLINE = Duration.ofSeconds(10);
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
-    /** What every launch of one server shares. */
-    record Settings(RedisBinary binary, boolean appendOnly, Map<String, String> extraArgs) {
+    /**
+     * What every launch of one server shares. {@code sentinelConfig} is null for a data server; for a
+     * sentinel it is the text of the config file written before its first launch.
+     */
+    record Settings(RedisBinary binary, boolean appendOnly, Map<String, String> extraArgs, String sentinelConfig) {
         Settings {
             extraArgs = Collections.unmodifiableMap(new LinkedHashMap<>(extraArgs));
+            if (sentinelConfig != null && appendOnly) {
+                throw new IllegalArgumentException("a sentinel keeps no data, so it has no AOF");
+            }
+        }
+
+        boolean sentinel() {
+            return sentinelConfig != null;
         }
     }
 
@@ -44,12 +57,21 @@ final class RedisLauncher {
     static List<String> commandLine(Settings settings, Path dir, int port) {
         List<String> command = new ArrayList<>();
         command.add(settings.binary().path().toString());
+        if (settings.sentinel()) {
+            // The config file comes first; the sentinel rewrites it with what it learns (peers, epochs).
+            command.add(dir.resolve(SENTINEL_CONFIG_FILE).toString());
+            command.add("--sentinel");
+        }
         add(command, "port", Integer.toString(port));
         add(command, "bind", HOST);
         add(command, "protected-mode", "no");
         add(command, "daemonize", "no");
         add(command, "dir", dir.toString());
         add(command, "logfile", dir.resolve(LOG_FILE).toString());
+        if (settings.sentinel()) {
+            settings.extraArgs().forEach((name, value) -> add(command, name, value));
+            return command;
+        }
         add(command, "save", "");
         add(command, "appendonly", settings.appendOnly() ? "yes" : "no");
         if (settings.appendOnly()) {
@@ -64,12 +86,16 @@ final class RedisLauncher {
     }
 
     /**
-     * Starts the server and returns once it answers {@code INFO} with its own pid.
+     * Starts the server and returns once it answers {@code INFO} with its own pid. A sentinel's config file
+     * is written first unless it exists already, so a restarted sentinel keeps what it had learnt.
      *
      * @throws PortTakenException if the port was already in use
      * @throws IllegalStateException if it exits or does not answer in time, with the tail of its logs
      */
     static Process launch(Settings settings, Path dir, int port) {
+        if (settings.sentinel()) {
+            writeSentinelConfig(settings.sentinelConfig(), dir.resolve(SENTINEL_CONFIG_FILE));
+        }
         ProcessBuilder builder = new ProcessBuilder(commandLine(settings, dir, port))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
@@ -89,6 +115,17 @@ final class RedisLauncher {
         } catch (RuntimeException e) {
             Processes.kill(process);
             throw e;
+        }
+    }
+
+    private static void writeSentinelConfig(String text, Path file) {
+        if (Files.exists(file)) {
+            return;
+        }
+        try {
+            Files.writeString(file, text.endsWith("\n") ? text : text + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
  * A real redis-server process for one test, with fault controls: kill, pause, restart, client pause and
@@ -17,8 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * write, which survives {@link #killAndRestart()}.
  *
  * <p>Does not guarantee anything about timing on a loaded machine: a paused or sleeping server resumes
- * when told, but a test must allow generous margins. Not meant for replication, cluster or TLS setups.
- * Thread-safe: lifecycle methods are serialised; commands may run concurrently from several threads.
+ * when told, but a test must allow generous margins. Not meant for TLS. Clusters, sentinel groups and
+ * server sets are built from these servers by {@link RedisCluster}, {@link SentinelGroup} and {@link
+ * RedisServerGroup}; a sentinel of a {@link SentinelGroup} is a {@code RedisServer} too, whose data
+ * methods ({@link #dbSize()}, {@link #flushAll()}, {@link #debugSleep}...) fail because sentinels lack
+ * those commands, while {@link #kill()}, {@link #pause()} and {@link #restart()} work (a restarted sentinel
+ * keeps the config it rewrote). Thread-safe: lifecycle methods are serialised; commands may run
+ * concurrently from several threads.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -222,11 +228,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static RedisServer launchNew(RedisLauncher.Settings settings, int requestedPort) {
-        Path dir = TempDirs.create("warden-redis-");
+    private static RedisServer launchNew(RedisLauncher.Settings settings, int requestedPort, IntSupplier freePort) {
+        Path dir = TempDirs.create(settings.sentinel() ? "warden-sentinel-" : "warden-redis-");
         try {
             for (int attempt = 1; ; attempt++) {
-                int port = requestedPort > 0 ? requestedPort : FreePorts.pick();
+                int port = requestedPort > 0 ? requestedPort : freePort.getAsInt();
                 try {
                     RedisServer server =
                             new RedisServer(settings, dir, port, RedisLauncher.launch(settings, dir, port));
@@ -249,6 +255,8 @@ public final class RedisServer implements AutoCloseable {
         private RedisBinary binary;
         private boolean appendOnly;
         private int port;
+        private IntSupplier freePort = FreePorts::pick;
+        private String sentinelConfig;
         private final Map<String, String> args = new LinkedHashMap<>();
 
         private Builder() {}
@@ -284,10 +292,30 @@ public final class RedisServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Package-private: run {@code redis-server CONFIG --sentinel}, where CONFIG is a file in the
+         * server's directory holding {@code configText} (sentinel rewrites it as it learns). A sentinel gets
+         * the port, bind, log and directory settings and the extra {@link #arg}s, but none of the data
+         * settings; it cannot be {@link #appendOnly(boolean) append-only}.
+         */
+        Builder sentinel(String configText) {
+            this.sentinelConfig = Objects.requireNonNull(configText);
+            return this;
+        }
+
+        /**
+         * Package-private: where ports come from when none is fixed, such as {@link
+         * FreePorts#pickWithClusterBus()}; picked again if the port turns out taken.
+         */
+        Builder freePorts(IntSupplier freePort) {
+            this.freePort = Objects.requireNonNull(freePort);
+            return this;
+        }
+
         /** Starts the server and returns once it answers. */
         public RedisServer start() {
             RedisBinary chosen = binary != null ? binary : RedisBinary.find();
-            return launchNew(new RedisLauncher.Settings(chosen, appendOnly, args), port);
+            return launchNew(new RedisLauncher.Settings(chosen, appendOnly, args, sentinelConfig), port, freePort);
         }
     }
 }
