@@ -3,8 +3,11 @@ package io.warden;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.warden.internal.DefaultWarden;
+import io.warden.internal.RedisUris;
 import io.warden.internal.Settings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -22,9 +25,15 @@ import java.util.concurrent.Executor;
  * }
  * }</pre>
  *
- * <p><b>Resources.</b> One command connection (shared, pipelined), one pub/sub connection for
- * release messages, and one scheduler thread that runs the watchdog for all leases. Listener
- * callbacks run on a separate executor.
+ * <p><b>Topologies.</b> One server, a master behind Sentinel, a Redis Cluster, or (opt-in) Redlock
+ * over independent masters: the API is the same, the guarantee on failover is not. Redis replicates
+ * asynchronously, so a failover can forget a lock that the old master granted; {@link
+ * Builder#replicaAcks} narrows that window and {@link Builder#redlock} closes it for single-node
+ * failures, at a cost. {@code docs/topologies.md} says exactly what each one guarantees.
+ *
+ * <p><b>Resources.</b> One command connection (shared, pipelined; on a Cluster, one per node), one
+ * pub/sub connection for release messages, and one scheduler thread that runs the watchdog for all
+ * leases. Listener callbacks run on a separate executor.
  *
  * <p><b>Closing</b> stops the watchdog, releases every lease still held (owner-checked, reporting
  * them lost with {@link LossCause#WARDEN_CLOSED}), fails pending waiters, and closes the connections
@@ -35,8 +44,10 @@ public interface Warden extends AutoCloseable {
     /**
      * Connects with default settings.
      *
-     * @param redisUri {@code redis://[user:password@]host[:port][/database]}, {@code rediss://} for
-     *     TLS
+     * @param redisUri {@code redis://[user:password@]host[:port][/database]} ({@code rediss://} for
+     *     TLS) for one server; {@code redis-sentinel://host:port,host:port#masterName} for a master
+     *     found through Sentinel; {@code redis-cluster://host:port,host:port} for a Redis Cluster
+     *     (the hosts are seeds; the rest of the cluster is discovered). See {@code docs/topologies.md}.
      * @throws RedisUnavailableException if Redis cannot be reached within the command timeout
      */
     static Warden connect(String redisUri) {
@@ -71,6 +82,10 @@ public interface Warden extends AutoCloseable {
     final class Builder {
         private RedisURI uri;
         private RedisClient client;
+        private List<RedisURI> clusterSeeds = List.of();
+        private List<RedisURI> redlockNodes = List.of();
+        private int replicaAcks;
+        private Duration replicaAckTimeout = Duration.ZERO;
         private String keyPrefix = "warden";
         private Duration defaultLeaseTime = Duration.ofSeconds(30);
         private Duration defaultWait = Duration.ofSeconds(30);
@@ -84,22 +99,101 @@ public interface Warden extends AutoCloseable {
         Builder() {}
 
         /**
-         * The Redis to use: {@code redis://[user:password@]host[:port][/database]}, or {@code rediss://}
-         * for TLS. Default {@code redis://localhost:6379}.
+         * The Redis to use: {@code redis://[user:password@]host[:port][/database]} ({@code rediss://}
+         * for TLS); {@code redis-sentinel://[password@]host:port,host:port[/database]#masterName} for
+         * the master a Sentinel group names (followed across failovers); or {@code
+         * redis-cluster://[user:password@]host:port,host:port} ({@code rediss-cluster://} for TLS) for
+         * a Redis Cluster, given by one or more seed nodes. Default {@code redis://localhost:6379}.
+         * Replaces any earlier {@code uri}, {@code client} or {@code redlock} setting.
          */
         public Builder uri(String redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
+            if (RedisUris.isCluster(redisUri)) {
+                List<RedisURI> seeds = RedisUris.clusterSeeds(redisUri);
+                clearTarget();
+                this.clusterSeeds = seeds;
+                return this;
+            }
+            RedisURI parsed;
             try {
-                this.uri = RedisURI.create(redisUri);
+                parsed = RedisURI.create(redisUri);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("not a Redis URI: '" + redisUri + "': " + e.getMessage(), e);
             }
+            clearTarget();
+            this.uri = parsed;
             return this;
         }
 
-        /** The Redis to use, as a Lettuce {@link RedisURI}. */
+        /** The Redis to use, as a Lettuce {@link RedisURI} (standalone or Sentinel). */
         public Builder uri(RedisURI redisUri) {
-            this.uri = Objects.requireNonNull(redisUri, "redisUri");
+            Objects.requireNonNull(redisUri, "redisUri");
+            clearTarget();
+            this.uri = redisUri;
+            return this;
+        }
+
+        /**
+         * Redlock: every lock lives on these independent masters (not replicas of each other, not one
+         * Cluster), and an acquisition holds only when a majority granted it within a fraction of the
+         * lease. Survives the loss of any minority of the nodes. Each acquisition costs a round trip to
+         * every node plus one to make fencing tokens increase across them (see {@link
+         * Lease#fencingToken()} and {@code docs/topologies.md} for the caveats). At least 3 nodes; an
+         * odd number is best. Replaces any earlier {@code uri} or {@code client} setting.
+         *
+         * @param nodeUris {@code redis://host:port} of each master
+         */
+        public Builder redlock(List<String> nodeUris) {
+            Objects.requireNonNull(nodeUris, "nodeUris");
+            if (nodeUris.size() < 3) {
+                throw new IllegalArgumentException("Redlock needs at least 3 independent masters, got "
+                        + nodeUris.size() + ": with fewer, one node down stops every lock");
+            }
+            List<RedisURI> nodes = new ArrayList<>();
+            for (String node : nodeUris) {
+                Objects.requireNonNull(node, "node URI");
+                if (RedisUris.isCluster(node) || node.startsWith("redis-sentinel")) {
+                    throw new IllegalArgumentException(
+                            "Redlock nodes must be standalone masters (redis://host:port), got '" + node + "'");
+                }
+                try {
+                    nodes.add(RedisURI.create(node));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("not a Redis URI: '" + node + "': " + e.getMessage(), e);
+                }
+            }
+            clearTarget();
+            this.redlockNodes = List.copyOf(nodes);
+            return this;
+        }
+
+        /** Same as {@link #redlock(List)}. */
+        public Builder redlock(String... nodeUris) {
+            return redlock(List.of(nodeUris));
+        }
+
+        /**
+         * Opt-in replica acknowledgement: after each acquire, renewal and release, wait (Redis {@code
+         * WAIT}) until {@code replicas} replicas of the master acknowledged the write, at most {@code
+         * timeout}. An acquisition with fewer acknowledgements fails with {@link
+         * RedisUnavailableException} and is released; a renewal with fewer counts as failed (retried
+         * until the lease's deadline, then the lease is reported lost); a release with fewer is only
+         * logged. This narrows the window in which a failover forgets a lock, but does not close it:
+         * WAIT does not make Redis strongly consistent (see {@code docs/topologies.md}). Default 0
+         * (off). Standalone and Sentinel only.
+         */
+        public Builder replicaAcks(int replicas, Duration timeout) {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("replicas must not be negative, got " + replicas);
+            }
+            Objects.requireNonNull(timeout, "timeout");
+            if (replicas > 0 && (timeout.isNegative() || timeout.isZero())) {
+                throw new IllegalArgumentException(
+                        "the replica acknowledgement timeout must be positive (0 would make WAIT block forever), got "
+                                + timeout);
+            }
+            this.replicaAcks = replicas;
+            this.replicaAckTimeout = timeout;
             return this;
         }
 
@@ -108,8 +202,17 @@ public interface Warden extends AutoCloseable {
          * Warden opens its own connections from it and leaves the client open on close.
          */
         public Builder client(RedisClient client) {
-            this.client = Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(client, "client");
+            clearTarget();
+            this.client = client;
             return this;
+        }
+
+        private void clearTarget() {
+            uri = null;
+            client = null;
+            clusterSeeds = List.of();
+            redlockNodes = List.of();
         }
 
         /**
@@ -195,15 +298,34 @@ public interface Warden extends AutoCloseable {
          */
         public Warden build() {
             RedisURI target = uri;
-            if (target == null && client == null) {
+            if (target == null && client == null && clusterSeeds.isEmpty() && redlockNodes.isEmpty()) {
                 target = RedisURI.create("redis://localhost:6379");
             }
             if (target != null) {
-                target = RedisURI.builder(target).withTimeout(commandTimeout).build();
+                target = RedisUris.withTimeout(target, commandTimeout);
+            }
+            if (replicaAcks > 0 && !redlockNodes.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "replicaAcks does not apply to Redlock: its nodes are independent masters without replicas");
+            }
+            if (replicaAcks > 0 && replicaAckTimeout.compareTo(commandTimeout) >= 0) {
+                throw new IllegalArgumentException("the replica acknowledgement timeout (" + replicaAckTimeout
+                        + ") must be shorter than the command timeout (" + commandTimeout
+                        + "), or every WAIT would time out on the client first");
+            }
+            if (replicaAcks > 0 && !clusterSeeds.isEmpty()) {
+                throw new IllegalArgumentException("replicaAcks is not supported on Redis Cluster yet:"
+                        + " WAIT must follow each write on the node that owns its slot");
             }
             Settings settings = new Settings(
                     target,
                     client,
+                    clusterSeeds.stream()
+                            .map(s -> RedisUris.withTimeout(s, commandTimeout))
+                            .toList(),
+                    redlockNodes.stream()
+                            .map(s -> RedisUris.withTimeout(s, commandTimeout))
+                            .toList(),
                     keyPrefix,
                     defaultLeaseTime,
                     defaultWait,
@@ -212,7 +334,9 @@ public interface Warden extends AutoCloseable {
                     fencing,
                     waitBackoff,
                     lossPolicy,
-                    callbackExecutor);
+                    callbackExecutor,
+                    replicaAcks,
+                    replicaAckTimeout);
             return DefaultWarden.open(settings);
         }
     }

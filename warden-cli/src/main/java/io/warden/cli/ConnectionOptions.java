@@ -13,7 +13,9 @@ final class ConnectionOptions {
             names = "--redis",
             paramLabel = "URI",
             description = {
-                "Redis to use: redis://[user:password@]host[:port][/db], rediss:// for TLS. "
+                "Redis to use: redis://[user:password@]host[:port][/db], rediss:// for TLS; "
+                        + "redis-sentinel://host:port,host:port#master for Sentinel; "
+                        + "redis-cluster://host:port,host:port for a Redis Cluster. "
                         + "Default: $WARDEN_REDIS_URL, else $REDIS_URL, else localhost:6379."
             })
     private String redis;

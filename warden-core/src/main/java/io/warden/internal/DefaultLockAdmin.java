@@ -74,8 +74,13 @@ final class DefaultLockAdmin implements LockAdmin {
     @Override
     public Optional<HolderInfo> forceUnlock(String name) {
         LockKeys keys = engine.keySpace().keys(name);
-        List<Object> reply =
-                call(keys, LuaScript.FORCE_RELEASE, new String[] {keys.lockKey()}, "force unlock", keys.channel());
+        List<Object> reply = call(
+                keys,
+                LuaScript.FORCE_RELEASE,
+                new String[] {keys.lockKey()},
+                "force unlock",
+                keys.channel(),
+                engine.backend().shardedPubSub() ? "s" : "p");
         long code = (Long) reply.get(0);
         if (code == -2) {
             throw new LockKeyConflictException(name, engine.address(), keys.lockKey(), "not a Warden lock");

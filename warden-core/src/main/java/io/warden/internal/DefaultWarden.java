@@ -18,7 +18,15 @@ public final class DefaultWarden implements Warden {
 
     /** Connects to Redis as the settings say and starts the engine. */
     public static Warden open(Settings settings) {
-        return new DefaultWarden(new Engine(settings, StandaloneBackend.connect(settings)));
+        RedisBackend backend;
+        if (!settings.clusterSeeds().isEmpty()) {
+            backend = ClusterBackend.connect(settings);
+        } else if (!settings.redlockNodes().isEmpty()) {
+            backend = RedlockBackend.connect(settings);
+        } else {
+            backend = StandaloneBackend.connect(settings, false, null);
+        }
+        return new DefaultWarden(new Engine(settings, backend));
     }
 
     @Override

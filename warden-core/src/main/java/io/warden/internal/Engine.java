@@ -148,7 +148,8 @@ final class Engine {
                 new String[] {keys.lockKey()},
                 token,
                 keys.channel(),
-                Long.toString(keepMillis));
+                Long.toString(keepMillis),
+                backend.shardedPubSub() ? "s" : "p");
     }
 
     /** Owner-checked release of a key this process may hold but tracks nowhere; errors ignored. */

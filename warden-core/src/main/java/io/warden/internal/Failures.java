@@ -41,6 +41,10 @@ final class Failures {
             String type = parts.length > 1 ? parts[1] : "unknown";
             return new LockKeyConflictException(lockName, address, key, "type " + type);
         }
+        if (cause instanceof ReplicaAckException) {
+            return new RedisUnavailableException(
+                    lockName, address, operation + " was not acknowledged by enough replicas: " + message, cause);
+        }
         if (cause instanceof RedisCommandTimeoutException || cause instanceof TimeoutException) {
             return new RedisUnavailableException(
                     lockName, address, operation + " timed out: " + rootMessage(cause), cause);

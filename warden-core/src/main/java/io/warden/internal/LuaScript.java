@@ -10,18 +10,21 @@ import java.util.HexFormat;
 
 /** One Lua script resource, with its SHA-1 for EVALSHA. Each operation has its own file. */
 public enum LuaScript {
-    ACQUIRE("acquire.lua"),
-    RELEASE("release.lua"),
-    EXTEND("extend.lua"),
-    INSPECT("inspect.lua"),
-    FORCE_RELEASE("force_release.lua");
+    ACQUIRE("acquire.lua", true),
+    RELEASE("release.lua", true),
+    EXTEND("extend.lua", true),
+    INSPECT("inspect.lua", false),
+    FORCE_RELEASE("force_release.lua", true),
+    FENCE_FLOOR("fence_floor.lua", true);
 
     private final String resource;
+    private final boolean writes;
     private final String body;
     private final String sha;
 
-    LuaScript(String resource) {
+    LuaScript(String resource, boolean writes) {
         this.resource = resource;
+        this.writes = writes;
         this.body = load(resource);
         this.sha = sha1(body);
     }
@@ -32,6 +35,11 @@ public enum LuaScript {
 
     public String sha() {
         return sha;
+    }
+
+    /** True if the script may change data (so its replication matters). */
+    public boolean writes() {
+        return writes;
     }
 
     public String resource() {

@@ -27,6 +27,14 @@ public interface RedisBackend extends AutoCloseable {
      */
     int renewalGroup(String key);
 
+    /**
+     * True when release messages travel over sharded pub/sub (SPUBLISH/SSUBSCRIBE, a Redis 7
+     * Cluster), so scripts must announce with SPUBLISH; false for classic PUBLISH.
+     */
+    default boolean shardedPubSub() {
+        return false;
+    }
+
     /** Sets the one listener told (with the channel name) of every release message. */
     void onReleaseMessage(Consumer<String> listener);
 

@@ -5,15 +5,22 @@ import io.lettuce.core.RedisURI;
 import io.warden.Backoff;
 import io.warden.LossPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * A Warden's validated configuration. Built by {@code Warden.Builder}; exactly one of {@code uri}
- * and {@code client} may be null.
+ * A Warden's validated configuration. Built by {@code Warden.Builder}. Exactly one way to reach
+ * Redis is set: {@code uri} (a server, or Sentinel with a {@code redis-sentinel://} URI), {@code
+ * client}, {@code clusterSeeds} (Redis Cluster) or {@code redlockNodes} (independent masters).
+ *
+ * @param replicaAcks replicas that must acknowledge each write (WAIT); 0 turns it off
+ * @param replicaAckTimeout how long WAIT may block for those acknowledgements
  */
 public record Settings(
         RedisURI uri,
         RedisClient client,
+        List<RedisURI> clusterSeeds,
+        List<RedisURI> redlockNodes,
         String keyPrefix,
         Duration defaultLeaseTime,
         Duration defaultWait,
@@ -22,14 +29,46 @@ public record Settings(
         boolean fencing,
         Backoff waitBackoff,
         LossPolicy lossPolicy,
-        Executor callbackExecutor) {
+        Executor callbackExecutor,
+        int replicaAcks,
+        Duration replicaAckTimeout) {
 
     public Settings {
-        if (uri == null && client == null) {
-            throw new IllegalArgumentException("a Redis URI or client is required");
+        clusterSeeds = clusterSeeds == null ? List.of() : List.copyOf(clusterSeeds);
+        redlockNodes = redlockNodes == null ? List.of() : List.copyOf(redlockNodes);
+        int ways = (uri != null ? 1 : 0)
+                + (client != null ? 1 : 0)
+                + (clusterSeeds.isEmpty() ? 0 : 1)
+                + (redlockNodes.isEmpty() ? 0 : 1);
+        if (ways != 1) {
+            throw new IllegalArgumentException(
+                    "exactly one of a Redis URI, a client, Cluster seeds or Redlock nodes is required");
         }
         if (lossPolicy == null) {
             lossPolicy = LossPolicy.INTERRUPT;
         }
+        if (replicaAckTimeout == null) {
+            replicaAckTimeout = Duration.ZERO;
+        }
+    }
+
+    /** The settings one node of a Redlock group is reached with: the same, aimed at {@code node}. */
+    Settings forNode(RedisURI node) {
+        return new Settings(
+                node,
+                null,
+                null,
+                null,
+                keyPrefix,
+                defaultLeaseTime,
+                defaultWait,
+                commandTimeout,
+                renewalsPerLease,
+                fencing,
+                waitBackoff,
+                lossPolicy,
+                callbackExecutor,
+                replicaAcks,
+                replicaAckTimeout);
     }
 }

@@ -3,59 +3,50 @@ package io.warden.internal;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
 import io.warden.RedisUnavailableException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single Redis server (or a managed endpoint that behaves like one): one command connection,
+ * A single Redis server, a managed endpoint that behaves like one, or the master a Sentinel group
+ * names ({@code redis-sentinel://} URI: Lettuce asks the sentinels for the master on every
+ * reconnect, so after a failover the connections follow the new master). One command connection,
  * shared and pipelined by Lettuce, and one pub/sub connection for release messages.
  */
-final class StandaloneBackend implements RedisBackend {
+final class StandaloneBackend extends LettuceBackend {
     private static final Logger log = LoggerFactory.getLogger(StandaloneBackend.class);
 
     private final RedisClient client;
     private final boolean ownsClient;
-    private final String address;
-    private final Duration commandTimeout;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final Map<LuaScript, CompletableFuture<String>> loading = new ConcurrentHashMap<>();
-    private volatile Consumer<String> releaseListener = channel -> {};
 
     private StandaloneBackend(
             RedisClient client,
             boolean ownsClient,
             String address,
-            Duration commandTimeout,
+            Settings settings,
             StatefulRedisConnection<String, String> connection,
             StatefulRedisPubSubConnection<String, String> pubSub) {
+        super(address, settings, !ownsClient);
         this.client = client;
         this.ownsClient = ownsClient;
-        this.address = address;
-        this.commandTimeout = commandTimeout;
         this.connection = connection;
         this.commands = connection.async();
         this.pubSub = pubSub;
@@ -67,10 +58,19 @@ final class StandaloneBackend implements RedisBackend {
         });
     }
 
-    static StandaloneBackend connect(Settings settings) {
+    /**
+     * Connects as {@code settings} say. {@code failFast} makes commands fail at once while the
+     * connection is down instead of queueing until it returns (Redlock nodes: a down node must not
+     * hold up the others). {@code resources} are shared event loops, or null for the client's own.
+     */
+    static StandaloneBackend connect(Settings settings, boolean failFast, ClientResources resources) {
         boolean owns = settings.client() == null;
-        RedisClient client = owns ? RedisClient.create(settings.uri()) : settings.client();
-        String address = settings.uri() != null ? describe(settings.uri()) : "redis (caller's client)";
+        RedisClient client = owns
+                ? (resources == null
+                        ? RedisClient.create(settings.uri())
+                        : RedisClient.create(resources, settings.uri()))
+                : settings.client();
+        String address = settings.uri() != null ? RedisUris.describe(settings.uri()) : "redis (caller's client)";
         if (owns) {
             client.setOptions(ClientOptions.builder()
                     .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
@@ -78,6 +78,10 @@ final class StandaloneBackend implements RedisBackend {
                             .connectTimeout(settings.commandTimeout())
                             .keepAlive(true)
                             .build())
+                    .disconnectedBehavior(
+                            failFast
+                                    ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
+                                    : ClientOptions.DisconnectedBehavior.DEFAULT)
                     .build());
         }
         StatefulRedisConnection<String, String> connection = null;
@@ -85,8 +89,7 @@ final class StandaloneBackend implements RedisBackend {
         try {
             connection = client.connect(StringCodec.UTF8);
             pubSub = client.connectPubSub(StringCodec.UTF8);
-            StandaloneBackend backend =
-                    new StandaloneBackend(client, owns, address, settings.commandTimeout(), connection, pubSub);
+            StandaloneBackend backend = new StandaloneBackend(client, owns, address, settings, connection, pubSub);
             backend.preload();
             return backend;
         } catch (RedisException e) {
@@ -103,39 +106,22 @@ final class StandaloneBackend implements RedisBackend {
         }
     }
 
-    static String describe(RedisURI uri) {
-        if (uri.getSocket() != null) {
-            return uri.getSocket();
-        }
-        return uri.getHost() + ":" + uri.getPort();
+    @Override
+    RedisClusterAsyncCommands<String, String> commands() {
+        return commands;
     }
 
     @Override
-    public String address() {
-        return address;
+    <T> CompletableFuture<T> reloadAndEval(LuaScript script, ScriptOutputType type, String[] keys, String[] args) {
+        return load(script).thenCompose(sha -> evalBySha(script, type, keys, args));
     }
 
-    @Override
-    public <T> CompletableFuture<T> eval(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
-        CompletableFuture<T> first =
-                bounded(commands.<T>evalsha(script.sha(), type, keys, args).toCompletableFuture());
-        return first.exceptionallyCompose(error -> {
-            if (!(Failures.unwrap(error) instanceof RedisNoScriptException)) {
-                return CompletableFuture.failedFuture(error);
-            }
-            // The server lost its script cache (restart, SCRIPT FLUSH): load once for all callers
-            // that hit it at the same moment, then retry by digest.
-            return load(script)
-                    .thenCompose(sha -> bounded(
-                            commands.<T>evalsha(script.sha(), type, keys, args).toCompletableFuture()));
-        });
-    }
-
+    /** The server lost its script cache (restart, SCRIPT FLUSH): load once for all callers at once. */
     private CompletableFuture<String> load(LuaScript script) {
         return loading.computeIfAbsent(script, s -> {
             log.warn(
                     "Redis {} did not know script {} (restart or SCRIPT FLUSH?); loading it again",
-                    address,
+                    address(),
                     s.resource());
             CompletableFuture<String> loaded =
                     bounded(commands.scriptLoad(s.body()).toCompletableFuture());
@@ -151,19 +137,9 @@ final class StandaloneBackend implements RedisBackend {
         }
     }
 
-    /** A caller's client may have no command timeout: bound every command ourselves too. */
-    private <T> CompletableFuture<T> bounded(CompletableFuture<T> future) {
-        return ownsClient ? future : future.orTimeout(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     @Override
     public int renewalGroup(String key) {
         return 0;
-    }
-
-    @Override
-    public void onReleaseMessage(Consumer<String> listener) {
-        this.releaseListener = listener;
     }
 
     @Override
@@ -177,37 +153,11 @@ final class StandaloneBackend implements RedisBackend {
     }
 
     @Override
-    public CompletableFuture<List<String>> scan(String pattern) {
-        List<String> keys = new ArrayList<>();
-        return scanFrom(ScanCursor.INITIAL, ScanArgs.Builder.matches(pattern).limit(1000), keys)
-                .thenApply(done -> keys);
-    }
-
-    private CompletableFuture<Void> scanFrom(ScanCursor cursor, ScanArgs args, List<String> sink) {
-        return bounded(commands.scan(cursor, args).toCompletableFuture()).thenCompose(page -> {
-            sink.addAll(page.getKeys());
-            return page.isFinished() ? CompletableFuture.completedFuture(null) : scanFrom(page, args, sink);
-        });
-    }
-
-    @Override
     public void close() {
         closeQuietly(pubSub::close);
         closeQuietly(connection::close);
         if (ownsClient) {
             closeQuietly(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
-        }
-    }
-
-    private static void closeQuietly(Runnable action) {
-        try {
-            action.run();
-        } catch (RuntimeException | Error e) {
-            if (e instanceof CompletionException || e instanceof RedisException) {
-                log.debug("ignoring error while closing", e);
-            } else {
-                throw e;
-            }
         }
     }
 }

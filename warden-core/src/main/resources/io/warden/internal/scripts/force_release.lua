@@ -3,6 +3,7 @@
 --
 -- KEYS[1]  lock key
 -- ARGV[1]  release channel
+-- ARGV[2]  's' to announce with SPUBLISH (sharded pub/sub on a Redis 7 Cluster), else PUBLISH
 --
 -- Reply:   {1, host, pid, since, fence}   deleted; the fields describe the holder it removed
 --          {0}                            no such key
@@ -16,5 +17,5 @@ if kind ~= 'hash' or redis.call('HEXISTS', KEYS[1], 'owner') == 0 then
 end
 local h = redis.call('HMGET', KEYS[1], 'host', 'pid', 'since', 'fence')
 redis.call('DEL', KEYS[1])
-redis.call('PUBLISH', ARGV[1], 'released')
+redis.call(ARGV[2] == 's' and 'SPUBLISH' or 'PUBLISH', ARGV[1], 'released')
 return {1, h[1] or '', h[2] or '', h[3] or '', h[4] or ''}

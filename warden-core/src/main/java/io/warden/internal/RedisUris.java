@@ -1,0 +1,95 @@
+package io.warden.internal;
+
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Parses the connection strings Warden accepts beyond Lettuce's own: {@code
+ * redis-cluster://[user:password@]host:port,host:port,...} (and {@code rediss-cluster://} for TLS),
+ * whose hosts are seeds of one Redis Cluster. Also names endpoints for error messages.
+ */
+public final class RedisUris {
+    private static final String CLUSTER = "redis-cluster://";
+    private static final String CLUSTER_TLS = "rediss-cluster://";
+
+    private RedisUris() {}
+
+    /** True if {@code text} names a Redis Cluster by its seed nodes. */
+    public static boolean isCluster(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        return lower.startsWith(CLUSTER) || lower.startsWith(CLUSTER_TLS);
+    }
+
+    /**
+     * The seed nodes of a {@code redis-cluster://} string, each as a {@code redis://} URI carrying the
+     * shared credentials and query options.
+     *
+     * @throws IllegalArgumentException if it names no host or a host is malformed
+     */
+    public static List<RedisURI> clusterSeeds(String text) {
+        boolean tls = text.toLowerCase(Locale.ROOT).startsWith(CLUSTER_TLS);
+        String rest = text.substring((tls ? CLUSTER_TLS : CLUSTER).length());
+        int at = rest.lastIndexOf('@');
+        String credentials = at >= 0 ? rest.substring(0, at + 1) : "";
+        rest = at >= 0 ? rest.substring(at + 1) : rest;
+        int end = rest.length();
+        for (char stop : new char[] {'/', '?'}) {
+            int index = rest.indexOf(stop);
+            if (index >= 0 && index < end) {
+                end = index;
+            }
+        }
+        String tail = rest.substring(end);
+        List<RedisURI> seeds = new ArrayList<>();
+        for (String host : rest.substring(0, end).split(",")) {
+            if (host.isBlank()) {
+                continue;
+            }
+            String seed = (tls ? "rediss://" : "redis://") + credentials + host.trim() + tail;
+            try {
+                seeds.add(RedisURI.create(seed));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "not a Redis Cluster URI: '" + text + "': bad node '" + host + "': " + e.getMessage(), e);
+            }
+        }
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("not a Redis Cluster URI: '" + text + "': it names no node");
+        }
+        return seeds;
+    }
+
+    /**
+     * {@code uri} with its command timeout set to {@code timeout}. A Sentinel URI is returned as is
+     * (Lettuce's copy would drop its sentinels); the client's timeout options bound its commands.
+     */
+    public static RedisURI withTimeout(RedisURI uri, Duration timeout) {
+        if (!uri.getSentinels().isEmpty()) {
+            return uri;
+        }
+        return RedisURI.builder(uri).withTimeout(timeout).build();
+    }
+
+    /** A short name of an endpoint for messages: host:port, a socket, or a Sentinel group. */
+    static String describe(RedisURI uri) {
+        if (!uri.getSentinels().isEmpty()) {
+            return "sentinel:" + uri.getSentinelMasterId() + "@"
+                    + uri.getSentinels().stream()
+                            .map(s -> s.getHost() + ":" + s.getPort())
+                            .collect(Collectors.joining(","));
+        }
+        if (uri.getSocket() != null) {
+            return uri.getSocket();
+        }
+        return uri.getHost() + ":" + uri.getPort();
+    }
+
+    /** A short name of several endpoints, as in {@code cluster[h1:p1,h2:p2]}. */
+    static String describe(String kind, List<RedisURI> uris) {
+        return kind + "[" + uris.stream().map(RedisUris::describe).collect(Collectors.joining(",")) + "]";
+    }
+}
