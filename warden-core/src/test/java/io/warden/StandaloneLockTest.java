@@ -19,8 +19,8 @@ class StandaloneLockTest extends LockContract {
     }
 
     @Override
-    protected String redisUri() {
-        return server.uri();
+    protected Warden.Builder target(Warden.Builder builder) {
+        return builder.uri(server.uri());
     }
 
     @Override

@@ -10,11 +10,16 @@ import java.util.function.UnaryOperator;
  * like several processes: they share nothing locally.
  */
 final class WardenFixture implements AutoCloseable {
-    private final String uri;
+    private final UnaryOperator<Warden.Builder> target;
     private final List<Warden> opened = new ArrayList<>();
 
     WardenFixture(String uri) {
-        this.uri = uri;
+        this(builder -> builder.uri(uri));
+    }
+
+    /** Wardens whose builder {@code target} points at Redis (for topologies a URI cannot name). */
+    WardenFixture(UnaryOperator<Warden.Builder> target) {
+        this.target = target;
     }
 
     /** A Warden with test-friendly defaults: 1 s command timeout, 5 s default wait. */
@@ -23,8 +28,9 @@ final class WardenFixture implements AutoCloseable {
     }
 
     Warden open(UnaryOperator<Warden.Builder> configure) {
-        Warden.Builder builder =
-                Warden.builder().uri(uri).commandTimeout(Duration.ofSeconds(1)).defaultWait(Duration.ofSeconds(5));
+        Warden.Builder builder = target.apply(Warden.builder())
+                .commandTimeout(Duration.ofSeconds(1))
+                .defaultWait(Duration.ofSeconds(5));
         Warden warden = configure.apply(builder).build();
         synchronized (opened) {
             opened.add(warden);
