@@ -14,11 +14,14 @@ import java.util.Set;
  *
  * <pre>
  * java -jar warden-bench/target/warden-bench.jar --mode smoke|full [--out DIR] [--only S1,S5]
+ * java -jar warden-bench/target/warden-bench.jar --mode topologies [--quick] [--out DIR]
  * </pre>
  *
  * <p>{@code full} writes docs/benchmarks.md and docs/img/*.png of the repository it runs in; {@code
  * smoke} writes to warden-bench/target/bench-smoke/ and never touches docs/. {@code --out} overrides
  * the directory; {@code --only} runs some scenarios (a partial report then goes to target/ as well).
+ * {@code topologies} compares Redis topologies instead (see {@link TopologyCosts}): it writes
+ * docs/topology-costs.md, or with {@code --quick} warden-bench/target/bench-topologies/.
  */
 public final class BenchMain {
     private BenchMain() {}
@@ -28,17 +31,31 @@ public final class BenchMain {
         String modeName = "smoke";
         Path out = null;
         Set<String> only = null;
+        boolean quick = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mode" -> modeName = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" ->
                     only = Set.of(args[++i].toUpperCase(java.util.Locale.ROOT).split(","));
-                default -> {
-                    System.err.println("usage: warden-bench --mode smoke|full [--out DIR] [--only S1,S2,...]");
-                    System.exit(2);
-                }
+                case "--quick" -> quick = true;
+                default -> usage();
             }
+        }
+        if (modeName.equals(TopologyCosts.MODE)) {
+            if (only != null) {
+                usage();
+            }
+            int status = 1;
+            try {
+                status = TopologyCosts.run(repositoryRoot(), quick, out);
+            } catch (Exception | AssertionError e) {
+                e.printStackTrace();
+            }
+            System.exit(status);
+        }
+        if (quick) {
+            usage();
         }
         Mode mode = Mode.of(modeName);
         Path root = repositoryRoot();
@@ -100,6 +117,12 @@ public final class BenchMain {
         }
         // Peer clients can leave non-daemon threads behind.
         System.exit(status);
+    }
+
+    private static void usage() {
+        System.err.println("usage: warden-bench --mode smoke|full [--out DIR] [--only S1,S2,...]\n"
+                + "       warden-bench --mode topologies [--quick] [--out DIR]");
+        System.exit(2);
     }
 
     /** The directory holding warden-bench/, searched upwards from the working directory. */
