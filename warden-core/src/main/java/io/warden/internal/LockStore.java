@@ -1,0 +1,148 @@
+package io.warden.internal;
+
+import io.warden.HolderInfo;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The lease protocol as Redis serves it: one method per operation, each with a typed outcome. This
+ * is the only way the engine talks to a store; {@link ScriptStore} serves a standalone server,
+ * Sentinel and Cluster with one Lua script per operation, the Redlock store combines several by
+ * quorum, and the simulation's in-memory store stands in for Redis on a fake clock.
+ *
+ * <p>Every write is owner-checked and safe to repeat with the same owner token: a repeated acquire
+ * finds its own grant, a repeated renewal renews again, and a repeated release finds the key gone.
+ * Futures fail with the client library's exceptions (callers translate them with {@link
+ * Failures}); a failed future means the outcome is unknown: the command may have run.
+ *
+ * <p>All methods are non-blocking and thread-safe.
+ */
+interface LockStore extends AutoCloseable {
+
+    /** The endpoint, for error messages. */
+    String address();
+
+    /**
+     * Takes the lock for {@code token} with a TTL of {@code ttlMillis} if it is free, or if it
+     * already holds {@code token} (a repeated command): then the TTL is set again and the stored
+     * fencing token returned.
+     */
+    CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp);
+
+    /** Sets each key's TTL, owner-checked; one outcome per request, in order. One renewal group. */
+    CompletableFuture<List<Ownership>> renew(List<Renewal> batch);
+
+    /**
+     * Ends a lease, owner-checked: deletes the key and announces it to waiters, or with {@code
+     * keepMillis > 0} keeps it that much longer (lockAtLeastFor). {@code announce} false stays
+     * silent (a grant given back before anyone used it, which woke nobody).
+     */
+    CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce);
+
+    /** A lock's state for operators; changes nothing. */
+    CompletableFuture<Inspection> inspect(LockKeys keys);
+
+    /** Deletes a Warden lock whoever holds it, and wakes waiters; never touches foreign data. */
+    CompletableFuture<ForceReleased> forceRelease(LockKeys keys);
+
+    /**
+     * Groups keys whose renewals may share one {@link #renew} call: any keys on a standalone
+     * server, one hash slot on a Cluster.
+     */
+    int renewalGroup(String lockKey);
+
+    /** Sets the one listener told (with the channel name) of every release message. */
+    void onReleaseMessage(Consumer<String> listener);
+
+    /** Subscribes to a release channel; completes when the server confirmed. */
+    CompletableFuture<Void> subscribe(String channel);
+
+    /** Unsubscribes from a release channel. */
+    CompletableFuture<Void> unsubscribe(String channel);
+
+    /** Keys matching {@code pattern}, by SCAN; may contain duplicates on a changing keyspace. */
+    CompletableFuture<List<String>> scan(String pattern);
+
+    @Override
+    void close();
+
+    // ---- requests ------------------------------------------------------------------------------
+
+    /**
+     * What an acquisition records about its holder, for operators and skipped tasks.
+     *
+     * @param fencing whether to mint a fencing token (else the fence is 0)
+     * @param sinceMillis acquisition time on the holder's wall clock, for display only
+     */
+    record Stamp(String host, long pid, boolean fencing, long sinceMillis) {}
+
+    /** One lease's part of a renewal batch. */
+    record Renewal(String lockKey, String token, long ttlMillis) {}
+
+    // ---- outcomes ------------------------------------------------------------------------------
+
+    /** The outcome of {@link #acquire}. */
+    sealed interface Acquired {}
+
+    /** The lock is ours (now, or already by an earlier run of the same command). */
+    record Granted(long fence) implements Acquired {}
+
+    /**
+     * Another owner holds it.
+     *
+     * @param pttlMillis its remaining TTL, or -1 if the key has none
+     * @param holder who holds it, if recorded
+     */
+    record Held(long pttlMillis, HolderInfo holder) implements Acquired {}
+
+    /** {@code key} holds data Warden did not write, of Redis type {@code type}: nothing was changed. */
+    record Foreign(String key, String type) implements Acquired {}
+
+    /** The outcome of a renewal for one key; only {@link #OWNED} touched the key. */
+    enum Ownership {
+        /** The key held our token; its TTL is set. */
+        OWNED,
+        /** No such key (expired or deleted). */
+        GONE,
+        /** Another owner holds the lock. */
+        OTHER_OWNER,
+        /** The key holds data Warden did not write. */
+        FOREIGN
+    }
+
+    /** The outcome of {@link #release}; only {@link #RELEASED} and {@link #KEPT} touched the key. */
+    enum Released {
+        RELEASED,
+        /** Kept for the requested time (lockAtLeastFor). */
+        KEPT,
+        GONE,
+        OTHER_OWNER,
+        FOREIGN
+    }
+
+    /**
+     * A lock's state.
+     *
+     * @param state free, held or foreign
+     * @param pttlMillis remaining TTL when held or foreign (-1 without a TTL)
+     * @param holder the recorded holder when held
+     * @param lastIssued the last fencing token minted for this name, if any
+     */
+    record Inspection(State state, long pttlMillis, HolderInfo holder, OptionalLong lastIssued) {
+        enum State {
+            FREE,
+            HELD,
+            FOREIGN
+        }
+    }
+
+    /**
+     * The outcome of {@link #forceRelease}.
+     *
+     * @param removed the holder whose lock was deleted, when {@code outcome} is {@link
+     *     Released#RELEASED}
+     */
+    record ForceReleased(Released outcome, HolderInfo removed) {}
+}

@@ -1,0 +1,182 @@
+package io.warden.internal;
+
+import io.lettuce.core.ScriptOutputType;
+import io.warden.HolderInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The {@link LockStore} of one Redis endpoint (a server, a Sentinel-managed master, or a Cluster):
+ * the one class that knows each script's argument order and reply layout. The transport below it
+ * ({@link RedisBackend}) runs scripts and pub/sub for the topology.
+ */
+final class ScriptStore implements LockStore {
+    private final RedisBackend backend;
+
+    ScriptStore(RedisBackend backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    public String address() {
+        return backend.address();
+    }
+
+    @Override
+    public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+        return backend.<List<Object>>eval(
+                        LuaScript.ACQUIRE,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey(), keys.fenceKey()},
+                        token,
+                        Long.toString(ttlMillis),
+                        stamp.host(),
+                        Long.toString(stamp.pid()),
+                        stamp.fencing() ? "1" : "0",
+                        Long.toString(stamp.sinceMillis()))
+                .thenApply(ScriptStore::acquired);
+    }
+
+    static Acquired acquired(List<Object> reply) {
+        long code = (Long) reply.get(0);
+        if (code == 1) {
+            return new Granted((Long) reply.get(1));
+        }
+        if (code == -2) {
+            return new Foreign(HolderParsing.text(reply, 1), HolderParsing.text(reply, 2));
+        }
+        return new Held((Long) reply.get(1), HolderParsing.holder(reply, 2));
+    }
+
+    @Override
+    public CompletableFuture<List<Ownership>> renew(List<Renewal> batch) {
+        String[] keys = new String[batch.size()];
+        String[] args = new String[batch.size() * 2];
+        for (int i = 0; i < batch.size(); i++) {
+            Renewal renewal = batch.get(i);
+            keys[i] = renewal.lockKey();
+            args[2 * i] = renewal.token();
+            args[2 * i + 1] = Long.toString(renewal.ttlMillis());
+        }
+        return backend.<List<Long>>eval(LuaScript.EXTEND, ScriptOutputType.MULTI, keys, args)
+                .thenApply(codes -> {
+                    List<Ownership> outcomes = new ArrayList<>(codes.size());
+                    for (long code : codes) {
+                        outcomes.add(ownership(code));
+                    }
+                    return outcomes;
+                });
+    }
+
+    static Ownership ownership(long code) {
+        return code == 1
+                ? Ownership.OWNED
+                : code == 0 ? Ownership.GONE : code == -1 ? Ownership.OTHER_OWNER : Ownership.FOREIGN;
+    }
+
+    @Override
+    public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
+        String mode = !announce ? "n" : backend.shardedPubSub() ? "s" : "p";
+        return backend.<Long>eval(
+                        LuaScript.RELEASE,
+                        ScriptOutputType.INTEGER,
+                        new String[] {keys.lockKey()},
+                        token,
+                        keys.channel(),
+                        Long.toString(keepMillis),
+                        mode)
+                .thenApply(ScriptStore::released);
+    }
+
+    static Released released(long code) {
+        return switch ((int) code) {
+            case 1 -> Released.RELEASED;
+            case 2 -> Released.KEPT;
+            case 0 -> Released.GONE;
+            case -1 -> Released.OTHER_OWNER;
+            default -> Released.FOREIGN;
+        };
+    }
+
+    @Override
+    public CompletableFuture<Inspection> inspect(LockKeys keys) {
+        return backend.<List<Object>>eval(
+                        LuaScript.INSPECT, ScriptOutputType.MULTI, new String[] {keys.lockKey(), keys.fenceKey()})
+                .thenApply(ScriptStore::inspection);
+    }
+
+    static Inspection inspection(List<Object> reply) {
+        long code = (Long) reply.get(0);
+        String issued = HolderParsing.text(reply, 6);
+        OptionalLong lastIssued = issued.isEmpty() ? OptionalLong.empty() : OptionalLong.of(HolderParsing.number(issued));
+        Inspection.State state = code == 1
+                ? Inspection.State.HELD
+                : code == 0 ? Inspection.State.FREE : Inspection.State.FOREIGN;
+        HolderInfo holder = state == Inspection.State.HELD ? HolderParsing.holder(reply, 2) : null;
+        return new Inspection(state, (Long) reply.get(1), holder, lastIssued);
+    }
+
+    @Override
+    public CompletableFuture<ForceReleased> forceRelease(LockKeys keys) {
+        return backend.<List<Object>>eval(
+                        LuaScript.FORCE_RELEASE,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey()},
+                        keys.channel(),
+                        backend.shardedPubSub() ? "s" : "p")
+                .thenApply(reply -> {
+                    long code = (Long) reply.get(0);
+                    return code == 1
+                            ? new ForceReleased(Released.RELEASED, HolderParsing.holder(reply, 1))
+                            : new ForceReleased(code == 0 ? Released.GONE : Released.FOREIGN, null);
+                });
+    }
+
+    /**
+     * Raises the fencing counter to at least {@code fence} and records it in the lease if this
+     * node holds {@code token} (Redlock's second step). Completes with the lease's ownership here:
+     * OWNED (recorded), GONE (counter raised, lease not here) or FOREIGN (counter untouched).
+     */
+    CompletableFuture<Ownership> raiseFence(LockKeys keys, String token, long fence) {
+        return backend.<Long>eval(
+                        LuaScript.FENCE_FLOOR,
+                        ScriptOutputType.INTEGER,
+                        new String[] {keys.fenceKey(), keys.lockKey()},
+                        Long.toString(fence),
+                        token)
+                .thenApply(code -> code == 1 ? Ownership.OWNED : code == 0 ? Ownership.GONE : Ownership.FOREIGN);
+    }
+
+    @Override
+    public int renewalGroup(String lockKey) {
+        return backend.renewalGroup(lockKey);
+    }
+
+    @Override
+    public void onReleaseMessage(Consumer<String> listener) {
+        backend.onReleaseMessage(listener);
+    }
+
+    @Override
+    public CompletableFuture<Void> subscribe(String channel) {
+        return backend.subscribe(channel);
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(String channel) {
+        return backend.unsubscribe(channel);
+    }
+
+    @Override
+    public CompletableFuture<List<String>> scan(String pattern) {
+        return backend.scan(pattern);
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+}
