@@ -2,6 +2,7 @@ package io.warden;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -84,10 +85,19 @@ public interface Lease extends AutoCloseable {
      *
      * @throws LeaseNotHeldException if this handle was already released, or the lease had expired or
      *     was lost (the reason says which); nothing of another owner is touched
-     * @throws RedisUnavailableException if Redis did not confirm; the release may be retried, and
-     *     otherwise the lease expires on its own (the watchdog stops renewing it)
+     * @throws RedisUnavailableException if Redis did not confirm: the outcome is unknown (the
+     *     release may or may not have run). The lease is no longer held from then on: {@link
+     *     #isHeld()} is false, the same owner's next acquisition goes to Redis, and the watchdog
+     *     stops renewing it. The release may be retried; a retry that finds the key gone or taken
+     *     counts as released. Otherwise the key expires on its own.
      */
     void release();
+
+    /**
+     * {@link #release()} without blocking a thread: the returned future completes when Redis
+     * confirmed, or fails with the exceptions {@link #release()} throws.
+     */
+    CompletableFuture<Void> releaseAsync();
 
     /** Same as {@link #release()}. */
     @Override

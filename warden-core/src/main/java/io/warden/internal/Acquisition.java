@@ -1,32 +1,38 @@
 package io.warden.internal;
 
-import io.lettuce.core.ScriptOutputType;
 import io.warden.HolderInfo;
+import io.warden.LockKeyConflictException;
 import io.warden.LockTimeoutException;
+import io.warden.RedisUnavailableException;
 import io.warden.WardenException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One caller's attempt to acquire a lock, as an asynchronous state machine: queue locally, then as
- * the contender try the acquire script; if the lock is held, subscribe to its release channel and
+ * the contender try the acquire command; if the lock is held, subscribe to its release channel and
  * sleep until a release message, the holder's TTL, the safety-net backoff, or the deadline —
- * whichever comes first — then try again. Never polls in a loop.
+ * whichever comes first — then try again. Never polls in a loop, never blocks a thread.
+ *
+ * <p>Uncertain outcomes: each attempt has its own owner token. A grant that arrives too late to be
+ * used (its validity, counted from the send, has already ended) is given back and the attempt
+ * retried within the wait. An attempt whose reply never came may have taken the lock: it is given
+ * back, owner-checked, and the acquisition fails with {@link RedisUnavailableException}.
  *
  * <p>{@link #result} completes with the lease state, or with {@link LockTimeoutException}, a
  * translated Redis error, or {@link CancellationException}. Whatever ends it, the gate is passed
- * on and nothing is left behind.
+ * on, its timers are cancelled and nothing is left behind.
  */
 final class Acquisition {
     private static final Logger log = LoggerFactory.getLogger(Acquisition.class);
 
-    private final Engine engine;
+    private final Wiring wiring;
+    private final LockTable table;
+    private final Watchdog watchdog;
     private final LockKeys keys;
     private final Object owner;
     private final boolean reentrant;
@@ -41,19 +47,30 @@ final class Acquisition {
     private boolean wakeRequested;
     private boolean subscribed;
     private int backoffAttempt;
-    private ScheduledFuture<?> timer;
-    private ScheduledFuture<?> deadline;
+    private Scheduler.Cancellable timer;
+    private Scheduler.Cancellable deadline;
     private boolean contending;
     private HolderInfo lastHolder;
 
-    Acquisition(Engine engine, LockKeys keys, Object owner, boolean reentrant, LeaseSpec spec, long waitNanos) {
-        this.engine = engine;
+    Acquisition(
+            Wiring wiring,
+            LockTable table,
+            Watchdog watchdog,
+            LockKeys keys,
+            Object owner,
+            boolean reentrant,
+            LeaseSpec spec,
+            long waitNanos) {
+        this.wiring = wiring;
+        this.table = table;
+        this.watchdog = watchdog;
         this.keys = keys;
         this.owner = owner;
         this.reentrant = reentrant;
         this.spec = spec;
         this.waitNanos = waitNanos;
-        this.startedAt = System.nanoTime();
+        this.startedAt = wiring.ticker().nanos();
+        result.whenComplete((lease, error) -> stopTimers());
     }
 
     Object owner() {
@@ -71,7 +88,7 @@ final class Acquisition {
     /** Joins the lock's local gate; contends at once if the gate is free. */
     void begin() {
         while (true) {
-            LockEntry candidate = engine.table().entry(keys);
+            LockEntry candidate = table.entry(keys);
             // Set before entering: once queued, another thread may start us at any moment.
             entry = candidate;
             LockEntry.Entered entered = candidate.enter(this);
@@ -100,16 +117,13 @@ final class Acquisition {
         if (waitNanos == 0) {
             LeaseState local = queuedAt.holder();
             fail(new LockTimeoutException(
-                    keys.name(),
-                    engine.address(),
-                    Duration.ZERO,
-                    local == null ? null : local.describe(engine.identity())));
+                    keys.name(), wiring.address(), Duration.ZERO, local == null ? null : local.describe()));
             return;
         }
         if (waitNanos != Long.MAX_VALUE) {
             synchronized (this) {
                 if (!result.isDone()) {
-                    deadline = engine.scheduler().schedule(this::deadlineReached, waitNanos, TimeUnit.NANOSECONDS);
+                    deadline = wiring.scheduler().schedule(this::deadlineReached, waitNanos);
                 }
             }
         }
@@ -118,15 +132,16 @@ final class Acquisition {
     private void deadlineReached() {
         boolean stillQueued;
         synchronized (this) {
+            deadline = null;
             stillQueued = !contending;
         }
         if (stillQueued) {
             LeaseState local = entry.holder();
             fail(new LockTimeoutException(
                     keys.name(),
-                    engine.address(),
+                    wiring.address(),
                     Duration.ofNanos(waitNanos),
-                    local == null ? lastHolder() : local.describe(engine.identity())));
+                    local == null ? lastHolder() : local.describe()));
         } else {
             wake(); // the contender's next attempt sees the deadline and gives up if still held
         }
@@ -159,51 +174,73 @@ final class Acquisition {
             cancelTimer();
         }
         String token = OwnerTokens.next();
-        long sentAt = System.nanoTime();
+        long sentAt = wiring.ticker().nanos();
         long ttlNanos = spec.initialTtlNanos();
-        HostIdentity me = engine.identity();
-        engine.backend()
-                .<List<Object>>eval(
-                        LuaScript.ACQUIRE,
-                        ScriptOutputType.MULTI,
-                        new String[] {keys.lockKey(), keys.fenceKey()},
-                        token,
-                        Long.toString(LeaseSpec.toMillisCeil(ttlNanos)),
-                        me.host(),
-                        Long.toString(me.pid()),
-                        engine.settings().fencing() ? "1" : "0",
-                        Long.toString(System.currentTimeMillis()))
+        LockStore.Stamp stamp = new LockStore.Stamp(
+                wiring.identity().host(),
+                wiring.identity().pid(),
+                wiring.settings().fencing(),
+                System.currentTimeMillis());
+        wiring.store()
+                .acquire(keys, token, LeaseSpec.toMillisCeil(ttlNanos), stamp)
                 .whenComplete((reply, error) -> onReply(token, sentAt, ttlNanos, reply, error));
     }
 
-    private void onReply(String token, long sentAt, long ttlNanos, List<Object> reply, Throwable error) {
+    private void onReply(String token, long sentAt, long ttlNanos, LockStore.Acquired reply, Throwable error) {
         synchronized (this) {
             inFlight = false;
         }
         if (error != null) {
-            WardenException failure = Failures.translate(error, keys.name(), engine.address(), "acquire");
-            if (failure instanceof io.warden.RedisUnavailableException) {
-                // The script may have run before the reply was lost: give back what we may hold.
-                engine.releaseQuietly(keys, token);
+            WardenException failure = Failures.translate(error, keys.name(), wiring.address(), "acquire");
+            if (failure instanceof RedisUnavailableException) {
+                // The command may have run before its reply was lost: give back what we may hold.
+                giveBackUnused(token);
             }
             fail(failure);
             return;
         }
-        if ((Long) reply.get(0) == 1L) {
-            acquired(new LeaseState(engine, entry, owner, token, (Long) reply.get(1), sentAt, ttlNanos, spec));
+        if (reply instanceof LockStore.Granted granted) {
+            granted(token, sentAt, ttlNanos, granted.fence());
+        } else if (reply instanceof LockStore.Foreign foreign) {
+            fail(new LockKeyConflictException(keys.name(), wiring.address(), foreign.key(), "type " + foreign.type()));
+        } else {
+            LockStore.Held held = (LockStore.Held) reply;
+            heldElsewhere(held.pttlMillis(), held.holder());
+        }
+    }
+
+    private void granted(String token, long sentAt, long ttlNanos, long fence) {
+        LeaseState lease = new LeaseState(wiring, watchdog, entry, owner, token, fence, sentAt, ttlNanos, spec);
+        long now = wiring.ticker().nanos();
+        if (lease.usableAt(now)) {
+            acquired(lease);
             return;
         }
-        long pttlMillis = (Long) reply.get(1);
-        HolderInfo holder = HolderParsing.holder(reply, 2);
+        // The grant came too late to be used: its validity (counted from the send) has ended.
+        log.warn(
+                "lock '{}': a grant arrived {} ms after its request, too late for a {} ms lease; gave it back",
+                keys.name(),
+                TimeUnit.NANOSECONDS.toMillis(now - sentAt),
+                TimeUnit.NANOSECONDS.toMillis(ttlNanos));
+        giveBackUnused(token);
+        long remaining = remainingWait();
+        if (waitNanos == 0 || remaining <= 0) {
+            fail(new LockTimeoutException(keys.name(), wiring.address(), Duration.ofNanos(waitNanos), null));
+        } else {
+            attempt();
+        }
+    }
+
+    private void heldElsewhere(long pttlMillis, HolderInfo holder) {
         long remaining;
         boolean retryNow;
         synchronized (this) {
             lastHolder = holder;
-            remaining = waitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : waitNanos - (System.nanoTime() - startedAt);
+            remaining = remainingWait();
             retryNow = wakeRequested;
         }
         if (waitNanos == 0 || remaining <= 0) {
-            fail(new LockTimeoutException(keys.name(), engine.address(), Duration.ofNanos(waitNanos), holder));
+            fail(new LockTimeoutException(keys.name(), wiring.address(), Duration.ofNanos(waitNanos), holder));
             return;
         }
         boolean firstContention;
@@ -213,10 +250,15 @@ final class Acquisition {
         }
         if (firstContention) {
             // Subscribe first, then look again: a release between our try and the subscription
-            // would otherwise go unnoticed until the next timer.
+            // would otherwise go unnoticed until the next timer. Without a subscription the timed
+            // wakes (holder's TTL, backoff) still bound the wait.
             entry.subscribe().whenComplete((ok, subscribeError) -> {
                 if (subscribeError != null) {
-                    fail(Failures.translate(subscribeError, keys.name(), engine.address(), "subscribe"));
+                    log.debug(
+                            "lock '{}': cannot subscribe to release messages, waiting on timers: {}",
+                            keys.name(),
+                            Failures.rootMessage(subscribeError));
+                    sleep(pttlMillis, remainingWait());
                 } else {
                     attempt();
                 }
@@ -230,38 +272,58 @@ final class Acquisition {
         sleep(pttlMillis, remaining);
     }
 
+    private long remainingWait() {
+        return waitNanos == Long.MAX_VALUE
+                ? Long.MAX_VALUE
+                : waitNanos - (wiring.ticker().nanos() - startedAt);
+    }
+
     private void sleep(long pttlMillis, long remainingNanos) {
-        long delay;
         synchronized (this) {
-            delay = engine.settings().waitBackoff().delayNanos(backoffAttempt++);
+            long delay = wiring.settings().waitBackoff().delayNanos(backoffAttempt++);
             if (pttlMillis >= 0) {
                 delay = Math.min(delay, TimeUnit.MILLISECONDS.toNanos(pttlMillis + 1));
             }
-            delay = Math.min(delay, remainingNanos);
+            delay = Math.max(0, Math.min(delay, remainingNanos));
             if (result.isDone() || inFlight) {
                 return;
             }
-            timer = engine.scheduler().schedule(this::wake, delay, TimeUnit.NANOSECONDS);
+            cancelTimer();
+            timer = wiring.scheduler().schedule(this::wake, delay);
         }
     }
 
     private void acquired(LeaseState lease) {
         if (!entry.promote(this, lease)) {
-            // Withdrawn while the script ran: give the lock straight back; nobody saw this lease.
-            engine.releaseQuietly(keys, lease.token());
+            // Withdrawn while the command ran: give the lock straight back; nobody saw this lease.
+            giveBackUnused(lease.token());
             return;
         }
-        engine.leaseAcquired(lease);
+        wiring.metrics().acquisitions.increment();
+        wiring.metrics().leasesHeld.increment();
+        watchdog.track(lease);
         if (log.isDebugEnabled()) {
             log.debug(
                     "acquired lock '{}' (fencing token {}) after {} ms",
                     keys.name(),
                     lease.fence(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
+                    TimeUnit.NANOSECONDS.toMillis(wiring.ticker().nanos() - startedAt));
         }
         if (!result.complete(lease)) {
-            lease.giveBack();
+            lease.giveBack(); // cancelled while the lease arrived; never blocks
         }
+    }
+
+    /** Owner-checked release of a grant no lease was made of; never blocks, errors only logged. */
+    private void giveBackUnused(String token) {
+        wiring.store().release(keys, token, 0, true).whenComplete((outcome, error) -> {
+            if (error != null) {
+                log.debug(
+                        "giving back '{}' failed; the key expires with its lease: {}",
+                        keys.name(),
+                        Failures.rootMessage(error));
+            }
+        });
     }
 
     /** Ends the acquisition with {@code failure} and passes the gate on. */
@@ -270,7 +332,7 @@ final class Acquisition {
             if (failure instanceof LockTimeoutException) {
                 log.debug("timed out waiting for lock '{}' after {}", keys.name(), Duration.ofNanos(waitNanos));
             }
-            finish();
+            withdraw();
         }
     }
 
@@ -280,28 +342,29 @@ final class Acquisition {
      */
     boolean cancel() {
         if (result.completeExceptionally(new CancellationException("acquisition of '" + keys.name() + "' cancelled"))) {
-            finish();
+            withdraw();
             return true;
         }
         return false;
     }
 
-    private void finish() {
-        synchronized (this) {
-            cancelTimer();
-            if (deadline != null) {
-                deadline.cancel(false);
-                deadline = null;
-            }
-        }
+    private void withdraw() {
         if (entry != null) {
             entry.withdraw(this);
         }
     }
 
+    private synchronized void stopTimers() {
+        cancelTimer();
+        if (deadline != null) {
+            deadline.cancel();
+            deadline = null;
+        }
+    }
+
     private void cancelTimer() {
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
             timer = null;
         }
     }

@@ -93,7 +93,7 @@ final class ClusterBackend extends LettuceBackend {
     static ClusterBackend connect(Settings settings) {
         String address = RedisUris.describe("cluster", settings.clusterSeeds());
         RedisClusterClient client = RedisClusterClient.create(settings.clusterSeeds());
-        client.setOptions(ClusterClientOptions.builder()
+        ClusterClientOptions.Builder options = ClusterClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(settings.commandTimeout())
@@ -108,8 +108,9 @@ final class ClusterBackend extends LettuceBackend {
                                 ClusterTopologyRefreshOptions.RefreshTrigger.UNCOVERED_SLOT,
                                 ClusterTopologyRefreshOptions.RefreshTrigger.UNKNOWN_NODE)
                         .refreshTriggersReconnectAttempts(2)
-                        .build())
-                .build());
+                        .build());
+        options.replayFilter(NoScriptReplay.INSTANCE); // the cluster builder does not override it
+        client.setOptions(options.build());
         StatefulRedisClusterConnection<String, String> connection = null;
         StatefulRedisClusterPubSubConnection<String, String> pubSub = null;
         try {

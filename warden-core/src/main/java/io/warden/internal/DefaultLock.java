@@ -98,7 +98,7 @@ final class DefaultLock implements DistributedLock {
         Object owner = options.explicitOwner().orElseGet(Object::new);
         Acquisition acquisition = start(waitNanos, owner, options);
         CompletableFuture<Lease> caller = new CompletableFuture<>();
-        acquisition.result.whenComplete((state, error) -> engine.runCallback(() -> {
+        acquisition.result.whenComplete((state, error) -> engine.wiring().runCallback(() -> {
             if (error != null) {
                 caller.completeExceptionally(Failures.unwrap(error));
             } else if (!caller.complete(handle(state))) {
@@ -138,7 +138,8 @@ final class DefaultLock implements DistributedLock {
     public <T, E extends Exception> T callLocked(Duration wait, CriticalSection<T, E> task)
             throws E, InterruptedException {
         Objects.requireNonNull(task, "task");
-        return GuardedCall.run(acquire(wait), task, engine.settings().lossPolicy(), engine.address(), () -> 0);
+        return GuardedCall.run(
+                (LeaseHandle) acquire(wait), task, engine.settings().lossPolicy(), engine.address(), () -> 0);
     }
 
     @Override

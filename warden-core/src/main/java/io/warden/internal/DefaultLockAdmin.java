@@ -1,6 +1,5 @@
 package io.warden.internal;
 
-import io.lettuce.core.ScriptOutputType;
 import io.warden.HolderInfo;
 import io.warden.LockAdmin;
 import io.warden.LockInfo;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** Operator views over one key prefix, each a single script call (list: a SCAN, then one per lock). */
 final class DefaultLockAdmin implements LockAdmin {
@@ -25,21 +25,14 @@ final class DefaultLockAdmin implements LockAdmin {
     @Override
     public LockInfo inspect(String name) {
         LockKeys keys = engine.keySpace().keys(name);
-        List<Object> reply = call(keys, LuaScript.INSPECT, new String[] {keys.lockKey(), keys.fenceKey()}, "inspect");
-        String state = HolderParsing.text(reply, 0);
-        long pttl = (Long) reply.get(1);
-        long lastIssued = HolderParsing.number(HolderParsing.text(reply, 6));
-        Duration ttl = pttl > 0 ? Duration.ofMillis(pttl) : Duration.ZERO;
-        return switch (state) {
-            case "held" ->
-                new LockInfo(
-                        name,
-                        LockInfo.State.HELD,
-                        Optional.ofNullable(HolderParsing.holder(reply, 2)),
-                        ttl,
-                        lastIssued);
-            case "foreign" -> new LockInfo(name, LockInfo.State.FOREIGN, Optional.empty(), ttl, lastIssued);
-            default -> new LockInfo(name, LockInfo.State.FREE, Optional.empty(), Duration.ZERO, lastIssued);
+        LockStore.Inspection inspection = call(engine.wiring().store().inspect(keys), name, "inspect");
+        long lastIssued = inspection.lastIssued().orElse(0);
+        Duration ttl = inspection.pttlMillis() > 0 ? Duration.ofMillis(inspection.pttlMillis()) : Duration.ZERO;
+        return switch (inspection.state()) {
+            case HELD ->
+                new LockInfo(name, LockInfo.State.HELD, Optional.ofNullable(inspection.holder()), ttl, lastIssued);
+            case FOREIGN -> new LockInfo(name, LockInfo.State.FOREIGN, Optional.empty(), ttl, lastIssued);
+            case FREE -> new LockInfo(name, LockInfo.State.FREE, Optional.empty(), Duration.ZERO, lastIssued);
         };
     }
 
@@ -49,7 +42,7 @@ final class DefaultLockAdmin implements LockAdmin {
         List<String> keys;
         try {
             keys = Futures.awaitUninterruptibly(
-                    engine.backend().scan(engine.keySpace().scanPattern(namePrefix)));
+                    engine.wiring().store().scan(engine.keySpace().scanPattern(namePrefix)));
         } catch (RuntimeException e) {
             throw Failures.translate(e, null, engine.address(), "scan");
         }
@@ -74,26 +67,18 @@ final class DefaultLockAdmin implements LockAdmin {
     @Override
     public Optional<HolderInfo> forceUnlock(String name) {
         LockKeys keys = engine.keySpace().keys(name);
-        List<Object> reply = call(
-                keys,
-                LuaScript.FORCE_RELEASE,
-                new String[] {keys.lockKey()},
-                "force unlock",
-                keys.channel(),
-                engine.backend().shardedPubSub() ? "s" : "p");
-        long code = (Long) reply.get(0);
-        if (code == -2) {
+        LockStore.ForceReleased reply = call(engine.wiring().store().forceRelease(keys), name, "force unlock");
+        if (reply.outcome() == LockStore.Released.FOREIGN) {
             throw new LockKeyConflictException(name, engine.address(), keys.lockKey(), "not a Warden lock");
         }
-        return code == 1 ? Optional.ofNullable(HolderParsing.holder(reply, 1)) : Optional.empty();
+        return reply.outcome() == LockStore.Released.RELEASED ? Optional.ofNullable(reply.removed()) : Optional.empty();
     }
 
-    private List<Object> call(LockKeys keys, LuaScript script, String[] redisKeys, String operation, String... args) {
+    private <T> T call(CompletableFuture<T> reply, String name, String operation) {
         try {
-            return Futures.awaitUninterruptibly(
-                    engine.backend().<List<Object>>eval(script, ScriptOutputType.MULTI, redisKeys, args));
+            return Futures.awaitUninterruptibly(reply);
         } catch (RuntimeException e) {
-            throw Failures.translate(e, keys.name(), engine.address(), operation);
+            throw Failures.translate(e, name, engine.address(), operation);
         }
     }
 }

@@ -166,7 +166,7 @@ final class DefaultTaskLock implements TaskLock {
     }
 
     private <T, E extends Exception> TaskResult<T> run(Lease lease, CriticalSection<T, E> task) throws E {
-        long started = System.nanoTime();
+        long started = lock.engine().wiring().ticker().nanos();
         long token = lock.engine().settings().fencing() ? lease.fencingToken() : 0;
         log.atLevel(level).log("task '{}' started on this node (fencing token {})", name(), token);
         contain(() -> listener.onAcquired(name(), token));
@@ -175,11 +175,11 @@ final class DefaultTaskLock implements TaskLock {
         T value;
         try {
             value = GuardedCall.run(
-                    lease,
+                    (LeaseHandle) lease,
                     task,
                     lossPolicy,
                     lock.engine().address(),
-                    () -> atLeast.toNanos() - (System.nanoTime() - started));
+                    () -> atLeast.toNanos() - (lock.engine().wiring().ticker().nanos() - started));
         } catch (Exception | Error e) {
             finished(started, e);
             throw e;
@@ -191,7 +191,7 @@ final class DefaultTaskLock implements TaskLock {
     }
 
     private Duration finished(long started, Throwable failure) {
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        Duration took = Duration.ofNanos(lock.engine().wiring().ticker().nanos() - started);
         if (failure == null) {
             log.atLevel(level).log("task '{}' finished in {} ms", name(), took.toMillis());
         } else {

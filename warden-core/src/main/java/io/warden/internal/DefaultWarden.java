@@ -5,10 +5,18 @@ import io.warden.LockAdmin;
 import io.warden.TaskLock;
 import io.warden.Warden;
 import io.warden.WardenMetrics;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The {@link Warden} facade over one {@link Engine}. */
 public final class DefaultWarden implements Warden {
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
     private final Engine engine;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -16,17 +24,51 @@ public final class DefaultWarden implements Warden {
         this.engine = engine;
     }
 
-    /** Connects to Redis as the settings say and starts the engine. */
+    /** Connects to Redis as the settings say and starts the engine on real threads. */
     public static Warden open(Settings settings) {
-        RedisBackend backend;
+        LockStore store = connect(settings);
+        int instance = INSTANCES.incrementAndGet();
+        ExecutorScheduler scheduler = new ExecutorScheduler("warden-" + instance + "-scheduler");
+        ExecutorService ownedCallbacks = settings.callbackExecutor() == null
+                ? new ThreadPoolExecutor(
+                        0,
+                        Integer.MAX_VALUE,
+                        30,
+                        TimeUnit.SECONDS,
+                        new SynchronousQueue<>(),
+                        Threads.daemon("warden-" + instance + "-callback"))
+                : null;
+        Executor callbacks = ownedCallbacks != null ? ownedCallbacks : settings.callbackExecutor();
+        Wiring wiring =
+                new Wiring(store, Ticker.SYSTEM, scheduler, callbacks, new Metrics(), settings, HostIdentity.current());
+        return new DefaultWarden(new Engine(wiring, () -> {
+            scheduler.shutdown();
+            if (ownedCallbacks != null) {
+                stop(ownedCallbacks);
+            }
+        }));
+    }
+
+    private static LockStore connect(Settings settings) {
         if (!settings.clusterSeeds().isEmpty()) {
-            backend = ClusterBackend.connect(settings);
-        } else if (!settings.redlockNodes().isEmpty()) {
-            backend = RedlockBackend.connect(settings);
-        } else {
-            backend = StandaloneBackend.connect(settings, false, null);
+            return new ScriptStore(ClusterBackend.connect(settings));
         }
-        return new DefaultWarden(new Engine(settings, backend));
+        if (!settings.redlockNodes().isEmpty()) {
+            return new ScriptStore(RedlockBackend.connect(settings));
+        }
+        return new ScriptStore(StandaloneBackend.connect(settings, false, null));
+    }
+
+    private static void stop(ExecutorService pool) {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -48,7 +90,7 @@ public final class DefaultWarden implements Warden {
 
     @Override
     public WardenMetrics metrics() {
-        return engine.metrics().snapshot();
+        return engine.wiring().metrics().snapshot();
     }
 
     @Override

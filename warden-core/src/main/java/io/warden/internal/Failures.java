@@ -1,8 +1,6 @@
 package io.warden.internal;
 
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
-import io.warden.LockKeyConflictException;
 import io.warden.RedisUnavailableException;
 import io.warden.WardenException;
 import java.util.concurrent.CancellationException;
@@ -12,9 +10,6 @@ import java.util.concurrent.TimeoutException;
 
 /** Turns client-library failures into Warden's exceptions, naming the lock and the address. */
 final class Failures {
-    /** The error prefix our scripts use when a key holds data Warden did not write. */
-    static final String FOREIGN = "WARDEN_FOREIGN";
-
     private Failures() {}
 
     static Throwable unwrap(Throwable error) {
@@ -33,14 +28,6 @@ final class Failures {
             return warden;
         }
         String message = cause.getMessage() == null ? "" : cause.getMessage();
-        int foreign = message.indexOf(FOREIGN);
-        if (cause instanceof RedisCommandExecutionException && foreign >= 0) {
-            String[] parts =
-                    message.substring(foreign + FOREIGN.length()).trim().split(" ");
-            String key = parts.length > 0 ? parts[0] : "?";
-            String type = parts.length > 1 ? parts[1] : "unknown";
-            return new LockKeyConflictException(lockName, address, key, "type " + type);
-        }
         if (cause instanceof ReplicaAckException) {
             return new RedisUnavailableException(
                     lockName, address, operation + " was not acknowledged by enough replicas: " + message, cause);
@@ -53,6 +40,11 @@ final class Failures {
             return new RedisUnavailableException(lockName, address, operation + " was cancelled", cause);
         }
         return new RedisUnavailableException(lockName, address, operation + " failed: " + rootMessage(cause), cause);
+    }
+
+    /** Wraps {@code failure} to fail a dependent future with it. */
+    static java.util.concurrent.CompletionException completion(Throwable failure) {
+        return new java.util.concurrent.CompletionException(failure);
     }
 
     static String rootMessage(Throwable error) {

@@ -12,6 +12,7 @@ final class Futures {
      * and rethrows its failure unwrapped. Only for futures bounded by a command timeout.
      */
     static <T> T awaitUninterruptibly(CompletableFuture<T> future) {
+        BlockingGuard.check();
         boolean interrupted = false;
         try {
             while (true) {
@@ -32,6 +33,7 @@ final class Futures {
 
     /** Waits for {@code future}; failures are rethrown unwrapped. */
     static <T> T await(CompletableFuture<T> future) throws InterruptedException {
+        BlockingGuard.check();
         try {
             return future.get();
         } catch (ExecutionException e) {
@@ -39,8 +41,17 @@ final class Futures {
         }
     }
 
+    /**
+     * The failure to throw to the waiting caller. A Warden exception completed on another thread
+     * gets the caller's stack, so that it points at the caller's code; what happened on the I/O
+     * thread stays in its cause.
+     */
     static RuntimeException rethrow(Throwable failure) {
         Throwable cause = Failures.unwrap(failure);
+        if (cause instanceof io.warden.WardenException warden) {
+            warden.fillInStackTrace();
+            return warden;
+        }
         if (cause instanceof RuntimeException runtime) {
             return runtime;
         }

@@ -1,7 +1,6 @@
 package io.warden.internal;
 
 import io.warden.CriticalSection;
-import io.warden.Lease;
 import io.warden.LeaseLostEvent;
 import io.warden.LeaseLostException;
 import io.warden.LeaseNotHeldException;
@@ -16,10 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a task under a lease it already holds, then releases it. If the lease is lost meanwhile, the
- * task's thread is interrupted (policy {@link LossPolicy#INTERRUPT}) and the call ends with a
- * {@link LeaseLostException} carrying the task's own outcome. Our interrupt never leaks past the
- * call: it is cleared once the task ended.
+ * Runs a task under a lease it already holds, then releases it. The task runs only if the lease is
+ * held when it starts. If the lease is lost meanwhile, the task's thread is interrupted (policy
+ * {@link LossPolicy#INTERRUPT}) and the call ends with a {@link LeaseLostException} carrying the
+ * task's own outcome. The release is always sent, owner-checked, even after a loss (the key may
+ * remain until it expires otherwise). Our interrupt never leaks past the call, and our loss
+ * listener is removed when the call ends.
  */
 final class GuardedCall {
     private static final Logger log = LoggerFactory.getLogger(GuardedCall.class);
@@ -34,12 +35,14 @@ final class GuardedCall {
      * @param keepNanos asked when the task ended: keep the key that much longer (task locks), or 0
      */
     static <T, E extends Exception> T run(
-            Lease lease, CriticalSection<T, E> task, LossPolicy policy, String address, LongSupplier keepNanos)
+            LeaseHandle lease, CriticalSection<T, E> task, LossPolicy policy, String address, LongSupplier keepNanos)
             throws E {
-        GuardedCall guard = new GuardedCall();
-        if (policy == LossPolicy.INTERRUPT) {
-            lease.onLost(event -> guard.interruptIfRunning());
+        if (!lease.isHeld()) {
+            throw notHeldAtStart(lease, address);
         }
+        GuardedCall guard = new GuardedCall();
+        Runnable stopListening =
+                policy == LossPolicy.INTERRUPT ? lease.state().onLost(event -> guard.interruptIfRunning()) : () -> {};
         T result = null;
         Throwable failure = null;
         boolean completed = false;
@@ -50,11 +53,9 @@ final class GuardedCall {
             failure = t;
         } finally {
             guard.finished();
+            stopListening.run();
         }
-        Optional<LeaseLostEvent> lost = lease.lostEvent();
-        if (lost.isEmpty()) {
-            lost = release(lease, address, keepNanos.getAsLong(), failure);
-        }
+        Optional<LeaseLostEvent> lost = release(lease, address, keepNanos.getAsLong(), failure);
         if (lost.isPresent()) {
             throw new LeaseLostException(lost.get(), address, completed, result, failure);
         }
@@ -64,26 +65,35 @@ final class GuardedCall {
         return result;
     }
 
-    private static Optional<LeaseLostEvent> release(Lease lease, String address, long keepNanos, Throwable failure) {
+    /** The lease ended before the task could start: give it back and say so; the task never runs. */
+    private static LeaseLostException notHeldAtStart(LeaseHandle lease, String address) {
+        Optional<LeaseLostEvent> lost = release(lease, address, 0, null);
+        LeaseLostEvent event = lost.orElseGet(() -> new LeaseLostEvent(
+                lease.lockName(),
+                0,
+                LossCause.EXPIRED,
+                "the lease was no longer held when the task was to start",
+                Instant.now(),
+                Duration.ZERO));
+        return LeaseLostException.beforeStart(event, address);
+    }
+
+    private static Optional<LeaseLostEvent> release(
+            LeaseHandle lease, String address, long keepNanos, Throwable failure) {
         try {
-            if (lease instanceof LeaseHandle handle) {
-                handle.releaseKeeping(keepNanos);
-            } else {
-                lease.release();
-            }
-            return Optional.empty();
+            lease.releaseKeeping(keepNanos);
+            return lease.lostEvent();
         } catch (LeaseNotHeldException e) {
             if (lease.lostEvent().isPresent()) {
                 return lease.lostEvent();
             }
-            // Lost without the watchdog noticing (e.g. a fixed lease): the release found out.
-            LossCause cause = e.reason() == LeaseNotHeldException.Reason.EXPIRED
-                    ? LossCause.KEY_DELETED
-                    : LossCause.TAKEN_BY_ANOTHER_OWNER;
+            LossCause cause = e.reason() == LeaseNotHeldException.Reason.HELD_BY_ANOTHER_OWNER
+                    ? LossCause.TAKEN_BY_ANOTHER_OWNER
+                    : LossCause.KEY_DELETED;
             return Optional.of(
                     new LeaseLostEvent(lease.lockName(), 0, cause, e.getMessage(), Instant.now(), Duration.ZERO));
         } catch (RedisUnavailableException e) {
-            // The lease was held for the whole task; only its release is unconfirmed, and it expires.
+            // Held for the whole task; only the release's outcome is unknown, and the key expires.
             if (failure != null) {
                 failure.addSuppressed(e);
             } else {

@@ -7,6 +7,7 @@ import io.warden.RedisUnavailableException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -52,17 +53,17 @@ final class LeaseHandle implements Lease {
         return !released.get() && state.isWatched();
     }
 
+    LeaseState state() {
+        return state;
+    }
+
     @Override
     public void extend(Duration leaseTime) {
-        Objects.requireNonNull(leaseTime, "leaseTime");
-        if (leaseTime.isZero() || leaseTime.isNegative()) {
-            throw new IllegalArgumentException(
-                    "lock '" + state.name() + "': lease time must be positive, got " + leaseTime);
-        }
+        long nanos = LeaseDurations.leaseNanos(leaseTime, "lease time", state.name());
         if (released.get()) {
             throw alreadyReleased();
         }
-        state.extend(leaseTime);
+        state.extend(nanos);
     }
 
     @Override
@@ -85,17 +86,25 @@ final class LeaseHandle implements Lease {
         releaseKeeping(0);
     }
 
+    @Override
+    public CompletableFuture<Void> releaseAsync() {
+        return releaseKeepingAsync(0);
+    }
+
     /** Releases; the last hold keeps the key {@code keepNanos} longer instead of deleting it. */
     void releaseKeeping(long keepNanos) {
+        Futures.awaitUninterruptibly(releaseKeepingAsync(keepNanos));
+    }
+
+    private CompletableFuture<Void> releaseKeepingAsync(long keepNanos) {
         if (!released.compareAndSet(false, true)) {
-            throw alreadyReleased();
+            return CompletableFuture.failedFuture(alreadyReleased());
         }
-        try {
-            state.release(keepNanos);
-        } catch (RedisUnavailableException e) {
-            released.set(false); // not confirmed: the caller may retry
-            throw e;
-        }
+        return state.releaseAsync(keepNanos).whenComplete((ok, error) -> {
+            if (Failures.unwrap(error) instanceof RedisUnavailableException) {
+                released.set(false); // outcome unknown: the caller may retry
+            }
+        });
     }
 
     @Override

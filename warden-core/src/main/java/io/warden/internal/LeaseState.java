@@ -1,6 +1,5 @@
 package io.warden.internal;
 
-import io.lettuce.core.ScriptOutputType;
 import io.warden.HolderInfo;
 import io.warden.LeaseLostEvent;
 import io.warden.LeaseNotHeldException;
@@ -16,24 +15,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local state of one acquired lease, shared by all its re-entrant handles: owner token, fencing
- * token, hold count, validity on the monotonic clock, and the loss signal.
+ * One acquired lease, shared by its re-entrant handles: its identity (owner token, fencing token),
+ * its {@link LeaseMachine}, the commands that move it (renew replies, extend, release) and the loss
+ * signal (listeners, future, log, metrics).
  *
- * <p>Life cycle: HELD → RELEASING → RELEASED, or HELD → LOST. A failed release returns to HELD,
- * unwatched, so it can be retried and otherwise expires. All fields are guarded by this object's
- * monitor; Redis calls and listener dispatch happen outside it.
+ * <p>Threads: the machine is read and moved under this object's monitor; Redis commands, listener
+ * dispatch and hand-off to the next local waiter happen outside it. Reply handlers run on the
+ * store's threads (Lettuce's event loop) and never block: releases and give-backs are asynchronous
+ * all the way, and only the blocking API methods ({@link #release}, {@link #extend}) wait, on the
+ * caller's thread.
  */
 final class LeaseState {
     private static final Logger log = LoggerFactory.getLogger(LeaseState.class);
 
-    enum Status {
-        HELD,
-        RELEASING,
-        RELEASED,
-        LOST
-    }
-
-    private final Engine engine;
+    private final Wiring wiring;
+    private final Watchdog watchdog;
     private final LockEntry entry;
     private final LockKeys keys;
     private final Object owner;
@@ -41,25 +37,15 @@ final class LeaseState {
     private final long fence;
     private final long acquiredAt;
     private final LeaseSpec spec;
-    private final long hardDeadline;
+    private final LeaseMachine machine;
     private final CompletableFuture<LeaseLostEvent> lostFuture = new CompletableFuture<>();
     private final List<Consumer<LeaseLostEvent>> listeners = new ArrayList<>();
-
-    private Status status = Status.HELD;
-    private int holds = 1;
-    private boolean watched;
-    private boolean capped;
-    private long validUntil;
-    private long lossAt;
-    private long nextRenewAt;
-    private CompletableFuture<Void> renewal;
     private LeaseLostEvent lost;
     private boolean ended;
-    private boolean releasedAfterLoss;
-    private boolean releaseUnconfirmed;
 
     LeaseState(
-            Engine engine,
+            Wiring wiring,
+            Watchdog watchdog,
             LockEntry entry,
             Object owner,
             String token,
@@ -67,7 +53,8 @@ final class LeaseState {
             long sentAt,
             long ttlNanos,
             LeaseSpec spec) {
-        this.engine = engine;
+        this.wiring = wiring;
+        this.watchdog = watchdog;
         this.entry = entry;
         this.keys = entry.keys();
         this.owner = owner;
@@ -75,9 +62,7 @@ final class LeaseState {
         this.fence = fence;
         this.acquiredAt = sentAt;
         this.spec = spec;
-        this.watched = spec.watched();
-        this.hardDeadline = spec.maxHoldNanos() == Long.MAX_VALUE ? Long.MAX_VALUE : sentAt + spec.maxHoldNanos();
-        confirmed(sentAt, ttlNanos);
+        this.machine = new LeaseMachine(spec, wiring.settings().renewalsPerLease(), sentAt, ttlNanos);
     }
 
     Object owner() {
@@ -100,41 +85,35 @@ final class LeaseState {
         return keys.name();
     }
 
-    /** Records that the server set this lease's TTL to {@code ttl} for a request sent at {@code sentAt}. */
-    private void confirmed(long sentAt, long ttl) {
-        validUntil = sentAt + ttl - LeaseSpec.driftNanos(ttl);
-        lossAt = watched ? sentAt + ttl - LeaseSpec.lossLeadNanos(ttl) : validUntil;
-        nextRenewAt = sentAt + spec.leaseNanos() / engine.settings().renewalsPerLease();
-        capped = ttl < spec.leaseNanos();
-    }
-
     /** This lease as other waiters of this process see its holder. */
-    HolderInfo describe(HostIdentity identity) {
-        Instant since = Instant.now().minusNanos(System.nanoTime() - acquiredAt);
-        return new HolderInfo(identity.host(), identity.pid(), since, fence);
+    HolderInfo describe() {
+        Instant since = Instant.now().minusNanos(wiring.ticker().nanos() - acquiredAt);
+        return new HolderInfo(wiring.identity().host(), wiring.identity().pid(), since, fence);
     }
 
     synchronized boolean reenter() {
-        if (status != Status.HELD || System.nanoTime() - validUntil >= 0) {
-            return false;
-        }
-        holds++;
-        return true;
+        return machine.reenter(wiring.ticker().nanos());
     }
 
     synchronized boolean isHeld() {
-        return status == Status.HELD && System.nanoTime() - validUntil < 0;
+        return machine.isHeld(wiring.ticker().nanos());
+    }
+
+    /** Held at {@code now} and not yet at its loss deadline: a fresh grant worth handing out. */
+    synchronized boolean usableAt(long now) {
+        return machine.isHeld(now) && machine.deadlinePassed(now) == null;
     }
 
     synchronized Duration remaining() {
-        if (status != Status.HELD) {
-            return Duration.ZERO;
-        }
-        return Duration.ofNanos(Math.max(0, validUntil - System.nanoTime()));
+        return Duration.ofNanos(machine.remainingNanos(wiring.ticker().nanos()));
     }
 
     synchronized boolean isWatched() {
-        return watched && status == Status.HELD;
+        return machine.isWatched();
+    }
+
+    synchronized LeaseMachine.Phase phase() {
+        return machine.phase();
     }
 
     synchronized LeaseLostEvent lostEvent() {
@@ -145,293 +124,279 @@ final class LeaseState {
         return lostFuture;
     }
 
-    void onLost(Consumer<LeaseLostEvent> listener) {
+    /** Registers a loss listener; the returned action unregisters it (guarded calls clean up). */
+    Runnable onLost(Consumer<LeaseLostEvent> listener) {
         LeaseLostEvent already;
         synchronized (this) {
             already = lost;
             if (already == null) {
                 listeners.add(listener);
-                return;
+                return () -> removeListener(listener);
             }
         }
         dispatch(listener, already);
+        return () -> {};
+    }
+
+    private synchronized void removeListener(Consumer<LeaseLostEvent> listener) {
+        listeners.remove(listener);
+    }
+
+    synchronized int listenerCount() {
+        return listeners.size();
     }
 
     // ---- watchdog side -------------------------------------------------------------------------
 
-    /** A renewal due now (or soon enough to share this tick), or null. Marks it in flight. */
+    /** A renewal due now (or soon enough to share this tick), marked in flight; or null. */
     synchronized Renewal renewalDue(long now) {
-        if (status != Status.HELD || !watched || renewal != null) {
-            return null;
-        }
-        long interval = spec.leaseNanos() / engine.settings().renewalsPerLease();
-        if (now - (nextRenewAt - interval / 4) < 0) {
-            return null;
-        }
-        long ttl = Math.min(spec.leaseNanos(), hardDeadline == Long.MAX_VALUE ? Long.MAX_VALUE : hardDeadline - now);
-        if (ttl < 1_000_000L) {
-            return null; // at the maximum hold: let it run out; the deadline check reports it
-        }
-        renewal = new CompletableFuture<>();
-        return new Renewal(this, now, ttl);
+        long ttl = machine.renewalDue(now);
+        return ttl == 0 ? null : new Renewal(this, now, ttl);
     }
 
-    /** The next instant the watchdog must look at this lease. */
     synchronized long nextEventAt() {
-        if (status != Status.HELD) {
-            return Long.MAX_VALUE;
-        }
-        // A tick comes when the earliest lease is due; it also takes leases due within a quarter
-        // interval after that, so ticks are at least that far apart and renewals stay grouped.
-        long next = lossAt;
-        if (watched && renewal == null && nextRenewAt - next < 0) {
-            next = nextRenewAt;
-        }
-        return next;
+        return machine.nextEventAt();
     }
 
-    /** Declares the lease lost if its deadline has come. */
+    /** Declares the lease lost if its local deadline has come. */
     void checkDeadline(long now) {
         LossCause cause;
         synchronized (this) {
-            if (status != Status.HELD || now - lossAt < 0) {
-                return;
+            cause = machine.deadlinePassed(now);
+        }
+        if (cause != null) {
+            declareLost(
+                    cause,
+                    switch (cause) {
+                        case MAX_HOLD_REACHED -> "held for its maximum of " + Duration.ofNanos(spec.maxHoldNanos());
+                        case EXPIRED -> "its lease ran out before release";
+                        default ->
+                            "no renewal confirmed in time; the key may expire on the server within "
+                                    + Duration.ofNanos(LeaseSpec.lossLeadNanos(spec.leaseNanos()));
+                    });
+        }
+    }
+
+    void renewalReplied(Renewal renewal, LockStore.Ownership outcome) {
+        if (outcome == LockStore.Ownership.OWNED) {
+            synchronized (this) {
+                machine.renewed(renewal.sentAt(), renewal.ttlNanos());
             }
-            cause = capped
-                    ? LossCause.MAX_HOLD_REACHED
-                    : watched ? LossCause.RENEWAL_DEADLINE_PASSED : LossCause.EXPIRED;
+            return;
         }
-        String detail = switch (cause) {
-            case MAX_HOLD_REACHED -> "held for its maximum of " + Duration.ofNanos(spec.maxHoldNanos());
-            case EXPIRED -> "its lease of " + Duration.ofNanos(spec.leaseNanos()) + " ran out before release";
-            default ->
-                "no renewal confirmed in time; the key may expire on the server within "
-                        + Duration.ofNanos(LeaseSpec.lossLeadNanos(spec.leaseNanos()));
-        };
-        declareLost(cause, detail);
+        synchronized (this) {
+            machine.renewalFailed(renewal.sentAt());
+        }
+        LossCause cause = Losses.cause(outcome);
+        declareLost(cause, Losses.detail(cause, "renewal"));
     }
 
-    void renewalSucceeded(Renewal request) {
-        CompletableFuture<Void> done;
+    void renewalFailed(Throwable error) {
         synchronized (this) {
-            done = renewal;
-            renewal = null;
-            if (status == Status.HELD) {
-                confirmed(request.sentAt(), request.ttlNanos());
-            }
-        }
-        complete(done);
-    }
-
-    void renewalRefused(Renewal request, long code) {
-        CompletableFuture<Void> done;
-        synchronized (this) {
-            done = renewal;
-            renewal = null;
-        }
-        LossCause cause = code == 0
-                ? LossCause.KEY_DELETED
-                : code == -1 ? LossCause.TAKEN_BY_ANOTHER_OWNER : LossCause.KEY_OVERWRITTEN;
-        String detail = code == 0
-                ? "renewal found the key gone (expired or deleted)"
-                : code == -1
-                        ? "renewal found the key held by another owner"
-                        : "renewal found the key replaced by data Warden did not write";
-        declareLost(cause, detail);
-        complete(done);
-    }
-
-    void renewalFailed(Renewal request, Throwable error) {
-        CompletableFuture<Void> done;
-        synchronized (this) {
-            done = renewal;
-            renewal = null;
-            long interval = spec.leaseNanos() / engine.settings().renewalsPerLease();
-            nextRenewAt = System.nanoTime() + Math.max(interval / 10, 25_000_000L);
+            machine.renewalFailed(wiring.ticker().nanos());
         }
         log.debug("renewal of lock '{}' failed, retrying: {}", keys.name(), Failures.rootMessage(error));
-        complete(done);
-    }
-
-    private static void complete(CompletableFuture<Void> done) {
-        if (done != null) {
-            done.complete(null);
-        }
     }
 
     // ---- holder side -------------------------------------------------------------------------
 
-    /**
-     * Releases one hold, waiting for Redis on the last one. {@code keepNanos > 0} keeps the key
-     * that much longer instead of deleting it (task locks' lockAtLeastFor).
-     */
+    /** Releases one hold and waits for Redis on the last one; see {@link #releaseAsync}. */
     void release(long keepNanos) {
-        // A holder waking from a pause may release before the watchdog noticed the deadline:
-        // the loss is declared (and told) first, whoever notices it.
-        checkDeadline(System.nanoTime());
-        CompletableFuture<Void> inFlight;
-        boolean sendAfterLoss = false;
+        Futures.awaitUninterruptibly(releaseAsync(keepNanos));
+    }
+
+    /**
+     * Releases one hold; the last one runs the owner-checked release ({@code keepNanos > 0} keeps the
+     * key that much longer: lockAtLeastFor). Fails with {@link LeaseNotHeldException} if the lease
+     * had ended, or with a Redis error if the outcome is unknown: the lease is then no longer held,
+     * the release may be retried, and otherwise the key expires.
+     */
+    CompletableFuture<Void> releaseAsync(long keepNanos) {
+        // A holder waking from a pause may release before the watchdog noticed the deadline: the
+        // loss is declared (and told) first, whoever notices it.
+        checkDeadline(wiring.ticker().nanos());
+        LeaseMachine.ReleaseStep step;
+        LossCause cause;
         synchronized (this) {
-            switch (status) {
-                case LOST -> {
-                    sendAfterLoss = !releasedAfterLoss && keyMayRemain(lost.cause());
-                    releasedAfterLoss = true;
-                    inFlight = null;
-                }
-                case RELEASED, RELEASING ->
-                    throw notHeld(LeaseNotHeldException.Reason.ALREADY_RELEASED, "the lease was already released");
-                default -> {
-                    if (holds > 1) {
-                        holds--;
-                        return;
+            step = machine.beginRelease();
+            cause = machine.lossCause();
+        }
+        switch (step) {
+            case INNER_HOLD:
+                return CompletableFuture.completedFuture(null);
+            case ALREADY_RELEASED:
+                return CompletableFuture.failedFuture(
+                        notHeld(LeaseNotHeldException.Reason.ALREADY_RELEASED, "the lease was already released"));
+            case SEND_AFTER_LOSS:
+                giveBackQuietly();
+                return lostEarlier(cause);
+            case LOST:
+                return lostEarlier(cause);
+            default:
+                break;
+        }
+        long keepMillis = keepNanos <= 0 ? 0 : LeaseSpec.toMillisCeil(keepNanos);
+        return wiring.store()
+                .release(keys, token, keepMillis, true)
+                .handle((outcome, error) -> {
+                    if (error != null) {
+                        return releaseUnknown(error);
                     }
-                    status = Status.RELEASING;
-                    inFlight = renewal;
-                }
-            }
-        }
-        if (sendAfterLoss) {
-            engine.releaseQuietly(keys, token);
-        }
-        LeaseLostEvent event = lostEvent();
-        if (event != null) {
-            throw notHeld(
-                    LeaseNotHeldException.Reason.LOST, "it was lost earlier: " + event.cause() + ", " + event.detail());
-        }
-        if (inFlight != null) {
-            // A renewal already sent must land before the release, so the two never race.
-            Futures.awaitUninterruptibly(inFlight);
-        }
-        long code;
-        try {
-            code = Futures.awaitUninterruptibly(
-                    engine.release(keys, token, keepNanos <= 0 ? 0 : LeaseSpec.toMillisCeil(keepNanos)));
-        } catch (RuntimeException e) {
-            synchronized (this) {
-                status = Status.HELD;
-                releaseUnconfirmed = true; // it may still reach Redis later
-                watched = false; // stop renewing: if the release cannot be retried, the lease expires
-                lossAt = validUntil;
-            }
-            engine.watchdog().reschedule(lossAt);
-            throw Failures.translate(e, keys.name(), engine.address(), "release");
-        }
-        boolean released;
+                    return releaseReplied(outcome);
+                })
+                .thenCompose(failure -> failure == null
+                        ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.failedFuture(failure));
+    }
+
+    private WardenException releaseReplied(LockStore.Released outcome) {
+        LeaseMachine.ReleaseVerdict verdict;
         synchronized (this) {
-            released = code == 1 || code == 2 || (code == 0 && releaseUnconfirmed);
-            if (released) {
-                status = Status.RELEASED;
-                holds = 0;
-            }
+            verdict = machine.releaseReplied(outcome);
         }
-        if (released) {
-            end();
-            engine.metrics().releases.increment();
+        end();
+        if (verdict.released()) {
+            wiring.metrics().releases.increment();
             log.debug(
                     "released lock '{}' (fencing token {}){}",
                     keys.name(),
                     fence,
-                    code == 2 ? ", kept for its minimum hold" : "");
-            return;
+                    outcome == LockStore.Released.KEPT ? ", kept for its minimum hold" : "");
+            return null;
         }
         // Lost without anyone noticing until now: tell the listeners too, then the caller.
-        LossCause cause = code == 0
-                ? LossCause.KEY_DELETED
-                : code == -1 ? LossCause.TAKEN_BY_ANOTHER_OWNER : LossCause.KEY_OVERWRITTEN;
-        String detail = code == 0
-                ? "release found the key gone (it had expired)"
-                : code == -1
-                        ? "release found the lock held by another owner"
-                        : "release found the key replaced by data Warden did not write";
-        declareLost(cause, detail);
-        throw code == 0
-                ? notHeld(LeaseNotHeldException.Reason.EXPIRED, "its key had expired before the release")
-                : notHeld(LeaseNotHeldException.Reason.HELD_BY_ANOTHER_OWNER, detail);
+        String detail = Losses.detail(verdict.cause(), "release");
+        tellLoss(verdict.cause(), detail);
+        return notHeld(Losses.reason(verdict.cause()), detail);
     }
 
-    /** Gives back a lease nobody will use (a cancelled acquisition): drops one hold, quietly. */
-    void giveBack() {
-        try {
-            release(0);
-        } catch (WardenException e) {
-            log.debug("giving back lock '{}' failed; it will expire: {}", keys.name(), e.getMessage());
+    private WardenException releaseUnknown(Throwable error) {
+        synchronized (this) {
+            machine.releaseUnknown();
         }
+        end(); // no longer held here: local waiters go on to Redis, which decides
+        return Failures.translate(
+                error,
+                keys.name(),
+                wiring.address(),
+                "release (its outcome is unknown: the lease is no longer held, the release may be retried,"
+                        + " and otherwise the key expires)");
     }
 
-    /** Sets the lease's TTL to {@code leaseTime} from now, owner-checked. */
-    void extend(Duration leaseTime) {
-        long sentAt = System.nanoTime();
+    private CompletableFuture<Void> lostEarlier(LossCause cause) {
+        LeaseLostEvent event = lostEvent();
+        String detail = event != null ? event.cause() + ", " + event.detail() : String.valueOf(cause);
+        return CompletableFuture.failedFuture(
+                notHeld(LeaseNotHeldException.Reason.LOST, "it was lost earlier: " + detail));
+    }
+
+    /** Gives back a lease nobody will use (a withdrawn acquisition): drops one hold; never blocks. */
+    void giveBack() {
+        releaseAsync(0).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.debug("giving back lock '{}' failed; it will expire: {}", keys.name(), Failures.rootMessage(error));
+            }
+        });
+    }
+
+    private void giveBackQuietly() {
+        wiring.store().release(keys, token, 0, true).whenComplete((outcome, error) -> {
+            if (error != null) {
+                log.debug("release of lost lock '{}' failed; it expires: {}", keys.name(), Failures.rootMessage(error));
+            }
+        });
+    }
+
+    /** Sets the lease's TTL to {@code leaseNanos} from now, owner-checked; waits for Redis. */
+    void extend(long leaseNanos) {
+        Futures.awaitUninterruptibly(extendAsync(leaseNanos));
+    }
+
+    CompletableFuture<Void> extendAsync(long leaseNanos) {
+        long sentAt = wiring.ticker().nanos();
         long ttl;
         synchronized (this) {
-            if (status != Status.HELD || sentAt - validUntil >= 0) {
-                throw notHeld(
-                        lost != null ? LeaseNotHeldException.Reason.LOST : LeaseNotHeldException.Reason.EXPIRED,
-                        "cannot extend a lease that is no longer held");
+            if (!machine.isHeld(sentAt)) {
+                LossCause cause = machine.lossCause();
+                return CompletableFuture.failedFuture(notHeld(
+                        cause != null ? Losses.reason(cause) : LeaseNotHeldException.Reason.EXPIRED,
+                        "cannot extend a lease that is no longer held"));
             }
-            ttl = Math.min(
-                    leaseTime.toNanos(), hardDeadline == Long.MAX_VALUE ? Long.MAX_VALUE : hardDeadline - sentAt);
+            ttl = machine.extendTtl(sentAt, leaseNanos);
         }
         if (ttl < 1_000_000L) {
-            throw new IllegalArgumentException(
-                    "lock '" + keys.name() + "' reached its maximum hold time; it cannot be extended");
+            return CompletableFuture.failedFuture(new IllegalArgumentException("lock '" + keys.name()
+                    + "' reached its maximum hold of " + Duration.ofNanos(spec.maxHoldNanos())
+                    + "; it cannot be extended"));
         }
-        List<Long> codes;
-        try {
-            codes = Futures.awaitUninterruptibly(engine.backend()
-                    .<List<Long>>eval(
-                            LuaScript.EXTEND,
-                            ScriptOutputType.MULTI,
-                            new String[] {keys.lockKey()},
-                            token,
-                            Long.toString(LeaseSpec.toMillisCeil(ttl))));
-        } catch (RuntimeException e) {
-            throw Failures.translate(e, keys.name(), engine.address(), "extend");
-        }
-        long code = codes.get(0);
-        if (code == 1) {
-            synchronized (this) {
-                if (status == Status.HELD) {
-                    confirmed(sentAt, ttl);
-                }
+        LockStore.Renewal request = new LockStore.Renewal(keys.lockKey(), token, LeaseSpec.toMillisCeil(ttl));
+        return wiring.store().renew(List.of(request)).handle((outcomes, error) -> {
+            if (error != null) {
+                throw Failures.completion(Failures.translate(error, keys.name(), wiring.address(), "extend"));
             }
-            engine.watchdog().reschedule(nextEventAt());
-            return;
-        }
-        renewalRefused(new Renewal(this, sentAt, ttl), code);
-        throw notHeld(
-                LeaseNotHeldException.Reason.LOST,
-                "extend found it " + lostEvent().cause());
+            LockStore.Ownership outcome = outcomes.get(0);
+            if (outcome == LockStore.Ownership.OWNED) {
+                long next;
+                synchronized (this) {
+                    machine.extended(sentAt, ttl, leaseNanos);
+                    next = machine.nextEventAt();
+                }
+                watchdog.reschedule(next);
+                return null;
+            }
+            LossCause cause = Losses.cause(outcome);
+            String detail = Losses.detail(cause, "extend");
+            declareLost(cause, detail);
+            throw Failures.completion(notHeld(Losses.reason(cause), detail));
+        });
     }
 
-    /** Warden is closing: release in Redis (owner-checked) and tell the holder. */
+    /** Warden is closing: release in Redis (owner-checked) and tell a holder that still held it. */
     CompletableFuture<?> closeByWarden() {
+        boolean send;
         synchronized (this) {
-            if (status != Status.HELD && status != Status.RELEASING) {
-                return CompletableFuture.completedFuture(null);
-            }
+            send = machine.closing();
         }
-        CompletableFuture<?> release = engine.release(keys, token, 0).handle((ok, error) -> null);
+        if (!send) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<?> release =
+                wiring.store().release(keys, token, 0, true).handle((ok, error) -> null);
         declareLost(LossCause.WARDEN_CLOSED, "Warden was closed while the lease was held; it was released");
+        end();
         return release;
     }
 
-    /** Marks the lease lost and tells everyone: isHeld() first, then listeners and the future. */
+    /** Marks a held lease lost and tells everyone: isHeld() first, then listeners and the future. */
     void declareLost(LossCause cause, String detail) {
+        synchronized (this) {
+            if (!machine.lose(cause)) {
+                return;
+            }
+        }
+        tellLoss(cause, detail);
+    }
+
+    private void tellLoss(LossCause cause, String detail) {
         LeaseLostEvent event;
         List<Consumer<LeaseLostEvent>> toTell;
         synchronized (this) {
-            if (status != Status.HELD && status != Status.RELEASING) {
+            if (lost != null) {
                 return;
             }
-            status = Status.LOST;
             event = new LeaseLostEvent(
-                    keys.name(), fence, cause, detail, Instant.now(), Duration.ofNanos(System.nanoTime() - acquiredAt));
+                    keys.name(),
+                    fence,
+                    cause,
+                    detail,
+                    Instant.now(),
+                    Duration.ofNanos(wiring.ticker().nanos() - acquiredAt));
             lost = event;
             toTell = new ArrayList<>(listeners);
             listeners.clear();
         }
         end();
-        engine.metrics().lost(cause);
+        wiring.metrics().lost(cause);
         if (cause == LossCause.WARDEN_CLOSED) {
             log.info("lock '{}' (fencing token {}) released because Warden closed", keys.name(), fence);
         } else {
@@ -443,14 +408,14 @@ final class LeaseState {
                     cause,
                     detail);
         }
-        engine.runCallback(() -> lostFuture.complete(event));
+        wiring.runCallback(() -> lostFuture.complete(event));
         for (Consumer<LeaseLostEvent> listener : toTell) {
             dispatch(listener, event);
         }
     }
 
     private void dispatch(Consumer<LeaseLostEvent> listener, LeaseLostEvent event) {
-        engine.runCallback(() -> {
+        wiring.runCallback(() -> {
             try {
                 listener.accept(event);
             } catch (RuntimeException | Error e) {
@@ -459,6 +424,7 @@ final class LeaseState {
         });
     }
 
+    /** The lease ended here (released, lost, or let go): stop watching, pass the local gate on. */
     private void end() {
         synchronized (this) {
             if (ended) {
@@ -466,17 +432,13 @@ final class LeaseState {
             }
             ended = true;
         }
-        engine.leaseEnded(this, entry);
-    }
-
-    private static boolean keyMayRemain(LossCause cause) {
-        return cause == LossCause.RENEWAL_DEADLINE_PASSED
-                || cause == LossCause.EXPIRED
-                || cause == LossCause.MAX_HOLD_REACHED;
+        wiring.metrics().leasesHeld.decrement();
+        watchdog.forget(this);
+        entry.holderEnded(this);
     }
 
     private LeaseNotHeldException notHeld(LeaseNotHeldException.Reason reason, String detail) {
-        return new LeaseNotHeldException(keys.name(), engine.address(), reason, detail);
+        return new LeaseNotHeldException(keys.name(), wiring.address(), reason, detail);
     }
 
     /** One lease's part of a renewal batch. */

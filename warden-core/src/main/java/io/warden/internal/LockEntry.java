@@ -27,7 +27,7 @@ final class LockEntry {
         RETIRED
     }
 
-    private final Engine engine;
+    private final ReleaseSubscriptions subscriptions;
     private final LockKeys keys;
     private final LockTable table;
 
@@ -37,8 +37,8 @@ final class LockEntry {
     private ReleaseSubscriptions.Subscription subscription;
     private boolean retired;
 
-    LockEntry(Engine engine, LockKeys keys, LockTable table) {
-        this.engine = engine;
+    LockEntry(ReleaseSubscriptions subscriptions, LockKeys keys, LockTable table) {
+        this.subscriptions = subscriptions;
         this.keys = keys;
         this.table = table;
     }
@@ -74,14 +74,29 @@ final class LockEntry {
 
     /**
      * The contender's subscription to release messages, joined on first need. Completes when Redis
-     * confirmed it.
+     * confirmed it. A failed subscription is dropped at once, so the next contender tries again
+     * instead of inheriting the failure.
      */
     CompletableFuture<Void> subscribe() {
+        ReleaseSubscriptions.Subscription joined;
         synchronized (this) {
             if (subscription == null) {
-                subscription = engine.subscriptions().join(keys.channel(), this::onReleaseMessage);
+                subscription = subscriptions.join(keys.channel(), this::onReleaseMessage);
             }
-            return subscription.ready;
+            joined = subscription;
+        }
+        joined.ready.whenComplete((ok, error) -> {
+            if (error != null) {
+                dropFailed(joined);
+            }
+        });
+        return joined.ready;
+    }
+
+    private synchronized void dropFailed(ReleaseSubscriptions.Subscription failed) {
+        if (subscription == failed) {
+            subscriptions.leave(failed);
+            subscription = null;
         }
     }
 
@@ -153,7 +168,7 @@ final class LockEntry {
 
     private void leaveSubscriptionIfNoWaiters() {
         if (subscription != null && contender == null && queue.isEmpty()) {
-            engine.subscriptions().leave(subscription);
+            subscriptions.leave(subscription);
             subscription = null;
         }
     }

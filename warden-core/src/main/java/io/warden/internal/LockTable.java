@@ -11,15 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LockTable {
     private final ConcurrentHashMap<String, LockEntry> entries = new ConcurrentHashMap<>();
-    private final Engine engine;
+    private final ReleaseSubscriptions subscriptions;
 
-    LockTable(Engine engine) {
-        this.engine = engine;
+    LockTable(ReleaseSubscriptions subscriptions) {
+        this.subscriptions = subscriptions;
     }
 
     /** The live entry of a lock; callers re-ask when {@link LockEntry#enter} says it retired. */
     LockEntry entry(LockKeys keys) {
-        return entries.computeIfAbsent(keys.name(), name -> new LockEntry(engine, keys, this));
+        return entries.computeIfAbsent(keys.name(), name -> new LockEntry(subscriptions, keys, this));
     }
 
     /** The entry of a lock if one is live, else null. */
@@ -29,6 +29,10 @@ final class LockTable {
 
     void remove(LockEntry entry) {
         entries.remove(entry.keys().name(), entry);
+    }
+
+    int size() {
+        return entries.size();
     }
 
     List<LockEntry> snapshot() {

@@ -14,12 +14,12 @@ import org.slf4j.LoggerFactory;
 final class ReleaseSubscriptions {
     private static final Logger log = LoggerFactory.getLogger(ReleaseSubscriptions.class);
 
-    private final RedisBackend backend;
+    private final LockStore store;
     private final Map<String, Subscription> byChannel = new HashMap<>();
 
-    ReleaseSubscriptions(RedisBackend backend) {
-        this.backend = backend;
-        backend.onReleaseMessage(this::dispatch);
+    ReleaseSubscriptions(LockStore store) {
+        this.store = store;
+        store.onReleaseMessage(this::dispatch);
     }
 
     /** One lock's subscription; {@link #ready} completes once Redis confirmed it. */
@@ -42,11 +42,15 @@ final class ReleaseSubscriptions {
      */
     synchronized Subscription join(String channel, Runnable onRelease) {
         Subscription existing = byChannel.get(channel);
+        if (existing != null && existing.ready.isCompletedExceptionally()) {
+            byChannel.remove(channel); // a failed SUBSCRIBE is not shared: the new user tries again
+            existing = null;
+        }
         if (existing != null) {
             existing.users++;
             return existing;
         }
-        Subscription created = new Subscription(channel, onRelease, backend.subscribe(channel));
+        Subscription created = new Subscription(channel, onRelease, store.subscribe(channel));
         created.users = 1;
         byChannel.put(channel, created);
         return created;
@@ -59,7 +63,7 @@ final class ReleaseSubscriptions {
         }
         if (byChannel.get(subscription.channel) == subscription) {
             byChannel.remove(subscription.channel);
-            backend.unsubscribe(subscription.channel).whenComplete((ok, error) -> {
+            store.unsubscribe(subscription.channel).whenComplete((ok, error) -> {
                 if (error != null) {
                     log.debug("unsubscribe from {} failed: {}", subscription.channel, Failures.rootMessage(error));
                 }

@@ -16,7 +16,7 @@ record Replies<R>(List<R> ok, List<Throwable> errors, int pending) {
         for (Throwable error : errors) {
             if (error instanceof RedisException redis
                     && error.getMessage() != null
-                    && error.getMessage().contains(Failures.FOREIGN)) {
+                    && error.getMessage().contains("WARDEN_FOREIGN")) {
                 return redis;
             }
         }

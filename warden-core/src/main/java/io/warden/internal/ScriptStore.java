@@ -111,10 +111,10 @@ final class ScriptStore implements LockStore {
     static Inspection inspection(List<Object> reply) {
         long code = (Long) reply.get(0);
         String issued = HolderParsing.text(reply, 6);
-        OptionalLong lastIssued = issued.isEmpty() ? OptionalLong.empty() : OptionalLong.of(HolderParsing.number(issued));
-        Inspection.State state = code == 1
-                ? Inspection.State.HELD
-                : code == 0 ? Inspection.State.FREE : Inspection.State.FOREIGN;
+        OptionalLong lastIssued =
+                issued.isEmpty() ? OptionalLong.empty() : OptionalLong.of(HolderParsing.number(issued));
+        Inspection.State state =
+                code == 1 ? Inspection.State.HELD : code == 0 ? Inspection.State.FREE : Inspection.State.FOREIGN;
         HolderInfo holder = state == Inspection.State.HELD ? HolderParsing.holder(reply, 2) : null;
         return new Inspection(state, (Long) reply.get(1), holder, lastIssued);
     }

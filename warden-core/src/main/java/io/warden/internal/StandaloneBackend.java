@@ -78,6 +78,7 @@ final class StandaloneBackend extends LettuceBackend {
                             .connectTimeout(settings.commandTimeout())
                             .keepAlive(true)
                             .build())
+                    .replayFilter(NoScriptReplay.INSTANCE)
                     .disconnectedBehavior(
                             failFast
                                     ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS

@@ -1,13 +1,11 @@
 package io.warden.internal;
 
-import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +16,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A tick renews every lease that is due, plus those due within a quarter of their renewal
  * interval, so renewals coalesce into few ticks. Due leases are grouped by {@link
- * RedisBackend#renewalGroup} (one group on a standalone server, one per hash slot on a Cluster) and
+ * LockStore#renewalGroup} (one group on a standalone server, one per hash slot on a Cluster) and
  * each group is sent as script calls of up to {@value #BATCH} keys; all calls of a tick are
  * pipelined on the connection, so a tick costs about one round trip per node. Each call succeeds or
  * fails on its own: a failing group never delays the others.
@@ -31,15 +29,15 @@ final class Watchdog {
     static final int BATCH = 500;
     private static final long FALLBACK_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private final Engine engine;
+    private final Wiring wiring;
     private final Set<LeaseState> leases = ConcurrentHashMap.newKeySet();
     private final Object scheduling = new Object();
-    private ScheduledFuture<?> nextTick;
+    private Scheduler.Cancellable nextTick;
     private long nextTickAt;
     private boolean stopped;
 
-    Watchdog(Engine engine) {
-        this.engine = engine;
+    Watchdog(Wiring wiring) {
+        this.wiring = wiring;
     }
 
     void track(LeaseState lease) {
@@ -51,7 +49,7 @@ final class Watchdog {
         leases.remove(lease);
     }
 
-    /** Makes sure a tick runs no later than {@code at} (a {@link System#nanoTime()} instant). */
+    /** Makes sure a tick runs no later than {@code at} (a {@link Ticker} instant). */
     void reschedule(long at) {
         if (at == Long.MAX_VALUE) {
             return;
@@ -61,11 +59,11 @@ final class Watchdog {
                 return;
             }
             if (nextTick != null) {
-                nextTick.cancel(false);
+                nextTick.cancel();
             }
             nextTickAt = at;
-            long delay = Math.max(0, at - System.nanoTime());
-            nextTick = engine.scheduler().schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+            nextTick =
+                    wiring.scheduler().schedule(this::tick, at - wiring.ticker().nanos());
         }
     }
 
@@ -73,7 +71,7 @@ final class Watchdog {
         synchronized (scheduling) {
             stopped = true;
             if (nextTick != null) {
-                nextTick.cancel(false);
+                nextTick.cancel();
                 nextTick = null;
             }
         }
@@ -84,19 +82,19 @@ final class Watchdog {
             nextTick = null;
         }
         try {
-            long now = System.nanoTime();
+            long now = wiring.ticker().nanos();
             Map<Integer, List<LeaseState.Renewal>> groups = new HashMap<>();
             for (LeaseState lease : leases) {
                 lease.checkDeadline(now);
                 LeaseState.Renewal due = lease.renewalDue(now);
                 if (due != null) {
                     groups.computeIfAbsent(
-                                    engine.backend().renewalGroup(lease.keys().lockKey()), g -> new ArrayList<>())
+                                    wiring.store().renewalGroup(lease.keys().lockKey()), g -> new ArrayList<>())
                             .add(due);
                 }
             }
             if (!groups.isEmpty()) {
-                engine.metrics().renewalRoundTrips.increment();
+                wiring.metrics().renewalRoundTrips.increment();
                 for (List<LeaseState.Renewal> group : groups.values()) {
                     for (int from = 0; from < group.size(); from += BATCH) {
                         send(group.subList(from, Math.min(group.size(), from + BATCH)));
@@ -106,7 +104,7 @@ final class Watchdog {
             rescheduleFromLeases();
         } catch (RuntimeException | Error e) {
             log.error("watchdog tick failed; trying again shortly", e);
-            reschedule(System.nanoTime() + FALLBACK_TICK_NANOS);
+            reschedule(wiring.ticker().nanos() + FALLBACK_TICK_NANOS);
         }
     }
 
@@ -123,44 +121,40 @@ final class Watchdog {
 
     private void send(List<LeaseState.Renewal> batch) {
         List<LeaseState.Renewal> renewals = List.copyOf(batch);
-        String[] keys = new String[renewals.size()];
-        String[] args = new String[renewals.size() * 2];
-        for (int i = 0; i < renewals.size(); i++) {
-            LeaseState.Renewal renewal = renewals.get(i);
-            keys[i] = renewal.lease().keys().lockKey();
-            args[2 * i] = renewal.lease().token();
-            args[2 * i + 1] = Long.toString(LeaseSpec.toMillisCeil(renewal.ttlNanos()));
+        List<LockStore.Renewal> requests = new ArrayList<>(renewals.size());
+        for (LeaseState.Renewal renewal : renewals) {
+            requests.add(new LockStore.Renewal(
+                    renewal.lease().keys().lockKey(),
+                    renewal.lease().token(),
+                    LeaseSpec.toMillisCeil(renewal.ttlNanos())));
         }
-        engine.metrics().renewalCalls.increment();
-        engine.metrics().renewalsSent.add(renewals.size());
-        engine.backend()
-                .<List<Long>>eval(LuaScript.EXTEND, ScriptOutputType.MULTI, keys, args)
-                .whenComplete((codes, error) -> {
-                    if (error != null) {
-                        engine.metrics().renewalFailures.increment();
-                        log.warn(
-                                "renewal of {} lease(s) on {} failed; retrying until their deadlines: {}",
-                                renewals.size(),
-                                engine.address(),
-                                Failures.rootMessage(error));
-                        renewals.forEach(r -> r.lease().renewalFailed(r, error));
-                    } else {
-                        for (int i = 0; i < renewals.size(); i++) {
-                            LeaseState.Renewal renewal = renewals.get(i);
-                            long code = codes.get(i);
-                            if (code == 1) {
-                                renewal.lease().renewalSucceeded(renewal);
-                            } else {
-                                renewal.lease().renewalRefused(renewal, code);
-                            }
-                        }
-                    }
-                    long next = Long.MAX_VALUE;
-                    for (LeaseState.Renewal renewal : renewals) {
-                        long at = renewal.lease().nextEventAt();
-                        next = at - next < 0 ? at : next;
-                    }
-                    reschedule(next);
-                });
+        wiring.metrics().renewalCalls.increment();
+        wiring.metrics().renewalsSent.add(renewals.size());
+        wiring.store().renew(requests).whenComplete((outcomes, error) -> {
+            if (error != null) {
+                wiring.metrics().renewalFailures.increment();
+                log.warn(
+                        "renewal of {} lease(s) on {} failed; retrying until their deadlines: {}",
+                        renewals.size(),
+                        wiring.address(),
+                        Failures.rootMessage(error));
+                renewals.forEach(r -> r.lease().renewalFailed(error));
+            } else {
+                for (int i = 0; i < renewals.size(); i++) {
+                    renewals.get(i).lease().renewalReplied(renewals.get(i), outcomes.get(i));
+                }
+            }
+            long next = Long.MAX_VALUE;
+            for (LeaseState.Renewal renewal : renewals) {
+                long at = renewal.lease().nextEventAt();
+                next = at - next < 0 ? at : next;
+            }
+            reschedule(next);
+        });
+    }
+
+    /** Leases tracked, for leak checks. */
+    int size() {
+        return leases.size();
     }
 }

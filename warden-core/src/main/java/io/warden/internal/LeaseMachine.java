@@ -1,0 +1,265 @@
+package io.warden.internal;
+
+import io.warden.LossCause;
+
+/**
+ * The state of one acquired lease and every rule that moves it, with no I/O, no clock and no
+ * threads: callers pass the time ({@link Ticker} nanos) and carry out what a transition returns.
+ * Not thread-safe: {@link LeaseState} calls it under its monitor.
+ *
+ * <pre>
+ *            reenter / release of an inner hold
+ *              ┌──────┐
+ *              ▼      │
+ *  granted ─► HELD ───┘──── release (last hold) ────► RELEASING ──── reply: released ──► RELEASED
+ *              │  ▲                                      │  ▲
+ *              │  └ renewal or extend confirmed          │  └──── release retried ───┐
+ *              │                                         ▼                           │
+ *              │                              no reply / error ──► RELEASE_UNKNOWN ──┘
+ *              │                                                   (expires if never retried)
+ *              └── deadline passed, renewal refused, release found it gone/taken ──► LOST
+ * </pre>
+ *
+ * <p>Only HELD counts as held, and only before its validity ends. A lease whose release outcome is
+ * unknown is never held again and never re-entered: its key may already be gone, or may still be
+ * there until it expires. A reply to a release retried after an unknown outcome that finds the key
+ * gone or taken proves nothing against the holder (its first attempt may have landed), so it ends
+ * as RELEASED, not LOST.
+ */
+final class LeaseMachine {
+    enum Phase {
+        HELD,
+        RELEASING,
+        RELEASE_UNKNOWN,
+        RELEASED,
+        LOST
+    }
+
+    /** What a release call must do. */
+    enum ReleaseStep {
+        /** An inner re-entrant hold: nothing to send. */
+        INNER_HOLD,
+        /** Send the owner-checked release. */
+        SEND,
+        /** Lost earlier, its key may remain: send an owner-checked release quietly, then report the loss. */
+        SEND_AFTER_LOSS,
+        /** Lost earlier, nothing to send: report the loss. */
+        LOST,
+        /** Released already or being released by another call. */
+        ALREADY_RELEASED
+    }
+
+    /** The release reply's meaning for this lease. */
+    record ReleaseVerdict(boolean released, LossCause cause) {}
+
+    private final long renewalsPerLease;
+    private final long hardDeadline;
+    private final boolean watchedBySpec;
+    private final long leaseNanos;
+
+    private Phase phase = Phase.HELD;
+    private int holds = 1;
+    private boolean watched;
+    private boolean capped;
+    private long validUntil;
+    private long lossAt;
+    private long interval;
+    private long nextRenewAt;
+    private boolean renewing;
+    private boolean releaseWasUnknown;
+    private boolean releasedAfterLoss;
+    private LossCause lossCause;
+
+    LeaseMachine(LeaseSpec spec, long renewalsPerLease, long sentAt, long ttlNanos) {
+        this.renewalsPerLease = renewalsPerLease;
+        this.leaseNanos = spec.leaseNanos();
+        this.watchedBySpec = spec.watched();
+        this.watched = spec.watched();
+        this.hardDeadline = spec.maxHoldNanos() == Long.MAX_VALUE ? Long.MAX_VALUE : sentAt + spec.maxHoldNanos();
+        confirmed(sentAt, ttlNanos, Math.min(leaseNanos, spec.maxHoldNanos()));
+    }
+
+    /**
+     * The server set the TTL to {@code ttl} for a command sent at {@code sentAt}, asked as {@code
+     * wanted} before the maximum hold cut it. Validity counts from the send, minus the drift
+     * allowance; the next renewal is a fraction of this TTL away, whatever the spec's lease is.
+     */
+    private void confirmed(long sentAt, long ttl, long wanted) {
+        validUntil = sentAt + ttl - LeaseSpec.driftNanos(ttl);
+        lossAt = watched ? sentAt + ttl - LeaseSpec.lossLeadNanos(ttl) : validUntil;
+        interval = Math.max(1, ttl / renewalsPerLease);
+        nextRenewAt = sentAt + interval;
+        capped = ttl < wanted;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    boolean isHeld(long now) {
+        return phase == Phase.HELD && now - validUntil < 0;
+    }
+
+    long remainingNanos(long now) {
+        return isHeld(now) ? validUntil - now : 0;
+    }
+
+    boolean isWatched() {
+        return watched && phase == Phase.HELD;
+    }
+
+    /** Adds a re-entrant hold if the lease is held now. */
+    boolean reenter(long now) {
+        if (!isHeld(now)) {
+            return false;
+        }
+        holds++;
+        return true;
+    }
+
+    // ---- renewal ----------------------------------------------------------------------------------
+
+    /** The TTL of a renewal due at {@code now} (marked in flight), or 0 if none is due. */
+    long renewalDue(long now) {
+        if (phase != Phase.HELD || !watched || renewing || now - (nextRenewAt - interval / 4) < 0) {
+            return 0;
+        }
+        long ttl = hardDeadline == Long.MAX_VALUE ? leaseNanos : Math.min(leaseNanos, hardDeadline - now);
+        if (ttl < 1_000_000L) {
+            return 0; // at the maximum hold: let it run out; the deadline reports it
+        }
+        renewing = true;
+        return ttl;
+    }
+
+    void renewed(long sentAt, long ttl) {
+        renewing = false;
+        if (phase == Phase.HELD) {
+            confirmed(sentAt, ttl, leaseNanos);
+        }
+    }
+
+    /** The renewal's outcome is unknown: try again soon; validity still counts from the last confirmation. */
+    void renewalFailed(long now) {
+        renewing = false;
+        nextRenewAt = now + Math.max(interval / 10, 25_000_000L);
+    }
+
+    /** The TTL an extend to {@code leaseTime} may set now, capped by the maximum hold. */
+    long extendTtl(long now, long leaseTime) {
+        return hardDeadline == Long.MAX_VALUE ? leaseTime : Math.min(leaseTime, hardDeadline - now);
+    }
+
+    void extended(long sentAt, long ttl, long asked) {
+        if (phase == Phase.HELD) {
+            confirmed(sentAt, ttl, asked);
+        }
+    }
+
+    /** When the watchdog must next look at this lease, or {@code Long.MAX_VALUE}. */
+    long nextEventAt() {
+        if (phase != Phase.HELD) {
+            return Long.MAX_VALUE;
+        }
+        return watched && !renewing && nextRenewAt - lossAt < 0 ? nextRenewAt : lossAt;
+    }
+
+    /** The loss cause if the lease's local deadline has come, else null. */
+    LossCause deadlinePassed(long now) {
+        if (phase != Phase.HELD || now - lossAt < 0) {
+            return null;
+        }
+        return capped ? LossCause.MAX_HOLD_REACHED : watched ? LossCause.RENEWAL_DEADLINE_PASSED : LossCause.EXPIRED;
+    }
+
+    /**
+     * Marks a held lease lost; false if it had already ended or its holder already let go
+     * (releasing): a renewal or extend reply racing a release must not call a release a loss.
+     */
+    boolean lose(LossCause cause) {
+        if (phase != Phase.HELD) {
+            return false;
+        }
+        phase = Phase.LOST;
+        lossCause = cause;
+        return true;
+    }
+
+    LossCause lossCause() {
+        return lossCause;
+    }
+
+    // ---- release ----------------------------------------------------------------------------------
+
+    ReleaseStep beginRelease() {
+        switch (phase) {
+            case HELD -> {
+                if (holds > 1) {
+                    holds--;
+                    return ReleaseStep.INNER_HOLD;
+                }
+                phase = Phase.RELEASING;
+                return ReleaseStep.SEND;
+            }
+            case RELEASE_UNKNOWN -> {
+                phase = Phase.RELEASING;
+                return ReleaseStep.SEND;
+            }
+            case LOST -> {
+                boolean send = !releasedAfterLoss && keyMayRemain(lossCause);
+                releasedAfterLoss = true;
+                return send ? ReleaseStep.SEND_AFTER_LOSS : ReleaseStep.LOST;
+            }
+            default -> {
+                return ReleaseStep.ALREADY_RELEASED;
+            }
+        }
+    }
+
+    /** Interprets the reply to a release this machine asked for. */
+    ReleaseVerdict releaseReplied(LockStore.Released outcome) {
+        boolean released = switch (outcome) {
+            case RELEASED, KEPT -> true;
+            // After an unknown outcome the key may be gone, or taken after expiry, by our own doing.
+            case GONE, OTHER_OWNER -> releaseWasUnknown;
+            case FOREIGN -> false;
+        };
+        if (released) {
+            if (phase == Phase.RELEASING) {
+                phase = Phase.RELEASED;
+                holds = 0;
+            }
+            return new ReleaseVerdict(true, null);
+        }
+        LossCause cause = Losses.cause(outcome);
+        if (phase == Phase.RELEASING) {
+            phase = Phase.LOST;
+            lossCause = cause;
+        }
+        return new ReleaseVerdict(false, cause);
+    }
+
+    /** The release got no reply: it may or may not have run. Stop renewing; never held again. */
+    void releaseUnknown() {
+        if (phase == Phase.RELEASING) {
+            phase = Phase.RELEASE_UNKNOWN;
+            releaseWasUnknown = true;
+            watched = false;
+        }
+    }
+
+    /** Warden is closing: true if a release should be sent (the key may still be ours). */
+    boolean closing() {
+        return phase == Phase.HELD || phase == Phase.RELEASING || phase == Phase.RELEASE_UNKNOWN;
+    }
+
+    boolean watchedBySpec() {
+        return watchedBySpec;
+    }
+
+    private static boolean keyMayRemain(LossCause cause) {
+        return cause == LossCause.RENEWAL_DEADLINE_PASSED
+                || cause == LossCause.EXPIRED
+                || cause == LossCause.MAX_HOLD_REACHED;
+    }
+}
