@@ -28,6 +28,7 @@ public final class FakeScheduler implements Scheduler, Executor {
     private final PriorityQueue<Task> queue = new PriorityQueue<>();
     private long sequence;
     private long ran;
+    private int stepLimit = DEFAULT_STEP_LIMIT;
 
     public FakeScheduler(FakeTicker ticker, long seed) {
         this.ticker = ticker;
@@ -36,6 +37,11 @@ public final class FakeScheduler implements Scheduler, Executor {
 
     public FakeTicker ticker() {
         return ticker;
+    }
+
+    /** How many tasks one {@code run...} call may run before it decides something loops. */
+    public void stepLimit(int limit) {
+        this.stepLimit = limit;
     }
 
     @Override
@@ -112,8 +118,8 @@ public final class FakeScheduler implements Scheduler, Executor {
     public void advanceTo(long nanos) {
         long steps = 0;
         while (runNextDueBy(nanos)) {
-            if (++steps > DEFAULT_STEP_LIMIT) {
-                throw new IllegalStateException("more than " + DEFAULT_STEP_LIMIT + " tasks due by " + nanos);
+            if (++steps > stepLimit) {
+                throw new IllegalStateException("more than " + stepLimit + " tasks due by " + nanos);
             }
         }
         ticker.set(nanos);
@@ -129,15 +135,15 @@ public final class FakeScheduler implements Scheduler, Executor {
     }
 
     /**
-     * Runs tasks until none is left, however far that moves the clock. Fails after {@code
-     * DEFAULT_STEP_LIMIT} tasks: periodic work (a watchdog) never lets the queue go idle, so bound
+     * Runs tasks until none is left, however far that moves the clock. Fails after {@link
+     * #stepLimit} tasks: periodic work (a watchdog) never lets the queue go idle, so bound
      * such runs with {@link #runFor}.
      */
     public void runUntilIdle() {
         long steps = 0;
         while (runNext()) {
-            if (++steps > DEFAULT_STEP_LIMIT) {
-                throw new IllegalStateException("still busy after " + DEFAULT_STEP_LIMIT + " tasks: periodic work?");
+            if (++steps > stepLimit) {
+                throw new IllegalStateException("still busy after " + stepLimit + " tasks: periodic work?");
             }
         }
     }

@@ -103,7 +103,9 @@ abstract class StoreContract {
         assertThat(get(store.acquire(job, "t1", 30_000, A))).isEqualTo(new Granted(1));
         assertThat(get(store.acquire(job, "t1", 60_000, A))).isEqualTo(new Granted(1));
         assertThat(pttl(job.lockKey())).as("TTL set again").isGreaterThan(30_000L);
-        assertThat(get(store.inspect(job)).lastIssued()).as("nothing new minted").hasValue(1);
+        assertThat(get(store.inspect(job)).lastIssued())
+                .as("nothing new minted")
+                .hasValue(1);
     }
 
     @Test
@@ -115,7 +117,9 @@ abstract class StoreContract {
             assertThat(held.pttlMillis()).isBetween(25_000L, 30_000L);
             assertThat(held.holder()).isEqualTo(holder);
         });
-        assertThat(get(store.inspect(job)).lastIssued()).as("a refusal mints nothing").hasValue(1);
+        assertThat(get(store.inspect(job)).lastIssued())
+                .as("a refusal mints nothing")
+                .hasValue(1);
     }
 
     @Test
@@ -130,8 +134,7 @@ abstract class StoreContract {
                 new Renewal(other.lockKey(), "mine", 60_000),
                 new Renewal(missing.lockKey(), "mine", 60_000),
                 new Renewal(foreign.lockKey(), "mine", 60_000))));
-        assertThat(outcomes)
-                .containsExactly(Ownership.OWNED, Ownership.OTHER_OWNER, Ownership.GONE, Ownership.FOREIGN);
+        assertThat(outcomes).containsExactly(Ownership.OWNED, Ownership.OTHER_OWNER, Ownership.GONE, Ownership.FOREIGN);
         assertThat(pttl(job.lockKey())).isGreaterThan(50_000L);
         assertThat(pttl(other.lockKey())).isBetween(1L, 2_000L);
         assertThat(pttl(foreign.lockKey())).isEqualTo(-1);
@@ -178,7 +181,9 @@ abstract class StoreContract {
         assertThat(exists(job.lockKey())).isFalse();
 
         get(store.acquire(other, "t2", 1_000, A));
-        assertThat(get(store.release(other, "t2", 60_000, true))).as("may lengthen").isEqualTo(Released.KEPT);
+        assertThat(get(store.release(other, "t2", 60_000, true)))
+                .as("may lengthen")
+                .isEqualTo(Released.KEPT);
         assertThat(pttl(other.lockKey())).isGreaterThan(50_000L);
     }
 
@@ -220,8 +225,7 @@ abstract class StoreContract {
         assertThat(get(store.release(job, "t1", 0, true))).isEqualTo(Released.FOREIGN);
         assertThat(get(store.release(job, "t1", 30_000, true))).isEqualTo(Released.FOREIGN);
         assertThat(get(store.forceRelease(job))).isEqualTo(new ForceReleased(Released.FOREIGN, null));
-        assertThat(get(store.inspect(job)))
-                .isEqualTo(new Inspection(State.FOREIGN, -1, null, OptionalLong.empty()));
+        assertThat(get(store.inspect(job))).isEqualTo(new Inspection(State.FOREIGN, -1, null, OptionalLong.empty()));
         assertThat(type(job.lockKey())).isEqualTo(kind);
         assertThat(pttl(job.lockKey())).isEqualTo(-1);
         assertThat(exists(job.fenceKey())).as("no token minted").isFalse();
@@ -239,7 +243,9 @@ abstract class StoreContract {
         OptionalLong shown = kind.equals("string") ? OptionalLong.of(0) : OptionalLong.empty();
         assertThat(get(store.inspect(job)).lastIssued()).isEqualTo(shown);
         Stamp unfenced = new Stamp("host-a", 41, false, SINCE);
-        assertThat(get(store.acquire(job, "t1", 30_000, unfenced))).as("fencing off").isEqualTo(new Granted(0));
+        assertThat(get(store.acquire(job, "t1", 30_000, unfenced)))
+                .as("fencing off")
+                .isEqualTo(new Granted(0));
     }
 
     @Test
