@@ -105,11 +105,23 @@ final class MemoryRedis {
     synchronized List<String> scan(String pattern) {
         List<String> found = new ArrayList<>();
         for (String key : new TreeMap<>(keys).keySet()) {
-            if (get(key) != null && Glob.matches(pattern, key)) {
+            if (get(key) != null && RedisGlob.matches(pattern, key)) {
                 found.add(key);
             }
         }
         return found;
+    }
+
+    /** Replaces {@code key} with a new entry of {@code type} (no TTL) holding {@code value}. */
+    synchronized Entry put(String key, String type, String value) {
+        keys.remove(key);
+        Entry entry = create(key, type);
+        if (type.equals("hash")) {
+            entry.fields.put("field", value);
+        } else {
+            entry.value = value;
+        }
+        return entry;
     }
 
     synchronized void flush() {
@@ -134,82 +146,5 @@ final class MemoryRedis {
             }
         }
         return receivers;
-    }
-
-    /** Redis's glob-style matching (stringmatchlen): {@code * ? [abc] [^a] [a-z]} and {@code \} escapes. */
-    static final class Glob {
-        private Glob() {}
-
-        static boolean matches(String pattern, String text) {
-            return matches(pattern, 0, text, 0);
-        }
-
-        private static boolean matches(String p, int pi, String s, int si) {
-            while (pi < p.length()) {
-                char c = p.charAt(pi);
-                switch (c) {
-                    case '*' -> {
-                        while (pi + 1 < p.length() && p.charAt(pi + 1) == '*') {
-                            pi++;
-                        }
-                        for (int from = si; from <= s.length(); from++) {
-                            if (matches(p, pi + 1, s, from)) {
-                                return true;
-                            }
-                        }
-                        return false;
-                    }
-                    case '?' -> {
-                        if (si >= s.length()) {
-                            return false;
-                        }
-                        si++;
-                    }
-                    case '[' -> {
-                        if (si >= s.length()) {
-                            return false;
-                        }
-                        int end = pi + 1;
-                        boolean not = end < p.length() && p.charAt(end) == '^';
-                        if (not) {
-                            end++;
-                        }
-                        boolean hit = false;
-                        while (end < p.length() && p.charAt(end) != ']') {
-                            char lo = p.charAt(end);
-                            if (lo == '\\' && end + 1 < p.length()) {
-                                lo = p.charAt(++end);
-                                hit |= lo == s.charAt(si);
-                            } else if (end + 2 < p.length() && p.charAt(end + 1) == '-' && p.charAt(end + 2) != ']') {
-                                char hi = p.charAt(end + 2);
-                                char a = (char) Math.min(lo, hi);
-                                char b = (char) Math.max(lo, hi);
-                                hit |= s.charAt(si) >= a && s.charAt(si) <= b;
-                                end += 2;
-                            } else {
-                                hit |= lo == s.charAt(si);
-                            }
-                            end++;
-                        }
-                        if (hit == not) {
-                            return false;
-                        }
-                        pi = Math.min(end, p.length() - 1);
-                        si++;
-                    }
-                    default -> {
-                        if (c == '\\' && pi + 1 < p.length()) {
-                            c = p.charAt(++pi);
-                        }
-                        if (si >= s.length() || s.charAt(si) != c) {
-                            return false;
-                        }
-                        si++;
-                    }
-                }
-                pi++;
-            }
-            return si == s.length();
-        }
     }
 }

@@ -248,24 +248,12 @@ public final class MemoryStore implements LockStore {
 
     /** Writes a key Warden did not write: {@code "hash"} is a hash without an owner, {@code "string"} not an integer. */
     public void putForeign(String key, String type) {
-        MemoryRedis.Entry entry;
-        synchronized (redis) {
-            redis.delete(key);
-            entry = redis.create(key, type);
-        }
-        if (type.equals("hash")) {
-            entry.fields.put("field", "foreign");
-        } else if (type.equals("string")) {
-            entry.value = "foreign";
-        }
+        redis.put(key, type, "foreign");
     }
 
     /** Sets a string key (a fencing counter, say), without TTL. */
     public void putString(String key, String value) {
-        synchronized (redis) {
-            redis.delete(key);
-            redis.create(key, "string").value = value;
-        }
+        redis.put(key, "string", value);
     }
 
     public long pttl(String key) {
