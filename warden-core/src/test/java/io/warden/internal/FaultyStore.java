@@ -1,0 +1,251 @@
+package io.warden.internal;
+
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.warden.internal.sim.FaultPlan;
+import io.warden.internal.sim.Trace;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One client's unreliable connection to a {@link LockStore}, on a {@link FakeScheduler}: every call
+ * travels to the server, runs there, and its reply travels back, each leg delayed as the {@link
+ * FaultPlan} draws from a seeded {@link Random}. Per call it may also fail before running, run but
+ * lose its reply, run twice (a client replay; either run answers), or overtake its neighbours
+ * (otherwise commands and replies keep the connection's FIFO order). A call unanswered after the
+ * command timeout fails with {@link RedisCommandTimeoutException}, whether or not it ran; a command
+ * that reaches the server later still runs. {@link #pause()} stops the server like SIGSTOP:
+ * arriving commands wait unexecuted, and run in order at {@link #resume()}. Release messages may
+ * be delayed or lost. Every call and fault is written to the {@link Trace}.
+ *
+ * <p>Meant for an inner store whose futures complete at once ({@link MemoryStore}). Not modelled:
+ * connection state (a dropped connection losing its subscriptions), partial batches, or faults of
+ * {@link #renewalGroup}, {@link #onReleaseMessage} and {@link #close} themselves.
+ */
+public final class FaultyStore implements LockStore {
+    private final LockStore inner;
+    private final FakeScheduler scheduler;
+    private final FaultPlan plan;
+    private final Random random;
+    private final Trace trace;
+    private final String name;
+    private final Queue<Runnable> paused = new ArrayDeque<>();
+    private boolean serverPaused;
+    private long calls;
+    private long lastRunAt;
+    private long lastReplyAt;
+    private long lastMessageAt;
+
+    public FaultyStore(LockStore inner, FakeScheduler scheduler, FaultPlan plan, long seed, Trace trace, String name) {
+        this.inner = inner;
+        this.scheduler = scheduler;
+        this.plan = plan;
+        this.random = new Random(seed);
+        this.trace = trace;
+        this.name = name;
+    }
+
+    /** Stops the server: commands arriving from now on wait, unexecuted, until {@link #resume()}. */
+    public synchronized void pause() {
+        serverPaused = true;
+        trace.log(name + " server PAUSED");
+    }
+
+    /** Runs the waiting commands, in arrival order, and serves normally again. */
+    public void resume() {
+        List<Runnable> waiting;
+        synchronized (this) {
+            serverPaused = false;
+            waiting = List.copyOf(paused);
+            paused.clear();
+            trace.log(name + " server RESUMED, running " + waiting.size() + " waiting command(s)");
+        }
+        waiting.forEach(Runnable::run);
+    }
+
+    @Override
+    public String address() {
+        return inner.address();
+    }
+
+    @Override
+    public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+        return call(
+                "acquire " + keys.name() + " " + brief(token) + " ttl " + ttlMillis,
+                () -> inner.acquire(keys, token, ttlMillis, stamp));
+    }
+
+    @Override
+    public CompletableFuture<List<Ownership>> renew(List<Renewal> batch) {
+        StringBuilder what = new StringBuilder("renew");
+        batch.forEach(r -> what.append(' ').append(r.lockKey()).append('/').append(brief(r.token())));
+        return call(what.toString(), () -> inner.renew(batch));
+    }
+
+    @Override
+    public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
+        String what = "release " + keys.name() + " " + brief(token) + (keepMillis > 0 ? " keep " + keepMillis : "")
+                + (announce ? "" : " quietly");
+        return call(what, () -> inner.release(keys, token, keepMillis, announce));
+    }
+
+    @Override
+    public CompletableFuture<Inspection> inspect(LockKeys keys) {
+        return call("inspect " + keys.name(), () -> inner.inspect(keys));
+    }
+
+    @Override
+    public CompletableFuture<ForceReleased> forceRelease(LockKeys keys) {
+        return call("forceRelease " + keys.name(), () -> inner.forceRelease(keys));
+    }
+
+    @Override
+    public int renewalGroup(String lockKey) {
+        return inner.renewalGroup(lockKey);
+    }
+
+    @Override
+    public void onReleaseMessage(Consumer<String> listener) {
+        inner.onReleaseMessage(channel -> {
+            synchronized (this) {
+                if (roll(plan.messageLoss())) {
+                    trace.log(name + " message on " + channel + " LOST");
+                    return;
+                }
+                long at = Math.max(scheduler.ticker().nanos() + draw(plan.maxMessageDelay()), lastMessageAt + 1);
+                lastMessageAt = at;
+                scheduler.schedule(
+                        () -> listener.accept(channel), at - scheduler.ticker().nanos());
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> subscribe(String channel) {
+        return call("subscribe " + channel, () -> inner.subscribe(channel));
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(String channel) {
+        return call("unsubscribe " + channel, () -> inner.unsubscribe(channel));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> scan(String pattern) {
+        return call("scan " + pattern, () -> inner.scan(pattern));
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+
+    // ---- the connection ---------------------------------------------------------------------------
+
+    private synchronized <T> CompletableFuture<T> call(String what, Supplier<CompletableFuture<T>> command) {
+        String id = name + " #" + (++calls);
+        CompletableFuture<T> reply = new CompletableFuture<>();
+        Duration timeout = plan.commandTimeout();
+        Scheduler.Cancellable timer = scheduler.schedule(
+                () -> {
+                    if (reply.completeExceptionally(new RedisCommandTimeoutException(
+                            "Command timed out after " + timeout.toMillis() + " ms (simulated)"))) {
+                        trace.log(id + " TIMED OUT");
+                    }
+                },
+                timeout.toNanos());
+        reply.whenComplete((value, error) -> timer.cancel());
+        long now = scheduler.ticker().nanos();
+        if (roll(plan.failBefore())) {
+            trace.log(id + " " + what + " -> FAILS BEFORE RUNNING");
+            scheduler.schedule(
+                    () -> reply.completeExceptionally(new RedisConnectionException("Connection reset (simulated)")),
+                    draw(plan.maxDelay()));
+            return reply;
+        }
+        boolean reorder = roll(plan.reorder());
+        boolean drop = roll(plan.dropReply());
+        boolean twice = roll(plan.duplicate());
+        int answering = twice ? random.nextInt(2) : 0;
+        long runAt = now + delay();
+        if (!reorder) {
+            runAt = Math.max(runAt, lastRunAt + 1);
+        }
+        lastRunAt = Math.max(lastRunAt, runAt);
+        trace.log(id + " " + what + " -> runs in " + ms(runAt - now) + (reorder ? " REORDERED" : "")
+                + (drop ? " REPLY DROPPED" : "") + (twice ? " DUPLICATED, run " + (answering + 1) + " answers" : ""));
+        Attempt<T> first = new Attempt<>(id, command, reply, drop || answering != 0, reorder);
+        scheduler.schedule(() -> arrive(first), runAt - now);
+        if (twice) {
+            long replayAt = runAt + 1 + delay();
+            Attempt<T> second = new Attempt<>(id + " (replay)", command, reply, drop || answering != 1, reorder);
+            scheduler.schedule(() -> arrive(second), replayAt - now);
+        }
+        return reply;
+    }
+
+    /** One run of a command at the server, and whether its reply reaches the caller. */
+    private record Attempt<T>(
+            String id,
+            Supplier<CompletableFuture<T>> command,
+            CompletableFuture<T> reply,
+            boolean replyLost,
+            boolean reorder) {}
+
+    private synchronized <T> void arrive(Attempt<T> attempt) {
+        if (serverPaused) {
+            trace.log(attempt.id() + " waits: server paused");
+            paused.add(() -> arrive(attempt));
+            return;
+        }
+        CompletableFuture<T> result = attempt.command().get();
+        boolean late = attempt.reply().isDone();
+        trace.log(attempt.id() + " RAN" + (late ? " after its call had ended" : ""));
+        if (attempt.replyLost()) {
+            return;
+        }
+        long now = scheduler.ticker().nanos();
+        long replyAt = now + delay();
+        if (!attempt.reorder()) {
+            replyAt = Math.max(replyAt, lastReplyAt + 1);
+        }
+        lastReplyAt = Math.max(lastReplyAt, replyAt);
+        long replyDelay = replyAt - now;
+        result.whenComplete((value, error) -> scheduler.schedule(() -> answer(attempt, value, error), replyDelay));
+    }
+
+    private <T> void answer(Attempt<T> attempt, T value, Throwable error) {
+        boolean delivered = error == null
+                ? attempt.reply().complete(value)
+                : attempt.reply().completeExceptionally(error);
+        String outcome = error == null ? String.valueOf(value) : error.toString();
+        trace.log(attempt.id() + (delivered ? " replied " : " late reply discarded: ") + outcome);
+    }
+
+    private long delay() {
+        return roll(plan.slow()) ? draw(plan.maxSlowDelay()) : draw(plan.maxDelay());
+    }
+
+    private long draw(Duration bound) {
+        long nanos = bound.toNanos();
+        return nanos <= 0 ? 0 : random.nextLong(nanos + 1);
+    }
+
+    private boolean roll(double chance) {
+        return chance > 0 && random.nextDouble() < chance;
+    }
+
+    private static String ms(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3fms", nanos / 1e6);
+    }
+
+    private static String brief(String token) {
+        return token.length() <= 8 ? token : token.substring(0, 8);
+    }
+}

@@ -1,0 +1,321 @@
+package io.warden.internal;
+
+import io.lettuce.core.RedisException;
+import io.warden.HolderInfo;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A {@link LockStore} served from memory: one client connection to a {@link MemoryRedis}, doing
+ * what each Lua script in {@code io/warden/internal/scripts} does, step for step, on a fake clock.
+ * {@link StoreContract} holds it to the same tests as {@link ScriptStore} on a real Redis, so the
+ * two cannot drift apart.
+ *
+ * <p>Every future is already complete when returned (latency, lost replies and server pauses are
+ * {@link FaultyStore}'s business); release messages arrive asynchronously, as scheduler tasks.
+ * {@link #connect()} opens another client on the same data, with its own listener and
+ * subscriptions, so several simulated processes can share one server. A closed client's calls fail
+ * with a {@link RedisException}.
+ *
+ * <p>Not modelled: see {@link MemoryRedis} (no replication, no Cluster slots: renewalGroup is 0).
+ */
+public final class MemoryStore implements LockStore {
+    /** The owner of a key that is not a Warden lock (compared by identity: no token can be it). */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String NOT_A_LOCK = new String("not a lock");
+
+    private final MemoryRedis redis;
+    private final Set<String> channels = new HashSet<>();
+    private final Queue<String> inbox = new ArrayDeque<>();
+    private volatile Consumer<String> listener = channel -> {};
+    private volatile boolean closed;
+
+    /** A new, empty server and a first client of it. */
+    public MemoryStore(Ticker ticker, Scheduler scheduler) {
+        this(new MemoryRedis(ticker, scheduler));
+    }
+
+    private MemoryStore(MemoryRedis redis) {
+        this.redis = redis;
+        redis.connect(this);
+    }
+
+    /** Another client of the same server. */
+    public MemoryStore connect() {
+        return new MemoryStore(redis);
+    }
+
+    @Override
+    public String address() {
+        return "memory";
+    }
+
+    @Override
+    public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+        return run(() -> {
+            String lockKey = keys.lockKey();
+            MemoryRedis.Entry lock = redis.get(lockKey);
+            if (lock != null) {
+                if (!lock.type.equals("hash") || !lock.fields.containsKey("owner")) {
+                    return new Foreign(lockKey, lock.type);
+                }
+                if (lock.fields.get("owner").equals(token)) {
+                    redis.pexpire(lockKey, ttlMillis);
+                    return new Granted(HolderParsing.number(lock.fields.getOrDefault("fence", "")));
+                }
+                return new Held(redis.pttl(lockKey), holder(lock));
+            }
+            long fence = 0;
+            if (stamp.fencing()) {
+                MemoryRedis.Entry counter = redis.get(keys.fenceKey());
+                if (counter != null && !counter.type.equals("string")) {
+                    return new Foreign(keys.fenceKey(), counter.type);
+                }
+                if (counter != null && !isInteger(counter.value)) {
+                    return new Foreign(keys.fenceKey(), "string");
+                }
+                counter = redis.create(keys.fenceKey(), "string");
+                fence = (counter.value == null ? 0 : Long.parseLong(counter.value)) + 1;
+                counter.value = Long.toString(fence);
+            }
+            lock = redis.create(lockKey, "hash");
+            lock.fields.put("owner", token);
+            lock.fields.put("fence", Long.toString(fence));
+            lock.fields.put("host", stamp.host());
+            lock.fields.put("pid", Long.toString(stamp.pid()));
+            lock.fields.put("since", Long.toString(stamp.sinceMillis()));
+            redis.pexpire(lockKey, ttlMillis);
+            return new Granted(fence);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<Ownership>> renew(List<Renewal> batch) {
+        return run(() -> {
+            List<Ownership> outcomes = new ArrayList<>(batch.size());
+            for (Renewal renewal : batch) {
+                String owner = owner(renewal.lockKey());
+                if (owner == null || owner == NOT_A_LOCK) {
+                    outcomes.add(owner == null ? Ownership.GONE : Ownership.FOREIGN);
+                } else if (!owner.equals(renewal.token())) {
+                    outcomes.add(Ownership.OTHER_OWNER);
+                } else {
+                    redis.pexpire(renewal.lockKey(), renewal.ttlMillis());
+                    outcomes.add(Ownership.OWNED);
+                }
+            }
+            return outcomes;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
+        return run(() -> {
+            String owner = owner(keys.lockKey());
+            if (owner == null || owner == NOT_A_LOCK) {
+                return owner == null ? Released.GONE : Released.FOREIGN;
+            }
+            if (!owner.equals(token)) {
+                return Released.OTHER_OWNER;
+            }
+            if (keepMillis > 0) {
+                redis.pexpire(keys.lockKey(), keepMillis);
+                return Released.KEPT;
+            }
+            redis.delete(keys.lockKey());
+            if (announce) {
+                redis.publish(keys.channel());
+            }
+            return Released.RELEASED;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Inspection> inspect(LockKeys keys) {
+        return run(() -> {
+            MemoryRedis.Entry counter = redis.get(keys.fenceKey());
+            // Like inspect.lua and ScriptStore: any string counter is read, a non-integer one as 0.
+            OptionalLong last = counter != null && counter.type.equals("string")
+                    ? OptionalLong.of(HolderParsing.number(counter.value))
+                    : OptionalLong.empty();
+            MemoryRedis.Entry lock = redis.get(keys.lockKey());
+            if (lock == null) {
+                return new Inspection(Inspection.State.FREE, -2, null, last);
+            }
+            long pttl = redis.pttl(keys.lockKey());
+            if (!lock.type.equals("hash") || !lock.fields.containsKey("owner")) {
+                return new Inspection(Inspection.State.FOREIGN, pttl, null, last);
+            }
+            return new Inspection(Inspection.State.HELD, pttl, holder(lock), last);
+        });
+    }
+
+    @Override
+    public CompletableFuture<ForceReleased> forceRelease(LockKeys keys) {
+        return run(() -> {
+            MemoryRedis.Entry lock = redis.get(keys.lockKey());
+            if (lock == null) {
+                return new ForceReleased(Released.GONE, null);
+            }
+            if (!lock.type.equals("hash") || !lock.fields.containsKey("owner")) {
+                return new ForceReleased(Released.FOREIGN, null);
+            }
+            redis.delete(keys.lockKey());
+            redis.publish(keys.channel());
+            return new ForceReleased(Released.RELEASED, holder(lock));
+        });
+    }
+
+    @Override
+    public int renewalGroup(String lockKey) {
+        return 0;
+    }
+
+    @Override
+    public void onReleaseMessage(Consumer<String> listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public CompletableFuture<Void> subscribe(String channel) {
+        return run(() -> {
+            synchronized (channels) {
+                channels.add(channel);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(String channel) {
+        return run(() -> {
+            synchronized (channels) {
+                channels.remove(channel);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<String>> scan(String pattern) {
+        return run(() -> redis.scan(pattern));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        redis.disconnect(this);
+    }
+
+    boolean isSubscribed(String channel) {
+        synchronized (channels) {
+            return channels.contains(channel);
+        }
+    }
+
+    /**
+     * Queues a message on this client's pub/sub connection and schedules its reading. Each task
+     * reads the oldest queued message, so messages arrive in publication order, as on a socket.
+     */
+    void receive(String channel, Scheduler scheduler) {
+        synchronized (inbox) {
+            inbox.add(channel);
+        }
+        scheduler.schedule(this::deliverOldest, 0);
+    }
+
+    private void deliverOldest() {
+        String channel;
+        synchronized (inbox) {
+            channel = inbox.poll();
+        }
+        if (channel != null && !closed) {
+            listener.accept(channel);
+        }
+    }
+
+    // ---- test helpers: what redis-cli would show ---------------------------------------------
+
+    /** Writes a key Warden did not write: {@code "hash"} is a hash without an owner, {@code "string"} not an integer. */
+    public void putForeign(String key, String type) {
+        redis.put(key, type, "foreign");
+    }
+
+    /** Sets a string key (a fencing counter, say), without TTL. */
+    public void putString(String key, String value) {
+        redis.put(key, "string", value);
+    }
+
+    public long pttl(String key) {
+        return redis.pttl(key);
+    }
+
+    public boolean exists(String key) {
+        return redis.get(key) != null;
+    }
+
+    public String type(String key) {
+        return redis.type(key);
+    }
+
+    /** The owner token at a lock key, if it holds one. */
+    public Optional<String> ownerOf(String key) {
+        String owner = owner(key);
+        return owner == null || owner == NOT_A_LOCK ? Optional.empty() : Optional.of(owner);
+    }
+
+    /** Deletes every key (FLUSHALL). */
+    public void flush() {
+        redis.flush();
+    }
+
+    // ---- internals --------------------------------------------------------------------------
+
+    /** HGET key owner as the scripts see it: null if missing, {@link #NOT_A_LOCK} if foreign. */
+    private String owner(String key) {
+        MemoryRedis.Entry entry = redis.get(key);
+        if (entry == null) {
+            return null;
+        }
+        return entry.type.equals("hash") ? entry.fields.getOrDefault("owner", NOT_A_LOCK) : NOT_A_LOCK;
+    }
+
+    private static HolderInfo holder(MemoryRedis.Entry lock) {
+        var f = lock.fields;
+        List<Object> reply = Arrays.asList(f.get("host"), f.get("pid"), f.get("since"), f.get("fence"));
+        return HolderParsing.holder(reply, 0);
+    }
+
+    /** What INCR accepts: a canonical 64-bit decimal (no '+', no leading zeros, no spaces). */
+    private static boolean isInteger(String value) {
+        if (value == null || !value.matches("-?(0|[1-9][0-9]*)")) {
+            return false;
+        }
+        try {
+            Long.parseLong(value);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Runs one script atomically against the server; a closed connection fails instead. */
+    private <T> CompletableFuture<T> run(Supplier<T> script) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new RedisException("Connection closed"));
+        }
+        synchronized (redis) {
+            return CompletableFuture.completedFuture(script.get());
+        }
+    }
+}

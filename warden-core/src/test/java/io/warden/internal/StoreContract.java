@@ -1,0 +1,344 @@
+package io.warden.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.warden.HolderInfo;
+import io.warden.internal.LockStore.Acquired;
+import io.warden.internal.LockStore.ForceReleased;
+import io.warden.internal.LockStore.Foreign;
+import io.warden.internal.LockStore.Granted;
+import io.warden.internal.LockStore.Held;
+import io.warden.internal.LockStore.Inspection;
+import io.warden.internal.LockStore.Inspection.State;
+import io.warden.internal.LockStore.Ownership;
+import io.warden.internal.LockStore.Released;
+import io.warden.internal.LockStore.Renewal;
+import io.warden.internal.LockStore.Stamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What a {@link LockStore} does, stated once, and held against every store: {@link ScriptStore} on
+ * a real Redis and the simulation's {@link MemoryStore} on a fake clock. The script headers in
+ * {@code io/warden/internal/scripts} are the specification; a behaviour either store gets wrong
+ * fails here, so the in-memory model cannot drift from Redis.
+ *
+ * <p>Times are short (TTLs of 40 to 100 ms, waits of 80 to 150 ms) so a real server needs only
+ * brief sleeps; a TTL that must still be running when checked is long enough for a slow machine.
+ */
+abstract class StoreContract {
+    static final KeySpace SPACE = new KeySpace("warden");
+    static final long SINCE = 1_700_000_000_000L;
+    static final Stamp A = new Stamp("host-a", 41, true, SINCE);
+    static final Stamp B = new Stamp("host-b", 42, true, SINCE + 1);
+
+    final LockKeys job = SPACE.keys("job");
+    final LockKeys other = SPACE.keys("other");
+    final List<String> messages = new CopyOnWriteArrayList<>();
+    LockStore store;
+
+    /** A store on an empty server, for one test; closed after it. */
+    abstract LockStore openStore();
+
+    /** Writes a key of Redis type {@code type} Warden did not write ("hash": one without an owner). */
+    abstract void putForeign(String key, String type);
+
+    abstract long pttl(String key);
+
+    abstract boolean exists(String key);
+
+    abstract String type(String key);
+
+    /** Lets time pass: the fake clock moves (running what falls due), or the test sleeps. */
+    abstract void elapse(Duration duration);
+
+    @BeforeEach
+    void open() {
+        store = openStore();
+        store.onReleaseMessage(messages::add);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    @Test
+    void aFreeLockIsGrantedWithTheNextFencingToken() {
+        assertThat(get(store.acquire(job, "t1", 30_000, A))).isEqualTo(new Granted(1));
+        assertThat(get(store.release(job, "t1", 0, true))).isEqualTo(Released.RELEASED);
+        assertThat(get(store.acquire(job, "t2", 30_000, B))).isEqualTo(new Granted(2));
+        assertThat(get(store.acquire(other, "t3", 30_000, A))).isEqualTo(new Granted(1));
+    }
+
+    @Test
+    void aLockIsAKeyWithATtlAndItsCounterHasNone() {
+        get(store.acquire(job, "t1", 30_000, A));
+        assertThat(type(job.lockKey())).isEqualTo("hash");
+        assertThat(pttl(job.lockKey())).isBetween(25_000L, 30_000L);
+        assertThat(type(job.fenceKey())).isEqualTo("string");
+        assertThat(pttl(job.fenceKey())).isEqualTo(-1);
+    }
+
+    @Test
+    void withoutFencingTheTokenIsZeroAndTheCounterUntouched() {
+        Stamp unfenced = new Stamp("host-a", 41, false, SINCE);
+        assertThat(get(store.acquire(job, "t1", 30_000, unfenced))).isEqualTo(new Granted(0));
+        assertThat(exists(job.fenceKey())).isFalse();
+        assertThat(get(store.inspect(job)).holder().fencingToken()).isZero();
+    }
+
+    @Test
+    void aRepeatedAcquireWithTheSameTokenIsTheSameGrant() {
+        assertThat(get(store.acquire(job, "t1", 30_000, A))).isEqualTo(new Granted(1));
+        assertThat(get(store.acquire(job, "t1", 60_000, A))).isEqualTo(new Granted(1));
+        assertThat(pttl(job.lockKey())).as("TTL set again").isGreaterThan(30_000L);
+        assertThat(get(store.inspect(job)).lastIssued())
+                .as("nothing new minted")
+                .hasValue(1);
+    }
+
+    @Test
+    void aHeldLockReportsItsHolderAndTtl() {
+        get(store.acquire(job, "t1", 30_000, A));
+        Acquired refused = get(store.acquire(job, "t2", 30_000, B));
+        HolderInfo holder = new HolderInfo("host-a", 41, Instant.ofEpochMilli(SINCE), 1);
+        assertThat(refused).isInstanceOfSatisfying(Held.class, held -> {
+            assertThat(held.pttlMillis()).isBetween(25_000L, 30_000L);
+            assertThat(held.holder()).isEqualTo(holder);
+        });
+        assertThat(get(store.inspect(job)).lastIssued())
+                .as("a refusal mints nothing")
+                .hasValue(1);
+    }
+
+    @Test
+    void renewIsOwnerChecked() {
+        LockKeys missing = SPACE.keys("missing");
+        LockKeys foreign = SPACE.keys("foreign");
+        get(store.acquire(job, "mine", 2_000, A));
+        get(store.acquire(other, "theirs", 2_000, B));
+        putForeign(foreign.lockKey(), "hash");
+        List<Ownership> outcomes = get(store.renew(List.of(
+                new Renewal(job.lockKey(), "mine", 60_000),
+                new Renewal(other.lockKey(), "mine", 60_000),
+                new Renewal(missing.lockKey(), "mine", 60_000),
+                new Renewal(foreign.lockKey(), "mine", 60_000))));
+        assertThat(outcomes).containsExactly(Ownership.OWNED, Ownership.OTHER_OWNER, Ownership.GONE, Ownership.FOREIGN);
+        assertThat(pttl(job.lockKey())).isGreaterThan(50_000L);
+        assertThat(pttl(other.lockKey())).isBetween(1L, 2_000L);
+        assertThat(pttl(foreign.lockKey())).isEqualTo(-1);
+        assertThat(exists(missing.lockKey())).isFalse();
+    }
+
+    @Test
+    void aRenewedLeaseOutlivesItsFirstTtl() {
+        get(store.acquire(job, "t1", 100, A));
+        assertThat(get(store.renew(List.of(new Renewal(job.lockKey(), "t1", 60_000)))))
+                .containsExactly(Ownership.OWNED);
+        elapse(Duration.ofMillis(150));
+        assertThat(get(store.inspect(job)).state()).isEqualTo(State.HELD);
+    }
+
+    @Test
+    void releaseDeletesTheLockOnceAndFreesItForOthers() {
+        get(store.acquire(job, "t1", 30_000, A));
+        assertThat(get(store.release(job, "t1", 0, true))).isEqualTo(Released.RELEASED);
+        assertThat(exists(job.lockKey())).isFalse();
+        assertThat(get(store.release(job, "t1", 0, true))).as("repeated").isEqualTo(Released.GONE);
+        assertThat(get(store.acquire(job, "t2", 30_000, B))).isInstanceOf(Granted.class);
+    }
+
+    @Test
+    void releaseOfAnotherOwnersLockTouchesNothing() {
+        subscribe(job.channel(), other.channel());
+        get(store.acquire(job, "theirs", 40_000, B));
+        assertThat(get(store.release(job, "mine", 0, true))).isEqualTo(Released.OTHER_OWNER);
+        assertThat(get(store.release(job, "mine", 10, true))).isEqualTo(Released.OTHER_OWNER);
+        assertThat(pttl(job.lockKey())).isGreaterThan(30_000L);
+        assertThat(get(store.inspect(job)).holder().host()).isEqualTo("host-b");
+        assertNothingPublishedOn(job.channel());
+    }
+
+    @Test
+    void releaseKeepingSetsTheTtlInsteadOfDeleting() {
+        subscribe(job.channel(), other.channel());
+        get(store.acquire(job, "t1", 60_000, A));
+        assertThat(get(store.release(job, "t1", 100, true))).isEqualTo(Released.KEPT);
+        assertThat(pttl(job.lockKey())).isBetween(1L, 100L);
+        assertNothingPublishedOn(job.channel());
+        elapse(Duration.ofMillis(150));
+        assertThat(exists(job.lockKey())).isFalse();
+
+        get(store.acquire(other, "t2", 1_000, A));
+        assertThat(get(store.release(other, "t2", 60_000, true)))
+                .as("may lengthen")
+                .isEqualTo(Released.KEPT);
+        assertThat(pttl(other.lockKey())).isGreaterThan(50_000L);
+    }
+
+    @Test
+    void aQuietReleasePublishesNothing() {
+        subscribe(job.channel(), other.channel());
+        get(store.acquire(job, "t1", 30_000, A));
+        assertThat(get(store.release(job, "t1", 0, false))).isEqualTo(Released.RELEASED);
+        assertThat(exists(job.lockKey())).isFalse();
+        assertNothingPublishedOn(job.channel());
+    }
+
+    @Test
+    void releaseAnnouncesOnTheChannel() {
+        subscribe(job.channel());
+        get(store.acquire(job, "t1", 30_000, A));
+        get(store.release(job, "t1", 0, true));
+        awaitMessages(1);
+        assertThat(messages).containsExactly(job.channel());
+    }
+
+    @Test
+    void messagesStopAfterUnsubscribe() {
+        subscribe(job.channel(), other.channel());
+        get(store.unsubscribe(job.channel()));
+        get(store.acquire(job, "t1", 30_000, A));
+        get(store.release(job, "t1", 0, true));
+        assertNothingPublishedOn(job.channel());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"string", "list", "set", "zset", "hash"})
+    void foreignDataIsReportedAndNeverChanged(String kind) {
+        subscribe(job.channel(), other.channel());
+        putForeign(job.lockKey(), kind);
+        assertThat(get(store.acquire(job, "t1", 30_000, A))).isEqualTo(new Foreign(job.lockKey(), kind));
+        assertThat(get(store.renew(List.of(new Renewal(job.lockKey(), "t1", 30_000)))))
+                .containsExactly(Ownership.FOREIGN);
+        assertThat(get(store.release(job, "t1", 0, true))).isEqualTo(Released.FOREIGN);
+        assertThat(get(store.release(job, "t1", 30_000, true))).isEqualTo(Released.FOREIGN);
+        assertThat(get(store.forceRelease(job))).isEqualTo(new ForceReleased(Released.FOREIGN, null));
+        assertThat(get(store.inspect(job))).isEqualTo(new Inspection(State.FOREIGN, -1, null, OptionalLong.empty()));
+        assertThat(type(job.lockKey())).isEqualTo(kind);
+        assertThat(pttl(job.lockKey())).isEqualTo(-1);
+        assertThat(exists(job.fenceKey())).as("no token minted").isFalse();
+        assertNothingPublishedOn(job.channel());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"string", "list", "hash"})
+    void aNonIntegerCounterIsForeign(String kind) {
+        putForeign(job.fenceKey(), kind);
+        assertThat(get(store.acquire(job, "t1", 30_000, A))).isEqualTo(new Foreign(job.fenceKey(), kind));
+        assertThat(exists(job.lockKey())).as("nothing was changed").isFalse();
+        assertThat(type(job.fenceKey())).isEqualTo(kind);
+        // inspect.lua reads any string counter; ScriptStore turns a non-integer into 0.
+        OptionalLong shown = kind.equals("string") ? OptionalLong.of(0) : OptionalLong.empty();
+        assertThat(get(store.inspect(job)).lastIssued()).isEqualTo(shown);
+        Stamp unfenced = new Stamp("host-a", 41, false, SINCE);
+        assertThat(get(store.acquire(job, "t1", 30_000, unfenced)))
+                .as("fencing off")
+                .isEqualTo(new Granted(0));
+    }
+
+    @Test
+    void anExpiredKeyIsGone() {
+        get(store.acquire(job, "t1", 40, A));
+        elapse(Duration.ofMillis(80));
+        assertThat(exists(job.lockKey())).isFalse();
+        assertThat(get(store.inspect(job))).isEqualTo(new Inspection(State.FREE, -2, null, OptionalLong.of(1)));
+        assertThat(get(store.renew(List.of(new Renewal(job.lockKey(), "t1", 30_000)))))
+                .containsExactly(Ownership.GONE);
+        assertThat(get(store.release(job, "t1", 0, true))).isEqualTo(Released.GONE);
+        assertThat(get(store.acquire(job, "t2", 30_000, B))).isEqualTo(new Granted(2));
+    }
+
+    @Test
+    void forceReleaseRemovesAnyHolderAndAnnounces() {
+        subscribe(job.channel());
+        get(store.acquire(job, "t1", 30_000, A));
+        HolderInfo holder = new HolderInfo("host-a", 41, Instant.ofEpochMilli(SINCE), 1);
+        assertThat(get(store.forceRelease(job))).isEqualTo(new ForceReleased(Released.RELEASED, holder));
+        assertThat(exists(job.lockKey())).isFalse();
+        awaitMessages(1);
+        assertThat(messages).containsExactly(job.channel());
+        assertThat(get(store.forceRelease(job))).isEqualTo(new ForceReleased(Released.GONE, null));
+    }
+
+    @Test
+    void inspectShowsHeldFreeForeignAndLastToken() {
+        assertThat(get(store.inspect(job))).isEqualTo(new Inspection(State.FREE, -2, null, OptionalLong.empty()));
+        get(store.acquire(job, "t1", 30_000, A));
+        Inspection held = get(store.inspect(job));
+        assertThat(held.state()).isEqualTo(State.HELD);
+        assertThat(held.pttlMillis()).isBetween(25_000L, 30_000L);
+        assertThat(held.holder()).isEqualTo(new HolderInfo("host-a", 41, Instant.ofEpochMilli(SINCE), 1));
+        assertThat(held.lastIssued()).hasValue(1);
+        get(store.release(job, "t1", 0, true));
+        assertThat(get(store.inspect(job))).isEqualTo(new Inspection(State.FREE, -2, null, OptionalLong.of(1)));
+        putForeign(job.lockKey(), "list");
+        assertThat(get(store.inspect(job)).state()).isEqualTo(State.FOREIGN);
+    }
+
+    @Test
+    void scanFindsLockKeys() {
+        get(store.acquire(job, "t1", 30_000, A));
+        get(store.acquire(other, "t2", 30_000, A));
+        get(store.acquire(SPACE.keys("brief"), "t3", 40, A));
+        putForeign("unrelated", "string");
+        elapse(Duration.ofMillis(80));
+        assertThat(get(store.scan("warden:{*}")).stream().distinct())
+                .containsExactlyInAnyOrder(job.lockKey(), other.lockKey());
+        assertThat(get(store.scan(SPACE.scanPattern("jo")))).containsOnly(job.lockKey());
+        assertThat(get(store.scan("warden:{[jx]?b}:fence"))).containsOnly(job.fenceKey());
+        assertThat(get(store.scan("nothing*"))).isEmpty();
+    }
+
+    @Test
+    void renewalsShareOneGroupOnOneServer() {
+        assertThat(store.renewalGroup(job.lockKey())).isEqualTo(store.renewalGroup(other.lockKey()));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    static <T> T get(CompletableFuture<T> future) {
+        try {
+            return future.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("store call failed", e);
+        }
+    }
+
+    void subscribe(String... channels) {
+        for (String channel : channels) {
+            get(store.subscribe(channel));
+        }
+    }
+
+    /** Waits (up to 2 s of real or fake time) until {@code count} messages came. */
+    void awaitMessages(int count) {
+        for (int i = 0; i < 100 && messages.size() < count; i++) {
+            elapse(Duration.ofMillis(20));
+        }
+        assertThat(messages).hasSizeGreaterThanOrEqualTo(count);
+    }
+
+    /**
+     * Proves a silence: announces a release on {@code other} (subscribed by the caller) and waits for
+     * it. Messages on one connection arrive in order, so anything published before would be in first.
+     */
+    void assertNothingPublishedOn(String channel) {
+        int before = messages.size();
+        get(store.acquire(other, "marker", 30_000, A));
+        get(store.release(other, "marker", 0, true));
+        awaitMessages(before + 1);
+        assertThat(messages).doesNotContain(channel).last().isEqualTo(other.channel());
+    }
+}
