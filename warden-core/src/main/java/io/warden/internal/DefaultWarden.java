@@ -54,7 +54,7 @@ public final class DefaultWarden implements Warden {
             return new ScriptStore(ClusterBackend.connect(settings));
         }
         if (!settings.redlockNodes().isEmpty()) {
-            return new ScriptStore(RedlockBackend.connect(settings));
+            return RedlockStore.connect(settings);
         }
         return new ScriptStore(StandaloneBackend.connect(settings, false, null));
     }

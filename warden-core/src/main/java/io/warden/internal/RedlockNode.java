@@ -1,44 +1,64 @@
 package io.warden.internal;
 
 import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.resource.ClientResources;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One master of a Redlock group. Commands fail at once while it is unreachable (never queue), so a
- * down node costs the others nothing. A node that was down when Warden started is connected later,
- * at most once per reconnect interval, and then subscribed to the channels waiters listen on.
+ * One master of a Redlock group, spoken to through its {@link ScriptStore}.
+ *
+ * <p>Guarantees:
+ *
+ * <ul>
+ *   <li>Commands fail at once while the node is unreachable (never queue), so a down node costs the
+ *       others nothing. A node that was down when Warden started is connected later, at most once
+ *       per reconnect interval, and then subscribed to the channels waiters listen on.
+ *   <li>Commands are issued to the node in the order they were asked, also while it is being
+ *       connected: a give-back RELEASE asked after its ACQUIRE never overtakes it (it would find
+ *       nothing, and the ACQUIRE would then leave an orphan grant until its TTL). Commands asked
+ *       during a connection attempt wait in a chain, each link issuing its command and only then
+ *       letting the next one go; a command is sent directly only when no earlier one still waits.
+ * </ul>
  */
 final class RedlockNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedlockNode.class);
-    private static final long RECONNECT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long RECONNECT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Settings settings;
     private final ClientResources resources;
     private final Executor connector;
+    private final Ticker ticker;
     private final String address;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private volatile Consumer<String> listener = channel -> {};
-    private volatile StandaloneBackend backend;
+    private volatile ScriptStore store;
     private volatile boolean closed;
     // Guarded by this.
-    private long nextAttemptAt = System.nanoTime();
-    private CompletableFuture<StandaloneBackend> connecting;
+    private long nextAttemptAt;
+    /**
+     * Guarded by this: the link of the last command still waiting to be issued; it completes (with
+     * the store, or the connection failure) once that command and every earlier one were issued.
+     * Null when nothing waits.
+     */
+    private CompletableFuture<ScriptStore> waiting;
 
-    RedlockNode(Settings settings, ClientResources resources, Executor connector) {
+    RedlockNode(Settings settings, ClientResources resources, Executor connector, Ticker ticker) {
         this.settings = settings;
         this.resources = resources;
         this.connector = connector;
+        this.ticker = ticker;
         this.address = RedisUris.describe(settings.uri());
+        this.nextAttemptAt = ticker.nanos();
     }
 
     String address() {
@@ -48,20 +68,20 @@ final class RedlockNode implements AutoCloseable {
     /** Connects now; false (and logged) if the node cannot be reached. */
     boolean connectNow() {
         try {
-            attach(StandaloneBackend.connect(settings, true, resources));
+            attach(new ScriptStore(StandaloneBackend.connect(settings, true, resources)));
             return true;
         } catch (RuntimeException e) {
             log.warn("Redlock node {} is unreachable; connecting again later: {}", address, Failures.rootMessage(e));
             synchronized (this) {
-                nextAttemptAt = System.nanoTime() + RECONNECT_INTERVAL_NANOS;
+                nextAttemptAt = ticker.nanos() + RECONNECT_INTERVAL_NANOS;
             }
             return false;
         }
     }
 
-    private void attach(StandaloneBackend connected) {
+    private void attach(ScriptStore connected) {
         connected.onReleaseMessage(channel -> listener.accept(channel));
-        backend = connected;
+        store = connected;
         for (String channel : channels) {
             connected.subscribe(channel);
         }
@@ -70,39 +90,90 @@ final class RedlockNode implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<StandaloneBackend> backend() {
-        StandaloneBackend current = backend;
-        if (current != null) {
-            return CompletableFuture.completedFuture(current);
-        }
+    /**
+     * Runs {@code command} on this node's store, after every command asked before it was issued.
+     * Fails at once (RedisConnectionException) while the node is unreachable.
+     */
+    <T> CompletableFuture<T> call(Function<ScriptStore, CompletableFuture<T>> command) {
+        ScriptStore ready;
+        CompletableFuture<ScriptStore> previous;
+        CompletableFuture<ScriptStore> link = new CompletableFuture<>();
         synchronized (this) {
-            if (connecting != null) {
-                return connecting;
-            }
-            if (closed || System.nanoTime() - nextAttemptAt < 0) {
-                return CompletableFuture.failedFuture(
-                        new RedisConnectionException("Redlock node " + address + " is unreachable"));
-            }
-            CompletableFuture<StandaloneBackend> attempt = CompletableFuture.supplyAsync(
-                    () -> {
-                        if (!connectNow()) {
-                            throw new RedisConnectionException("Redlock node " + address + " is unreachable");
-                        }
-                        return backend;
-                    },
-                    connector);
-            connecting = attempt;
-            attempt.whenComplete((ok, error) -> {
-                synchronized (this) {
-                    connecting = null;
+            ready = waiting == null ? store : null;
+            previous = null;
+            if (ready == null) {
+                previous = waiting != null ? waiting : connectLater();
+                if (previous == null) {
+                    return CompletableFuture.failedFuture(unreachable());
                 }
-            });
-            return attempt;
+                waiting = link;
+            }
+        }
+        if (ready != null) {
+            return issue(command, ready);
+        }
+        // Outside the lock: the previous link may be complete already, and replies' callbacks
+        // (which may call other nodes) must never run under it. Each link has one successor, so
+        // the links run in the order they were made.
+        CompletableFuture<T> reply = new CompletableFuture<>();
+        previous.whenComplete((connected, error) -> {
+            if (error != null) {
+                reply.completeExceptionally(Failures.unwrap(error));
+            } else {
+                issue(command, connected).whenComplete((value, failure) -> {
+                    if (failure != null) {
+                        reply.completeExceptionally(Failures.unwrap(failure));
+                    } else {
+                        reply.complete(value);
+                    }
+                });
+            }
+            synchronized (this) {
+                if (waiting == link) {
+                    waiting = null; // every command asked so far is issued: send directly again
+                }
+            }
+            if (error != null) {
+                link.completeExceptionally(Failures.unwrap(error));
+            } else {
+                link.complete(connected);
+            }
+        });
+        return reply;
+    }
+
+    private static <T> CompletableFuture<T> issue(
+            Function<ScriptStore, CompletableFuture<T>> command, ScriptStore connected) {
+        try {
+            return command.apply(connected);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
-    <T> CompletableFuture<T> eval(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
-        return backend().thenCompose(node -> node.<T>eval(script, type, keys, args));
+    /** A connection attempt on the connector thread, or null when closed or too soon to try. */
+    private CompletableFuture<ScriptStore> connectLater() {
+        if (closed || ticker.nanos() - nextAttemptAt < 0) {
+            return null;
+        }
+        // Until this attempt ends, callers chain on it (through waiting), so no second one starts.
+        nextAttemptAt = ticker.nanos() + RECONNECT_INTERVAL_NANOS;
+        try {
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        if (!connectNow()) {
+                            throw unreachable();
+                        }
+                        return store;
+                    },
+                    connector);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(unreachable()); // the store is closing
+        }
+    }
+
+    private RedisConnectionException unreachable() {
+        return new RedisConnectionException("Redlock node " + address + " is unreachable");
     }
 
     void onReleaseMessage(Consumer<String> listener) {
@@ -111,23 +182,28 @@ final class RedlockNode implements AutoCloseable {
 
     CompletableFuture<Void> subscribe(String channel) {
         channels.add(channel);
-        return backend().thenCompose(node -> node.subscribe(channel));
+        return call(connected -> connected.subscribe(channel));
     }
 
     CompletableFuture<Void> unsubscribe(String channel) {
         channels.remove(channel);
-        StandaloneBackend current = backend;
-        return current == null ? CompletableFuture.completedFuture(null) : current.unsubscribe(channel);
+        synchronized (this) {
+            if (store == null && waiting == null) {
+                return CompletableFuture.completedFuture(null); // never connected: nothing to undo
+            }
+        }
+        // In line behind a subscription that may still wait, so that it cannot outlive this.
+        return call(connected -> connected.unsubscribe(channel));
     }
 
     CompletableFuture<List<String>> scan(String pattern) {
-        return backend().thenCompose(node -> node.scan(pattern));
+        return call(connected -> connected.scan(pattern));
     }
 
     @Override
     public void close() {
         closed = true;
-        StandaloneBackend current = backend;
+        ScriptStore current = store;
         if (current != null) {
             current.close();
         }

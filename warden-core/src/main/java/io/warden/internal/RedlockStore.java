@@ -1,0 +1,274 @@
+package io.warden.internal;
+
+import io.lettuce.core.RedisException;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.warden.RedisUnavailableException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redlock over N independent masters: each operation goes to every node's {@link ScriptStore} in
+ * parallel and the typed replies are combined by {@link Quorum}, so that the engine sees one store
+ * that holds a lock only when a majority does.
+ *
+ * <ul>
+ *   <li><b>Acquire</b> is {@link Granted} when a majority granted it, and answers as soon as that
+ *       is decided (a majority granted, or the missing replies can no longer make one): a slow or
+ *       down node never holds it up. Without a majority the minority grants are given back at once
+ *       on every node, quietly (no release message, so the contenders it collided with back off
+ *       instead of colliding again), and the answer is {@link Foreign}, {@link Held}, or a failed
+ *       future when too few nodes answered. Whether the grant came in time for its lease is the
+ *       engine's check, on its own clock: this store reads no clock.
+ *   <li><b>Fencing</b>: each node mints from its own counter; the token is the highest among the
+ *       granting nodes, and every node's counter is then raised to it, a majority confirming before
+ *       the grant is returned. Any later majority shares a node with that one, so it mints a higher
+ *       token, as long as no node loses its counter (a restart without persistence does).
+ *   <li><b>Renew</b>: a key is OWNED when a majority renewed it; the future fails when fewer than a
+ *       majority answered at all (the engine retries until the lease's deadline).
+ *   <li><b>Release</b> goes to every node; a node that is down lets the key expire.
+ * </ul>
+ *
+ * <p>Commands to one node are issued in the order they were asked ({@link RedlockNode}), so a
+ * give-back always lands after the acquire it undoes. A failed future means too few nodes answered:
+ * a Lettuce RedisConnectionException naming how many did and the majority needed (a RedisException
+ * when the fencing token reached too few counters), which {@link Failures} turns into a
+ * RedisUnavailableException naming the lock.
+ */
+final class RedlockStore implements LockStore {
+    private static final Logger log = LoggerFactory.getLogger(RedlockStore.class);
+
+    private final List<RedlockNode> nodes;
+    private final Quorum quorum;
+    private final String address;
+    private final ClientResources resources;
+    private final ExecutorService connector;
+
+    private RedlockStore(
+            List<RedlockNode> nodes, String address, ClientResources resources, ExecutorService connector) {
+        this.nodes = List.copyOf(nodes);
+        this.quorum = new Quorum(nodes.size());
+        this.address = address;
+        this.resources = resources;
+        this.connector = connector;
+    }
+
+    /**
+     * Connects to every node of {@code settings.redlockNodes()}; nodes down now are connected later.
+     *
+     * @throws RedisUnavailableException when fewer than a majority are reachable
+     */
+    static RedlockStore connect(Settings settings) {
+        String address = RedisUris.describe("redlock", settings.redlockNodes());
+        ClientResources resources = DefaultClientResources.create();
+        ExecutorService connector = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "warden-redlock-connect");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<RedlockNode> nodes = new ArrayList<>();
+        for (var uri : settings.redlockNodes()) {
+            nodes.add(new RedlockNode(settings.forNode(uri), resources, connector, Ticker.SYSTEM));
+        }
+        RedlockStore store = new RedlockStore(nodes, address, resources, connector);
+        int reachable = 0;
+        for (RedlockNode node : nodes) {
+            reachable += node.connectNow() ? 1 : 0;
+        }
+        if (reachable < store.quorum.majority()) {
+            store.close();
+            throw new RedisUnavailableException(
+                    null,
+                    address,
+                    "cannot connect: only " + reachable + " of " + nodes.size()
+                            + " Redlock nodes are reachable; a majority (" + store.quorum.majority() + ") is needed",
+                    null);
+        }
+        return store;
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    // ---- acquire -------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+        return this.<Acquired>gather(one -> one.acquire(keys, token, ttlMillis, stamp), quorum::acquireDecided)
+                .thenCompose(replies -> {
+                    if (quorum.granted(replies) < quorum.majority()) {
+                        giveBack(keys, token);
+                        Acquired refusal = Quorum.refusal(replies);
+                        return refusal != null
+                                ? CompletableFuture.completedFuture(refusal)
+                                : CompletableFuture.failedFuture(quorum.tooFewNodes(replies));
+                    }
+                    if (!stamp.fencing()) {
+                        return CompletableFuture.completedFuture(new Granted(0));
+                    }
+                    return raiseFence(keys, token, Quorum.highestFence(replies));
+                });
+    }
+
+    /** Raises every node's counter to {@code fence}; without a majority the grant is given back. */
+    private CompletableFuture<Acquired> raiseFence(LockKeys keys, String token, long fence) {
+        return this.<Ownership>gather(one -> one.raiseFence(keys, token, fence), quorum::raiseDecided)
+                .thenCompose(replies -> {
+                    if (Quorum.raised(replies) >= quorum.majority()) {
+                        return CompletableFuture.completedFuture(new Granted(fence));
+                    }
+                    giveBack(keys, token);
+                    if (replies.ok().contains(Ownership.FOREIGN)) {
+                        // fence_floor does not say which type the counter holds.
+                        return CompletableFuture.completedFuture(new Foreign(keys.fenceKey(), "unknown"));
+                    }
+                    return CompletableFuture.failedFuture(
+                            new RedisException("the fencing token could not be recorded on a majority: "
+                                    + quorum.tooFewNodes(replies).getMessage() + "; the lock was given back"));
+                });
+    }
+
+    /**
+     * Owner-checked release on every node, announcing nothing, without waiting; errors are only
+     * logged (the keys expire with the lease). Every node, not just the granting ones: a node that
+     * has not answered yet may still grant, and its give-back is issued after that acquire.
+     */
+    private void giveBack(LockKeys keys, String token) {
+        for (RedlockNode node : nodes) {
+            node.call(store -> store.release(keys, token, 0, false)).whenComplete((released, error) -> {
+                if (error != null) {
+                    log.debug(
+                            "giving back {} on {} failed; it expires with its lease: {}",
+                            keys.lockKey(),
+                            node.address(),
+                            Failures.rootMessage(error));
+                }
+            });
+        }
+    }
+
+    // ---- renew, release, inspect, force release ------------------------------------------------
+
+    @Override
+    public CompletableFuture<List<Ownership>> renew(List<Renewal> batch) {
+        if (batch.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        List<Renewal> requests = List.copyOf(batch);
+        return this.<List<Ownership>>gather(
+                        one -> one.renew(requests), replies -> quorum.renewDecided(replies, requests.size()))
+                .thenCompose(replies -> replies.ok().size() < quorum.majority()
+                        ? CompletableFuture.failedFuture(quorum.tooFewNodes(replies))
+                        : CompletableFuture.completedFuture(quorum.renewals(replies.ok(), requests.size())));
+    }
+
+    @Override
+    public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
+        return this.<Released>gather(one -> one.release(keys, token, keepMillis, announce), all())
+                .thenCompose(replies -> anyAnswered(replies, Quorum::release));
+    }
+
+    @Override
+    public CompletableFuture<Inspection> inspect(LockKeys keys) {
+        return this.<Inspection>gather(one -> one.inspect(keys), all())
+                .thenCompose(replies -> replies.ok().size() < quorum.majority()
+                        ? CompletableFuture.failedFuture(quorum.tooFewNodes(replies))
+                        : CompletableFuture.completedFuture(quorum.inspection(replies.ok())));
+    }
+
+    @Override
+    public CompletableFuture<ForceReleased> forceRelease(LockKeys keys) {
+        return this.<ForceReleased>gather(one -> one.forceRelease(keys), all())
+                .thenCompose(replies -> anyAnswered(replies, Quorum::forceRelease));
+    }
+
+    private <R, A> CompletableFuture<A> anyAnswered(Replies<R> replies, Function<List<R>, A> merge) {
+        return replies.ok().isEmpty()
+                ? CompletableFuture.failedFuture(quorum.noneAnswered(replies))
+                : CompletableFuture.completedFuture(merge.apply(replies.ok()));
+    }
+
+    // ---- fan-out -------------------------------------------------------------------------------
+
+    private static <R> Predicate<Replies<R>> all() {
+        return replies -> false;
+    }
+
+    /** Sends {@code call} to every node's store; see {@link Replies#collect}. */
+    private <R> CompletableFuture<Replies<R>> gather(
+            Function<ScriptStore, CompletableFuture<R>> call, Predicate<Replies<R>> decided) {
+        return Replies.collect(each(node -> node.call(call)), decided);
+    }
+
+    private <R> List<CompletableFuture<R>> each(Function<RedlockNode, CompletableFuture<R>> call) {
+        List<CompletableFuture<R>> replies = new ArrayList<>(nodes.size());
+        for (RedlockNode node : nodes) {
+            replies.add(call.apply(node));
+        }
+        return replies;
+    }
+
+    // ---- pub/sub, scan, close ------------------------------------------------------------------
+
+    /** One group: every node takes any keys in one script call. */
+    @Override
+    public int renewalGroup(String lockKey) {
+        return 0;
+    }
+
+    @Override
+    public void onReleaseMessage(Consumer<String> listener) {
+        nodes.forEach(node -> node.onReleaseMessage(listener));
+    }
+
+    /** Subscribes on every node; confirmed once any node confirmed (messages are only a wake-up). */
+    @Override
+    public CompletableFuture<Void> subscribe(String channel) {
+        return Replies.collect(
+                        each(node -> node.subscribe(channel)),
+                        replies -> !replies.ok().isEmpty())
+                .thenCompose(replies -> anyAnswered(replies, ok -> null));
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(String channel) {
+        return Replies.collect(each(node -> node.unsubscribe(channel)), RedlockStore.<Void>all())
+                .thenApply(replies -> null);
+    }
+
+    /** The union of every node's keys; fails only when no node answered. */
+    @Override
+    public CompletableFuture<List<String>> scan(String pattern) {
+        return Replies.collect(each(node -> node.scan(pattern)), RedlockStore.<List<String>>all())
+                .thenCompose(replies -> anyAnswered(replies, ok -> {
+                    LinkedHashSet<String> keys = new LinkedHashSet<>();
+                    ok.forEach(keys::addAll);
+                    return List.copyOf(keys);
+                }));
+    }
+
+    @Override
+    public void close() {
+        for (RedlockNode node : nodes) {
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                log.debug("closing Redlock node {} failed", node.address(), e);
+            }
+        }
+        connector.shutdownNow();
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}
