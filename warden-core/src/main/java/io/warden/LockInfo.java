@@ -12,7 +12,9 @@ import java.util.Optional;
  * @param state held, free, or holding data Warden did not write
  * @param holder who holds it, when held
  * @param ttl the key's remaining time to live ({@link Duration#ZERO} when free)
- * @param lastFencingToken the last fencing token issued for the name (0 if none)
+ * @param lastFencingToken the last fencing token issued for the name (0 if none); on Redlock the
+ *     highest counter among the nodes, which may exceed the last token handed out when an attempt
+ *     that missed its majority minted one on a node
  */
 public record LockInfo(String name, State state, Optional<HolderInfo> holder, Duration ttl, long lastFencingToken) {
     /** A lock's state. */

@@ -156,7 +156,20 @@ abstract class LockContract {
         for (int i = 1; i < tokens.size(); i++) {
             assertThat(tokens.get(i)).isGreaterThan(tokens.get(i - 1));
         }
-        assertThat(a.admin().inspect("fenced").lastFencingToken()).isEqualTo(tokens.get(tokens.size() - 1));
+        long last = tokens.get(tokens.size() - 1);
+        if (minorityGrantsMintTokens()) {
+            assertThat(a.admin().inspect("fenced").lastFencingToken()).isGreaterThanOrEqualTo(last);
+        } else {
+            assertThat(a.admin().inspect("fenced").lastFencingToken()).isEqualTo(last);
+        }
+    }
+
+    /**
+     * True where an attempt that missed its majority may still have minted a token on a node
+     * (Redlock): the admin view then shows an upper bound of the last token handed out.
+     */
+    protected boolean minorityGrantsMintTokens() {
+        return false;
     }
 
     @Test

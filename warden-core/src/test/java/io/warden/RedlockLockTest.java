@@ -50,6 +50,11 @@ class RedlockLockTest extends LockContract {
     }
 
     @Override
+    protected boolean minorityGrantsMintTokens() {
+        return true;
+    }
+
+    @Override
     protected Object redis(String key, String... command) {
         List<Object> replies = new ArrayList<>();
         for (RedisServer node : nodes.servers()) {
