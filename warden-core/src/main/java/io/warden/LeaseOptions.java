@@ -1,5 +1,6 @@
 package io.warden;
 
+import io.warden.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,8 +19,22 @@ import java.util.Optional;
  * calling thread for blocking calls and a fresh object (no re-entrancy) for asynchronous ones. Pass
  * an explicit owner when thread identity means nothing (virtual threads, executors, async code).
  * Owners are compared by identity.
+ *
+ * <p><b>Limits.</b> Every lease-like duration (lease time, maximum hold, a task lock's {@code
+ * lockAtMostFor} and {@code lockAtLeastFor}, {@link Lease#extend}, {@link Warden.Builder#defaultLeaseTime})
+ * must lie between {@link #MIN_LEASE_TIME} (1 ms, the resolution of Redis expiries) and {@link
+ * #MAX_LEASE_TIME} (3650 days, ten years: a safe margin below where Warden's nanosecond deadline
+ * arithmetic, {@code long} nanoseconds added to {@code System.nanoTime()}, and Redis's PEXPIRE math
+ * overflow; {@link Duration#toNanos()} alone fails past about 292 years). Waits are not limited: a
+ * very long wait means "forever".
  */
 public final class LeaseOptions {
+    /** The shortest accepted lease-like duration: 1 ms. */
+    public static final Duration MIN_LEASE_TIME = Durations.MIN_LEASE;
+
+    /** The longest accepted lease-like duration: 3650 days (ten years). */
+    public static final Duration MAX_LEASE_TIME = Durations.MAX_LEASE;
+
     private static final LeaseOptions DEFAULTS = new LeaseOptions(null, null, null, true, null);
 
     private final Duration leaseTime;
@@ -41,7 +56,12 @@ public final class LeaseOptions {
         return DEFAULTS;
     }
 
-    /** An explicit lease time, without watchdog unless {@link #withWatchdog(boolean)} turns it on. */
+    /**
+     * An explicit lease time, without watchdog unless {@link #withWatchdog(boolean)} turns it on.
+     *
+     * @throws NullPointerException if {@code leaseTime} is null
+     * @throws IllegalArgumentException if under 1 ms (including zero and negative) or over 3650 days
+     */
     public static LeaseOptions leaseTime(Duration leaseTime) {
         return DEFAULTS.withLeaseTime(leaseTime);
     }
@@ -51,9 +71,16 @@ public final class LeaseOptions {
         return DEFAULTS.withOwner(owner);
     }
 
-    /** @throws IllegalArgumentException if not positive */
+    /**
+     * The lease's time to live, set on acquisition and on each renewal: at least {@link
+     * #MIN_LEASE_TIME 1 ms}, at most {@link #MAX_LEASE_TIME 3650 days}.
+     *
+     * @throws NullPointerException if {@code leaseTime} is null
+     * @throws IllegalArgumentException if under 1 ms (including zero and negative) or over 3650 days
+     */
     public LeaseOptions withLeaseTime(Duration leaseTime) {
-        return new LeaseOptions(requirePositive(leaseTime, "lease time"), watchdog, owner, reentrant, maxHold);
+        Durations.leaseNanos(leaseTime, "lease time", null);
+        return new LeaseOptions(leaseTime, watchdog, owner, reentrant, maxHold);
     }
 
     /** Turns the watchdog on or off for this acquisition. */
@@ -77,12 +104,15 @@ public final class LeaseOptions {
     /**
      * Upper bound on how long the lease can be held from acquisition, whatever the watchdog does:
      * renewals never extend it past this, and when it is reached the lease is lost with {@link
-     * LossCause#MAX_HOLD_REACHED}. Task locks use it for {@code lockAtMostFor}.
+     * LossCause#MAX_HOLD_REACHED}. Task locks use it for {@code lockAtMostFor}. At least {@link
+     * #MIN_LEASE_TIME 1 ms}, at most {@link #MAX_LEASE_TIME 3650 days}.
      *
-     * @throws IllegalArgumentException if not positive
+     * @throws NullPointerException if {@code maxHold} is null
+     * @throws IllegalArgumentException if under 1 ms (including zero and negative) or over 3650 days
      */
     public LeaseOptions withMaxHold(Duration maxHold) {
-        return new LeaseOptions(leaseTime, watchdog, owner, reentrant, requirePositive(maxHold, "max hold"));
+        Durations.leaseNanos(maxHold, "max hold", null);
+        return new LeaseOptions(leaseTime, watchdog, owner, reentrant, maxHold);
     }
 
     /** The explicit lease time, if any. */
@@ -107,14 +137,6 @@ public final class LeaseOptions {
     /** The maximum hold time, if any. */
     public Optional<Duration> maxHold() {
         return Optional.ofNullable(maxHold);
-    }
-
-    static Duration requirePositive(Duration value, String what) {
-        Objects.requireNonNull(value, what);
-        if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(what + " must be positive, got " + value);
-        }
-        return value;
     }
 
     @Override

@@ -37,16 +37,24 @@ public interface TaskLock {
 
     /**
      * Upper bound on how long one run holds the lock, even if the holder hangs. Default 30 minutes.
+     * At least {@link LeaseOptions#MIN_LEASE_TIME 1 ms}, at most {@link LeaseOptions#MAX_LEASE_TIME
+     * 3650 days} (ten years: a safe margin below where nanosecond deadline arithmetic and Redis
+     * PEXPIRE math overflow).
      *
-     * @throws IllegalArgumentException if not positive, or below an explicit {@code lockAtLeastFor}
+     * @throws NullPointerException if {@code lockAtMostFor} is null
+     * @throws IllegalArgumentException if under 1 ms (including zero and negative), over 3650 days, or
+     *     below an explicit {@code lockAtLeastFor}; the message names the lock
      */
     TaskLock lockAtMostFor(Duration lockAtMostFor);
 
     /**
      * Minimum time the lock stays held from the start of a run, even if the task finishes sooner.
-     * Default zero (release at once).
+     * Default zero (release at once). Zero, or between {@link LeaseOptions#MIN_LEASE_TIME 1 ms} and
+     * {@link LeaseOptions#MAX_LEASE_TIME 3650 days}.
      *
-     * @throws IllegalArgumentException if negative, or above an explicit {@code lockAtMostFor}
+     * @throws NullPointerException if {@code lockAtLeastFor} is null
+     * @throws IllegalArgumentException if negative, positive but under 1 ms, over 3650 days, or above
+     *     an explicit {@code lockAtMostFor}; the message names the lock
      */
     TaskLock lockAtLeastFor(Duration lockAtLeastFor);
 

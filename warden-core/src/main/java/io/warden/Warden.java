@@ -3,6 +3,7 @@ package io.warden;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.warden.internal.DefaultWarden;
+import io.warden.internal.Durations;
 import io.warden.internal.RedisUris;
 import io.warden.internal.Settings;
 import java.time.Duration;
@@ -181,6 +182,9 @@ public interface Warden extends AutoCloseable {
          * logged. This narrows the window in which a failover forgets a lock, but does not close it:
          * WAIT does not make Redis strongly consistent (see {@code docs/topologies.md}). Default 0
          * (off). Standalone and Sentinel only.
+         *
+         * @param timeout with {@code replicas > 0}: at least 1 ms (WAIT counts whole milliseconds, and 0
+         *     would make it block forever), at most 1 day, and shorter than the {@link #commandTimeout}
          */
         public Builder replicaAcks(int replicas, Duration timeout) {
             if (replicas < 0) {
@@ -191,6 +195,9 @@ public interface Warden extends AutoCloseable {
                 throw new IllegalArgumentException(
                         "the replica acknowledgement timeout must be positive (0 would make WAIT block forever), got "
                                 + timeout);
+            }
+            if (replicas > 0) {
+                Durations.commandTimeoutNanos(timeout, "replica acknowledgement timeout");
             }
             this.replicaAcks = replicas;
             this.replicaAckTimeout = timeout;
@@ -217,21 +224,33 @@ public interface Warden extends AutoCloseable {
 
         /**
          * Namespace for all keys, so applications sharing a Redis do not collide. Default {@code
-         * warden}; keys look like {@code warden:{orders:42}}. Must not contain braces.
+         * warden}; keys look like {@code warden:{orders:42}}. Must not contain braces: Redis Cluster
+         * hashes only the text between the first {@code '{'} and the next {@code '}'}, and a brace in
+         * the prefix would move that hash tag, putting a lock's keys in different slots.
          */
         public Builder keyPrefix(String keyPrefix) {
             Objects.requireNonNull(keyPrefix, "keyPrefix");
             if (keyPrefix.isBlank() || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
                 throw new IllegalArgumentException(
-                        "key prefix must be non-blank and free of '{' and '}', got '" + keyPrefix + "'");
+                        "key prefix must be non-blank and free of '{' and '}' (a brace would break the Redis Cluster"
+                                + " hash tag that keeps each lock's keys in one slot), got '" + keyPrefix + "'");
             }
             this.keyPrefix = keyPrefix;
             return this;
         }
 
-        /** Lease time of acquisitions without an explicit one (they are watched). Default 30 s. */
+        /**
+         * Lease time of acquisitions without an explicit one (they are watched). Default 30 s. At least
+         * {@link LeaseOptions#MIN_LEASE_TIME 1 ms}, at most {@link LeaseOptions#MAX_LEASE_TIME 3650 days}
+         * (ten years: a safe margin below where nanosecond deadline arithmetic and Redis PEXPIRE math
+         * overflow).
+         *
+         * @throws NullPointerException if {@code leaseTime} is null
+         * @throws IllegalArgumentException if under 1 ms (including zero and negative) or over 3650 days
+         */
         public Builder defaultLeaseTime(Duration leaseTime) {
-            this.defaultLeaseTime = LeaseOptions.requirePositive(leaseTime, "default lease time");
+            Durations.leaseNanos(leaseTime, "default lease time", null);
+            this.defaultLeaseTime = leaseTime;
             return this;
         }
 
@@ -245,9 +264,17 @@ public interface Warden extends AutoCloseable {
             return this;
         }
 
-        /** How long any single Redis command may take before it fails. Default 3 s. */
+        /**
+         * How long any single Redis command may take before it fails (also the connect timeout).
+         * Default 3 s. At least 1 ms, at most 1 day: Lettuce hands it to Netty as an {@code int} of
+         * milliseconds, and a longer timeout is a hang.
+         *
+         * @throws NullPointerException if {@code timeout} is null
+         * @throws IllegalArgumentException if under 1 ms (including zero and negative) or over 1 day
+         */
         public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = LeaseOptions.requirePositive(timeout, "command timeout");
+            Durations.commandTimeoutNanos(timeout, "command timeout");
+            this.commandTimeout = timeout;
             return this;
         }
 

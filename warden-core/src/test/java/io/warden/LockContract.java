@@ -490,6 +490,39 @@ abstract class LockContract {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Redis Cluster hashes only the text between a key's first '{' and the next '}': a name starting
+     * with '}' would leave an empty tag and scatter the lock's keys over slots (CROSSSLOT), so it is
+     * refused on every topology alike; a '}' or '{' anywhere else keeps one tag and works.
+     */
+    @Test
+    void aNameStartingWithAClosingBraceIsRejectedAndBracesElsewhereWork() throws Exception {
+        Warden warden = wardens.open();
+        Warden other = wardens.open();
+        assertThatThrownBy(() -> warden.lock("}x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'}x'")
+                .hasMessageContaining("hash tag");
+        assertThatThrownBy(() -> warden.task("}x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> warden.admin().inspect("}x")).isInstanceOf(IllegalArgumentException.class);
+        for (String name : List.of("a}b", "{x}", "{", "a}")) {
+            String key = "warden:{" + name + "}";
+            Lease lease = warden.lock(name).acquire(Duration.ZERO);
+            assertThat(lease.fencingToken()).as(name).isPositive();
+            assertThat(redis(key, "EXISTS", key)).as(key).isEqualTo(1L);
+            assertThat(other.lock(name).tryAcquire()).isEmpty();
+            CompletableFuture<Lease> waiting = other.lock(name).acquireAsync(Duration.ofSeconds(5));
+            lease.release();
+            Lease next = waiting.get(5, TimeUnit.SECONDS);
+            assertThat(next.fencingToken()).as(name).isGreaterThan(lease.fencingToken());
+            next.release();
+            assertThat(redis(key, "EXISTS", key)).as(key).isEqualTo(0L);
+        }
+        Lease held = warden.lock("a}b").acquire(Duration.ZERO);
+        assertThat(warden.admin().list("a}")).extracting(LockInfo::name).containsExactly("a}b");
+        held.release();
+    }
+
     @Test
     void aKeyHoldingForeignDataIsReportedAndLeftUntouched() {
         redis("warden:{foreign}", "SET", "warden:{foreign}", "someone else's value");

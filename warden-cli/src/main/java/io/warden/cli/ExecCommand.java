@@ -3,6 +3,7 @@ package io.warden.cli;
 import io.warden.HolderInfo;
 import io.warden.LeaseLostEvent;
 import io.warden.LeaseLostException;
+import io.warden.LeaseOptions;
 import io.warden.LossPolicy;
 import io.warden.TaskLock;
 import io.warden.TaskResult;
@@ -65,8 +66,11 @@ import picocli.CommandLine.Spec;
             "Exit codes:"
         })
 final class ExecCommand implements Callable<Integer> {
-    /** "Forever" for waits and maximum holds: long enough for any command, small enough for nanos. */
+    /** "Forever" for waits: a wait this long saturates to an unbounded one. */
     static final Duration FOREVER = Duration.ofDays(36_500);
+
+    /** "No limit" for the maximum hold: the longest lockAtMostFor Warden accepts (3650 days). */
+    static final Duration NO_MAX_HOLD = LeaseOptions.MAX_LEASE_TIME;
 
     @Spec
     private CommandSpec spec;
@@ -171,7 +175,7 @@ final class ExecCommand implements Callable<Integer> {
         try (warden) {
             child.redisAddress(warden.redisAddress());
             TaskLock task = warden.task(name)
-                    .lockAtMostFor(maxHold != null ? maxHold : FOREVER)
+                    .lockAtMostFor(maxHold != null ? maxHold : NO_MAX_HOLD)
                     .lockAtLeastFor(minHold)
                     .lossPolicy(LossPolicy.NOTIFY)
                     .logLevel(Level.DEBUG)

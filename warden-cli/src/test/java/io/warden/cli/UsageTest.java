@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -43,6 +44,23 @@ class UsageTest {
         assertThat(run("exec", "x")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("unlock", "x")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("frobnicate")).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void aLeaseOutsideWardensLimitsIsAUsageErrorNamingTheLimitBeforeAnyConnection() {
+        assertThat(run("exec", "--redis", "redis://127.0.0.1:1", "--lease", "4000d", "x", "--", "true"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString())
+                .contains("default lease time must be at most 3650 days")
+                .contains("PT96000H");
+        assertThat(run("exec", "--redis", "redis://127.0.0.1:1", "--lease", "0.5ms", "x", "--", "true"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("default lease time must be at least 1 ms");
+    }
+
+    @Test
+    void withoutMaxHoldExecAsksForTheLongestHoldWardenAccepts() {
+        assertThat(ExecCommand.NO_MAX_HOLD).isEqualTo(Duration.ofDays(3650));
     }
 
     @Test

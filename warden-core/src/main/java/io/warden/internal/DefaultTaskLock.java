@@ -68,18 +68,14 @@ final class DefaultTaskLock implements TaskLock {
 
     @Override
     public TaskLock lockAtMostFor(Duration lockAtMostFor) {
-        LeaseOptions.leaseTime(lockAtMostFor); // validates: positive
+        Durations.leaseNanos(lockAtMostFor, "lockAtMostFor", name());
         checkOrder(lockAtMostFor, atLeast);
         return new DefaultTaskLock(lock, lockAtMostFor, true, atLeast, watchdog, lossPolicy, level, listener);
     }
 
     @Override
     public TaskLock lockAtLeastFor(Duration lockAtLeastFor) {
-        Objects.requireNonNull(lockAtLeastFor, "lockAtLeastFor");
-        if (lockAtLeastFor.isNegative()) {
-            throw new IllegalArgumentException(
-                    "task '" + name() + "': lockAtLeastFor must not be negative, got " + lockAtLeastFor);
-        }
+        Durations.leaseNanosOrZero(lockAtLeastFor, "lockAtLeastFor", name());
         if (atMostExplicit) {
             checkOrder(atMost, lockAtLeastFor);
         }

@@ -7,6 +7,13 @@ import java.util.Objects;
  * Names the Redis keys of locks. All keys of one lock share a Cluster hash tag: the lock key is
  * {@code prefix:{name}}, the fencing counter {@code prefix:{name}:fence}, and the release channel
  * {@code prefix:{name}:released}. The mapping is injective, so distinct names never share a key.
+ *
+ * <p>Redis Cluster hashes only the text between the first {@code '{'} of a key and the first {@code
+ * '}'} after it, and only if that text is not empty. The prefix may therefore contain no brace (the
+ * first {@code '{'} is then the one after it), and a name may not start with {@code '}'} (the tag
+ * would be empty, each key would be hashed whole, and the three keys would land in different slots:
+ * CROSSSLOT). Any other name, braces included, gives the tag "name up to its first {@code '}'}",
+ * the same for all three keys.
  */
 public final class KeySpace {
     /** Longest accepted lock name, in UTF-8 bytes. */
@@ -16,6 +23,10 @@ public final class KeySpace {
 
     public KeySpace(String prefix) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
+        if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("key prefix must be free of '{' and '}' (a brace would break the"
+                    + " Redis Cluster hash tag that keeps each lock's keys in one slot), got '" + prefix + "'");
+        }
     }
 
     public String prefix() {
@@ -31,14 +42,17 @@ public final class KeySpace {
 
     /**
      * The lock name of a lock key of this prefix, or null if {@code key} is not one (for example a
-     * fencing counter).
+     * fencing counter) or is the key of a name {@link #keys} would refuse (such as a name starting with
+     * {@code '}'}, written by an older version: its lock key expires with its lease). So every name
+     * returned is one that the other operations accept.
      */
     public String nameOf(String key) {
         String head = prefix + ":{";
         if (!key.startsWith(head) || !key.endsWith("}") || key.length() <= head.length() + 1) {
             return null;
         }
-        return key.substring(head.length(), key.length() - 1);
+        String name = key.substring(head.length(), key.length() - 1);
+        return problemWith(name) == null ? name : null;
     }
 
     /** A SCAN pattern matching the lock keys whose names start with {@code namePrefix}. */
@@ -47,17 +61,31 @@ public final class KeySpace {
     }
 
     static void validateName(String name) {
+        String problem = problemWith(name);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
+    /** Why {@code name} is not an acceptable lock name, or null if it is. */
+    private static String problemWith(String name) {
         if (name == null) {
-            throw new IllegalArgumentException("lock name must not be null");
+            return "lock name must not be null";
         }
         if (name.isBlank()) {
-            throw new IllegalArgumentException("lock name must not be blank, got '" + name + "'");
+            return "lock name must not be blank, got '" + name + "'";
         }
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_NAME_BYTES) {
-            throw new IllegalArgumentException("lock name '" + name.substring(0, 40) + "...' is " + bytes
-                    + " bytes in UTF-8; the limit is " + MAX_NAME_BYTES);
+            return "lock name '" + name.substring(0, 40) + "...' is " + bytes + " bytes in UTF-8; the limit is "
+                    + MAX_NAME_BYTES;
         }
+        if (name.charAt(0) == '}') {
+            return "lock name '" + name + "' must not start with '}': Redis Cluster hashes only the text between"
+                    + " the first '{' and the next '}' of a key (its hash tag), so this lock's key, fencing counter"
+                    + " and release channel would get an empty hash tag and land in different slots";
+        }
+        return null;
     }
 
     private static String globEscape(String literal) {
