@@ -10,7 +10,6 @@ import io.warden.testkit.WithRedis;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -210,8 +209,6 @@ class DurationLimitsTest {
         }
 
         @Test
-        @Disabled("Lease.extend is implemented by LeaseHandle/LeaseState, which the lease-engine rewrite owns:"
-                + " it must call Durations.leaseNanos(leaseTime, \"lease time\", lockName); enable this then")
         void extendOfALease() throws Exception {
             Warden warden = wardens.open();
             try (Lease lease = warden.lock("orders:42").acquire(Duration.ZERO)) {

@@ -59,7 +59,7 @@ final class LeaseHandle implements Lease {
 
     @Override
     public void extend(Duration leaseTime) {
-        long nanos = LeaseDurations.leaseNanos(leaseTime, "lease time", state.name());
+        long nanos = Durations.leaseNanos(leaseTime, "lease time", state.name());
         if (released.get()) {
             throw alreadyReleased();
         }
