@@ -129,13 +129,18 @@ class EventLoopBlockingTest extends OneServerTest {
 
         SoftAssertions softly = new SoftAssertions();
         softly.assertThat(Duration.ofNanos(slowestNanos.get()))
-                .as("slowest tryAcquire/release of %d, one acquisition cancelled at delivery (half the"
+                .as(
+                        "slowest tryAcquire/release of %d, one acquisition cancelled at delivery (half the"
                                 + " command timeout is %s)",
                         operations.get(), COMMAND_TIMEOUT.dividedBy(2))
                 .isLessThan(COMMAND_TIMEOUT.dividedBy(2));
         softly.assertThat(errors).as("errors during the workload").isEmpty();
-        softly.assertThat(left).as("lock keys left in Redis after every lease was released").isEmpty();
-        softly.assertThat(notFree).as("locks this Warden could not take again after the workload").isEmpty();
+        softly.assertThat(left)
+                .as("lock keys left in Redis after every lease was released")
+                .isEmpty();
+        softly.assertThat(notFree)
+                .as("locks this Warden could not take again after the workload")
+                .isEmpty();
         softly.assertAll();
     }
 

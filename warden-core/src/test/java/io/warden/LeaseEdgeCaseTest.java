@@ -50,7 +50,9 @@ class LeaseEdgeCaseTest extends OneServerTest {
         Lease lease = warden.lock(name).acquire(Duration.ZERO);
         lease.extend(Duration.ofMillis(500));
         Await.sleep(3_000);
-        assertThat(lease.lostEvent()).as("loss of a watched lease extended to 500 ms").isEmpty();
+        assertThat(lease.lostEvent())
+                .as("loss of a watched lease extended to 500 ms")
+                .isEmpty();
         assertThat(lease.isHeld()).isTrue();
         assertThat(exists(name)).as("the key is still in Redis").isTrue();
         lease.release();
@@ -227,7 +229,17 @@ class LeaseEdgeCaseTest extends OneServerTest {
      */
     @Test
     void waitersWhoseSubscribeIsRefusedFallBackToTimedWaits() throws Exception {
-        server.command("ACL", "SETUSER", "nosub", "on", ">pw", "~*", "&*", "+@all", "-subscribe", "-psubscribe",
+        server.command(
+                "ACL",
+                "SETUSER",
+                "nosub",
+                "on",
+                ">pw",
+                "~*",
+                "&*",
+                "+@all",
+                "-subscribe",
+                "-psubscribe",
                 "-ssubscribe");
         Warden holder = wardens.open();
         Warden waiters = wardens.open(b -> b.uri("redis://nosub:pw@" + server.host() + ":" + server.port()));
@@ -265,15 +277,16 @@ class LeaseEdgeCaseTest extends OneServerTest {
                     return null;
                 }))
                 .isInstanceOf(LeaseLostException.class)
-                .satisfies(e -> assertThat(((LeaseLostException) e).event().cause())
-                        .isEqualTo(LossCause.MAX_HOLD_REACHED));
+                .satisfies(e ->
+                        assertThat(((LeaseLostException) e).event().cause()).isEqualTo(LossCause.MAX_HOLD_REACHED));
         long lostAt = System.nanoTime();
         // The key would expire by itself ~400 ms after the loss; the guard's release is much sooner.
         while (exists(name) && Await.millisSince(lostAt) < 150) {
             Await.sleep(5);
         }
         assertThat(exists(name))
-                .as("the lost lease's key is still in Redis %d ms after the guarded call ended (PTTL %s)",
+                .as(
+                        "the lost lease's key is still in Redis %d ms after the guarded call ended (PTTL %s)",
                         Await.millisSince(lostAt), server.command("PTTL", key(name)))
                 .isFalse();
     }

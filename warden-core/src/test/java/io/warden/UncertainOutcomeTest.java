@@ -113,7 +113,8 @@ class UncertainOutcomeTest extends OneServerTest {
         Optional<Lease> other = theirs.lock(name).tryAcquire();
         try {
             assertThat(other.isPresent() && again.isHeld())
-                    .as("two holders at once: this thread's lease (fencing token %d, held=%s) and another"
+                    .as(
+                            "two holders at once: this thread's lease (fencing token %d, held=%s) and another"
                                     + " client's (fencing token %s)",
                             again.fencingToken(),
                             again.isHeld(),
@@ -144,7 +145,8 @@ class UncertainOutcomeTest extends OneServerTest {
         }
         boolean heldAtReturn = lease.isHeld();
         assertThat(heldAtReturn)
-                .as("acquire() returned a lease that is not held (remaining %s, key in Redis: %s)",
+                .as(
+                        "acquire() returned a lease that is not held (remaining %s, key in Redis: %s)",
                         lease.remaining(), exists("late-grant"))
                 .isTrue();
     }
@@ -205,7 +207,8 @@ class UncertainOutcomeTest extends OneServerTest {
             // judged by what the task saw below
         }
         assertThat(otherGotIt.get())
-                .as("runIfFree ran its task while another client could acquire the lock (TaskLock.assertHeld: %s)",
+                .as(
+                        "runIfFree ran its task while another client could acquire the lock (TaskLock.assertHeld: %s)",
                         assertHeld.get())
                 .isFalse();
     }
@@ -273,7 +276,9 @@ class UncertainOutcomeTest extends OneServerTest {
         }
         assertThat(exists(name)).isFalse();
         assertThat(thrown).as("release() of a lease that was released").isNull();
-        assertThat(lease.lostEvent()).as("lost event of a lease that was released").isEmpty();
+        assertThat(lease.lostEvent())
+                .as("lost event of a lease that was released")
+                .isEmpty();
     }
 
     /** Issue 13, defect 5: callLocked threw LeaseLostException for a task that ran fully under the lock. */

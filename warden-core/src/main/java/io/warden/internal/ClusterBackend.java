@@ -64,6 +64,7 @@ final class ClusterBackend extends LettuceBackend {
             boolean sharded) {
         super(address, settings, false);
         this.client = client;
+        client.addListener(disconnectCounter);
         this.connection = connection;
         this.pubSub = pubSub;
         this.sharded = sharded;
@@ -109,7 +110,6 @@ final class ClusterBackend extends LettuceBackend {
                                 ClusterTopologyRefreshOptions.RefreshTrigger.UNKNOWN_NODE)
                         .refreshTriggersReconnectAttempts(2)
                         .build());
-        options.replayFilter(NoScriptReplay.INSTANCE); // the cluster builder does not override it
         client.setOptions(options.build());
         StatefulRedisClusterConnection<String, String> connection = null;
         StatefulRedisClusterPubSubConnection<String, String> pubSub = null;
@@ -256,6 +256,7 @@ final class ClusterBackend extends LettuceBackend {
 
     @Override
     public void close() {
+        client.removeListener(disconnectCounter);
         closed = true;
         closeQuietly(pubSub::close);
         closeQuietly(connection::close);

@@ -1,5 +1,7 @@
 package io.warden.internal;
 
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScanArgs;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,6 +33,14 @@ abstract class LettuceBackend implements RedisBackend {
     private final int replicaAcks;
     private final Duration replicaAckTimeout;
     protected volatile Consumer<String> releaseListener = channel -> {};
+    private final AtomicLong disconnects = new AtomicLong();
+    /** Registered with the client by the subclass, and removed when it closes. */
+    final RedisConnectionStateListener disconnectCounter = new RedisConnectionStateListener() {
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            disconnects.incrementAndGet();
+        }
+    };
 
     LettuceBackend(String address, Settings settings, boolean boundEveryCommand) {
         this.address = address;
@@ -104,6 +115,11 @@ abstract class LettuceBackend implements RedisBackend {
     /** A caller's client may have no command timeout: bound every command ourselves too. */
     final <T> CompletableFuture<T> bounded(CompletableFuture<T> future) {
         return boundEveryCommand ? future.orTimeout(commandTimeout.toMillis(), TimeUnit.MILLISECONDS) : future;
+    }
+
+    @Override
+    public final long disconnects() {
+        return disconnects.get();
     }
 
     @Override

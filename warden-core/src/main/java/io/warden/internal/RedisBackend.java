@@ -35,6 +35,15 @@ public interface RedisBackend extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Counts the disconnects of this backend's connections. Lettuce resends the commands that were
+     * in flight when a connection dropped, so a command sent before a disconnect and answered
+     * after it may have run twice; the store reads this before and after a call to know.
+     */
+    default long disconnects() {
+        return 0;
+    }
+
     /** Sets the one listener told (with the channel name) of every release message. */
     void onReleaseMessage(Consumer<String> listener);
 

@@ -80,6 +80,7 @@ final class ScriptStore implements LockStore {
     @Override
     public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
         String mode = !announce ? "n" : backend.shardedPubSub() ? "s" : "p";
+        long disconnectsBefore = backend.disconnects();
         return backend.<Long>eval(
                         LuaScript.RELEASE,
                         ScriptOutputType.INTEGER,
@@ -88,7 +89,10 @@ final class ScriptStore implements LockStore {
                         keys.channel(),
                         Long.toString(keepMillis),
                         mode)
-                .thenApply(ScriptStore::released);
+                .thenApply(code -> code == 0 && backend.disconnects() != disconnectsBefore
+                        // Resent after a reconnect: its first run may have deleted the key.
+                        ? Released.RELEASED
+                        : released(code));
     }
 
     static Released released(long code) {

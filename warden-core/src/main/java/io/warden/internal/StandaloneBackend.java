@@ -46,6 +46,7 @@ final class StandaloneBackend extends LettuceBackend {
             StatefulRedisPubSubConnection<String, String> pubSub) {
         super(address, settings, !ownsClient);
         this.client = client;
+        client.addListener(disconnectCounter);
         this.ownsClient = ownsClient;
         this.connection = connection;
         this.commands = connection.async();
@@ -78,7 +79,6 @@ final class StandaloneBackend extends LettuceBackend {
                             .connectTimeout(settings.commandTimeout())
                             .keepAlive(true)
                             .build())
-                    .replayFilter(NoScriptReplay.INSTANCE)
                     .disconnectedBehavior(
                             failFast
                                     ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
@@ -155,6 +155,7 @@ final class StandaloneBackend extends LettuceBackend {
 
     @Override
     public void close() {
+        client.removeListener(disconnectCounter);
         closeQuietly(pubSub::close);
         closeQuietly(connection::close);
         if (ownsClient) {
