@@ -232,8 +232,8 @@ public final class Checker {
     private void judgeOverlap(Holding a, Holding b) {
         FaultWindow window = windowAt(b.start);
         report.row(window == null ? Report.QUIET : window.fault().name()).overlaps++;
-        String what = "two holders: " + describe(a) + " and " + describe(b) + " overlap by "
-                + millis(Math.min(a.end, b.end) - b.start) + " ms from " + at(b.start);
+        String what = describe(a) + " and " + describe(b) + " overlap by " + millis(Math.min(a.end, b.end) - b.start)
+                + " ms from " + at(b.start);
         boolean modelBroken =
                 windows.stream().anyMatch(w -> w.covers(b.start) && !w.fault().keepsModel());
         if (!modelBroken) {
@@ -268,7 +268,7 @@ public final class Checker {
             FaultWindow window = windowAt(h.start);
             report.violation(
                     Report.GUARDED_TASK,
-                    "task ran without a held lease: " + describe(h)
+                    describe(h)
                             + (h.invokedAt >= 0 ? ", its acquire took " + millis(h.start - h.invokedAt) + " ms" : "")
                             + ", isHeldByCurrentThread() was false when the body began"
                             + (window == null ? "" : ", under " + describe(window)));

@@ -287,7 +287,7 @@ class CheckerTest {
         assertThat(report.violations())
                 .singleElement()
                 .asString()
-                .startsWith("[task ran without a held lease] ")
+                .startsWith("[task ran without a held lease] w0.0/0/1[")
                 .contains("w0.0/0/1[no token, task body ran WITHOUT a held lease callLocked, ran +2.200s..+2.202s]")
                 .contains("its acquire took 1200 ms")
                 .contains("under [ACQUIRE_LATENCY on all +0.900s..+3.500s]");
