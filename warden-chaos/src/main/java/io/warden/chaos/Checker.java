@@ -39,9 +39,13 @@ public final class Checker {
      * @param acquireBound the longest an acquire call may take when its process is not paused
      */
     public record Settings(Duration settle, Duration livenessBound, Duration acquireBound) {
-        /** Bounds for a lease: settle lease + 1 s, liveness lease + 4 s, acquire wait + 6 s. */
+        /**
+         * Bounds for a lease: settle lease + 1 s, liveness the longest lease the workers take (the long
+         * lease, 3 × lease, which a killed holder keeps until it expires) + 4 s, acquire wait + 6 s.
+         */
         public static Settings forLease(Duration lease) {
-            return new Settings(lease.plusSeconds(1), lease.plusSeconds(4), WorkerMain.ACQUIRE_WAIT.plusSeconds(6));
+            Duration longest = lease.multipliedBy(WardenLock.LONG_LEASE_FACTOR);
+            return new Settings(lease.plusSeconds(1), longest.plusSeconds(4), WorkerMain.ACQUIRE_WAIT.plusSeconds(6));
         }
     }
 
