@@ -99,6 +99,10 @@ public final class ChaosCluster implements AutoCloseable {
         return slots;
     }
 
+    Path historyDir() {
+        return historyDir;
+    }
+
     RedisServer lockRedis() {
         return lockRedis;
     }

@@ -26,7 +26,13 @@ public final class ChaosRun {
 
         /** A summary for logs: settings, duration, the report and any leak. */
         public String describe() {
-            return "chaos run " + dir.getFileName() + " (seed " + settings.seed() + ", mode " + settings.mode()
+            String verdict = passed()
+                    ? ""
+                    : "CHAOS RUN FAILED: " + report.violations().size() + " violation(s) "
+                            + report.violationsByInvariant() + (leaks.problems().isEmpty() ? "" : ", leaks")
+                            + " (seed " + settings.seed() + "); details below\n";
+            return verdict + "chaos run " + dir.getFileName() + " (seed " + settings.seed() + ", mode "
+                    + settings.mode()
                     + ", appendonly " + settings.appendOnly() + ", faults " + settings.faults() + ") took "
                     + took.toSeconds() + " s\n" + report.format()
                     + (leaks.problems().isEmpty() ? "no leaks\n" : "LEAKS: " + leaks.problems() + "\n")

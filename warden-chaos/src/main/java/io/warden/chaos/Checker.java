@@ -20,6 +20,10 @@ import java.util.Set;
  *       reported as notes;
  *   <li>exclusion: confirmed holdings never overlap under faults that keep the model; under the
  *       others every overlap is explained (a holder was told of the loss, or paused, or killed);
+ *   <li>no {@code callLocked}/{@code runLocked} task body runs while its own lease is not held
+ *       ({@code isHeldByCurrentThread()} false on entry), unless its process was paused;
+ *   <li>no release is refused as "expired" when it completed within the validity its holder saw just
+ *       before sending it (the key cannot have expired: the holder's own command deleted it);
  *   <li>no holder writes after it was told it lost its lease;
  *   <li>liveness: after each heal some worker acquires within the bound; every acquire call returns
  *       within its bound; every worker that was not killed stopped cleanly.
@@ -35,9 +39,13 @@ public final class Checker {
      * @param acquireBound the longest an acquire call may take when its process is not paused
      */
     public record Settings(Duration settle, Duration livenessBound, Duration acquireBound) {
-        /** Bounds for a lease: settle lease + 1 s, liveness lease + 4 s, acquire wait + 6 s. */
+        /**
+         * Bounds for a lease: settle lease + 1 s, liveness the longest lease the workers take (the long
+         * lease, 3 × lease, which a killed holder keeps until it expires) + 4 s, acquire wait + 6 s.
+         */
         public static Settings forLease(Duration lease) {
-            return new Settings(lease.plusSeconds(1), lease.plusSeconds(4), WorkerMain.ACQUIRE_WAIT.plusSeconds(6));
+            Duration longest = lease.multipliedBy(WardenLock.LONG_LEASE_FACTOR);
+            return new Settings(lease.plusSeconds(1), longest.plusSeconds(4), WorkerMain.ACQUIRE_WAIT.plusSeconds(6));
         }
     }
 
@@ -50,12 +58,25 @@ public final class Checker {
     private final Map<String, Long> killedAt = new HashMap<>();
     private final Set<String> done = new HashSet<>();
     private final Set<String> started = new HashSet<>();
+    /** The run's first event: times in messages are shown relative to it. */
+    private final long base;
 
     private Checker(List<Event> events, List<FencedResource.AcceptedWrite> accepted, Settings settings) {
         this.events =
                 events.stream().sorted(Comparator.comparingLong(Event::time)).toList();
         this.accepted = accepted;
         this.settings = settings;
+        this.base = this.events.isEmpty() ? 0 : this.events.get(0).time();
+    }
+
+    /** A time as seconds since the run's first event, e.g. {@code +12.345s}. */
+    private String at(long time) {
+        long millis = (time - base) / 1_000_000;
+        return String.format(java.util.Locale.ROOT, "+%d.%03ds", millis / 1000, Math.abs(millis % 1000));
+    }
+
+    private String describe(Holding h) {
+        return h.describe(this::at);
     }
 
     /** Checks {@code events} (any order) against the resource's {@code accepted} writes (in order). */
@@ -64,6 +85,8 @@ public final class Checker {
         checker.readFaults();
         checker.readHoldings();
         checker.checkOverlaps();
+        checker.checkTasksRanHeld();
+        checker.checkReleasesNotSpuriouslyExpired();
         checker.checkWritesAfterLoss();
         checker.checkFencedSequence();
         checker.checkRecovery();
@@ -99,15 +122,22 @@ public final class Checker {
 
     private void readHoldings() {
         Map<String, Long> lastOfProcess = new HashMap<>();
+        Map<String, Long> invokedAt = new HashMap<>();
         for (Event e : events) {
             lastOfProcess.put(e.process(), e.time());
+            boolean begins = e.type() == Event.Type.OK || e.type() == Event.Type.TASK_START;
             switch (e.type()) {
                 case START -> started.add(e.process());
                 case DONE -> done.add(e.process());
-                case OK -> holdings.put(e.holdingId(), new Holding(e));
+                case INVOKE -> invokedAt.put(e.holdingId(), e.time());
+                case OK, TASK_START -> {
+                    Holding h = new Holding(e);
+                    h.invokedAt = invokedAt.getOrDefault(e.holdingId(), -1L);
+                    holdings.put(e.holdingId(), h);
+                }
                 default -> {}
             }
-            Holding h = e.type() == Event.Type.OK ? null : holdings.get(e.holdingId());
+            Holding h = begins ? null : holdings.get(e.holdingId());
             if (h == null) {
                 continue;
             }
@@ -123,8 +153,18 @@ public final class Checker {
                     h.confirmed = true;
                     h.ended = true;
                 }
-                case NOT_HELD -> {
+                case NOT_HELD, TASK_NOT_HELD -> {
                     h.notHeldAt = e.time();
+                    h.ended = true;
+                }
+                case TASK_HELD -> {
+                    h.end = Math.max(h.end, e.time());
+                    h.confirmed = true;
+                }
+                case TASK_END -> {
+                    if (h.unheldTask) {
+                        h.end = Math.max(h.end, e.time()); // it ran, held or not, up to here
+                    }
                     h.ended = true;
                 }
                 case LOST -> {
@@ -132,7 +172,7 @@ public final class Checker {
                     h.lostCause = e.info();
                 }
                 case RELEASE_FAIL -> {
-                    if (e.info().startsWith("LeaseNotHeldException")) {
+                    if (e.info().contains("LeaseNotHeldException")) {
                         h.releaseRefusedAt = e.time();
                     }
                 }
@@ -149,7 +189,8 @@ public final class Checker {
                     h.pausedOrKilled = true;
                 } else {
                     h.end = Math.max(h.end, lastOfProcess.get(h.process));
-                    report.note("holding " + h + " has no end in the history (its process stopped recording)");
+                    report.note(
+                            "holding " + describe(h) + " has no end in the history (its process stopped recording)");
                 }
             }
             long upTo = Math.max(h.end, h.last);
@@ -195,25 +236,116 @@ public final class Checker {
     private void judgeOverlap(Holding a, Holding b) {
         FaultWindow window = windowAt(b.start);
         report.row(window == null ? Report.QUIET : window.fault().name()).overlaps++;
-        String what = "holdings " + a + " and " + b + " overlap by " + millis(Math.min(a.end, b.end) - b.start)
-                + " ms at " + b.start;
+        String what = describe(a) + " and " + describe(b) + " overlap by " + millis(Math.min(a.end, b.end) - b.start)
+                + " ms from " + at(b.start);
         boolean modelBroken =
                 windows.stream().anyMatch(w -> w.covers(b.start) && !w.fault().keepsModel());
         if (!modelBroken) {
-            report.violation(what + " under " + (window == null ? "no fault" : window.fault() + " (keeps the model)"));
+            report.violation(
+                    Report.EXCLUSION,
+                    what + " under "
+                            + (window == null
+                                    ? "no fault"
+                                    : window.fault() + " (keeps the model) " + describe(window)));
         } else if (!a.explained() && !b.explained()) {
-            report.violation(what + ": neither holder was told of a loss, paused or killed");
+            report.violation(Report.EXCLUSION, what + ": neither holder was told of a loss, paused or killed");
         }
+    }
+
+    private String describe(FaultWindow w) {
+        return "[" + w.fault() + " on " + w.target() + " " + at(w.start()) + ".." + at(w.heal()) + "]";
+    }
+
+    /** A task body must not start while its own lease is not held (a correct callLocked never runs it). */
+    private void checkTasksRanHeld() {
+        long unheld = 0;
+        for (Holding h : holdings.values()) {
+            if (!h.unheldTask) {
+                continue;
+            }
+            unheld++;
+            long from = h.invokedAt >= 0 ? h.invokedAt : h.start;
+            if (pausedBetween(h.process, from, h.start)) {
+                report.note("task body " + describe(h) + " started unheld after its process was paused");
+                continue;
+            }
+            FaultWindow window = windowAt(h.start);
+            report.violation(
+                    Report.GUARDED_TASK,
+                    describe(h)
+                            + (h.invokedAt >= 0 ? ", its acquire took " + millis(h.start - h.invokedAt) + " ms" : "")
+                            + ", isHeldByCurrentThread() was false when the body began"
+                            + (window == null ? "" : ", under " + describe(window)));
+        }
+        report.total("task bodies started without a held lease", unheld);
+    }
+
+    /**
+     * A release sent at {@code t} by a holder that saw {@code isHeld()} true with {@code r} ms remaining
+     * finds the key in Redis if Redis runs it before {@code t + r}: the key outlives the holder's estimate,
+     * and nobody else may delete it. A release answered "expired" before then means the holder's own
+     * command removed the key first (e.g. a replay of its release after a reconnect). Redis losing its
+     * data is the exception.
+     */
+    private void checkReleasesNotSpuriouslyExpired() {
+        long dataLossFrom = dataLossFrom();
+        Map<String, Event> lastRelease = new HashMap<>();
+        for (Event e : events) {
+            if (e.type() == Event.Type.RELEASE) {
+                lastRelease.put(e.holdingId(), e);
+            } else if (e.type() == Event.Type.RELEASE_FAIL
+                    && e.info().startsWith("LeaseNotHeldException")
+                    && e.info().endsWith("reason=EXPIRED")) {
+                Event release = lastRelease.get(e.holdingId());
+                long remaining = release == null ? -1 : remainingMillis(release);
+                if (remaining <= 0 || e.time() > release.time() + remaining * 1_000_000 || e.time() >= dataLossFrom) {
+                    continue;
+                }
+                Holding h = holdings.get(e.holdingId());
+                FaultWindow window = windowAt(e.time());
+                report.violation(
+                        Report.RELEASE,
+                        "release reported the lease expired although it was answered at "
+                                + at(e.time()) + ", " + millis(e.time() - release.time()) + " ms after it was sent at "
+                                + at(release.time()) + " with " + remaining + " ms of the lease left: "
+                                + (h == null ? e.holdingId() : describe(h))
+                                + (window == null ? "" : ", under " + describe(window)));
+            }
+        }
+    }
+
+    private static long remainingMillis(Event release) {
+        String info = release.info();
+        if (!info.startsWith("remaining=")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(info.substring("remaining=".length()).trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private long dataLossFrom() {
+        return windows.stream()
+                .filter(w -> w.fault().losesData())
+                .mapToLong(FaultWindow::start)
+                .min()
+                .orElse(Long.MAX_VALUE);
     }
 
     private void checkWritesAfterLoss() {
         for (Holding h : holdings.values()) {
             for (Event write : h.writes) {
                 if (h.lost() && write.time() > h.lostAt) {
-                    report.violation("holding " + h + " wrote (seq " + write.seq() + ") at " + write.time() + ", "
-                            + millis(write.time() - h.lostAt) + " ms after it was told it lost the lease");
+                    report.violation(
+                            Report.WRITE_AFTER_LOSS,
+                            "holding " + describe(h) + " wrote (seq " + write.seq() + ") at " + write.time() + ", "
+                                    + millis(write.time() - h.lostAt) + " ms after it was told it lost the lease");
                 } else if (h.notHeldAt >= 0 && write.time() > h.notHeldAt) {
-                    report.violation("holding " + h + " wrote (seq " + write.seq() + ") after it saw isHeld() false");
+                    report.violation(
+                            Report.WRITE_AFTER_LOSS,
+                            "holding " + describe(h) + " wrote (seq " + write.seq() + ") after it saw isHeld() false");
                 }
             }
         }
@@ -226,29 +358,29 @@ public final class Checker {
                 writeTimes.put(e.holdingId() + "#" + e.seq(), e.time());
             }
         }
-        long dataLossFrom = windows.stream()
-                .filter(w -> w.fault().losesData())
-                .mapToLong(FaultWindow::start)
-                .min()
-                .orElse(Long.MAX_VALUE);
+        long dataLossFrom = dataLossFrom();
         long previousToken = Long.MIN_VALUE;
         String previousHolder = null;
+        String previousHolding = null;
         Set<String> seen = new HashSet<>();
         long anomaliesAfterLoss = 0;
         for (int i = 0; i < accepted.size(); i++) {
             FencedResource.AcceptedWrite w = accepted.get(i);
             Long time = writeTimes.get(w.holdingId() + "#" + w.seq());
             if (time == null) {
-                report.violation("accepted write #" + i + " (" + w.toLine() + ") has no recorded attempt");
+                report.violation(
+                        Report.FENCING, "accepted write #" + i + " (" + w.toLine() + ") has no recorded attempt");
             }
+            // Re-entrant holdings of one thread share their outer token: one holder for the resource.
+            String holder = w.process() + "/" + w.thread() + "#" + w.token();
             String anomaly = null;
             if (w.token() < previousToken) {
                 anomaly = "token went back from " + previousToken + " to " + w.token();
-            } else if (!w.holdingId().equals(previousHolder)) {
-                if (seen.contains(w.holdingId())) {
-                    anomaly = "holder " + w.holdingId() + " wrote again after " + previousHolder + " had written";
+            } else if (!holder.equals(previousHolder)) {
+                if (seen.contains(holder)) {
+                    anomaly = "holder " + w.holdingId() + " wrote again after " + previousHolding + " had written";
                 } else if (w.token() == previousToken) {
-                    anomaly = "token " + w.token() + " written by two holders, " + previousHolder + " and "
+                    anomaly = "token " + w.token() + " written by two holders, " + previousHolding + " and "
                             + w.holdingId();
                 }
             }
@@ -258,12 +390,13 @@ public final class Checker {
                     anomaliesAfterLoss++;
                     report.note("after Redis lost its data, " + text);
                 } else {
-                    report.violation(text);
+                    report.violation(Report.FENCING, text + (time == null ? "" : " at " + at(time)));
                 }
             }
-            seen.add(w.holdingId());
+            seen.add(holder);
             previousToken = Math.max(previousToken, w.token());
-            previousHolder = w.holdingId();
+            previousHolder = holder;
+            previousHolding = w.holdingId();
         }
         report.total("writes accepted", accepted.size());
         report.total("fenced-sequence anomalies after data loss", anomaliesAfterLoss);
@@ -273,21 +406,27 @@ public final class Checker {
         long bound = settings.livenessBound().toNanos();
         for (FaultWindow w : windows) {
             long firstOk = events.stream()
-                    .filter(e -> e.type() == Event.Type.OK && e.time() > w.heal())
+                    .filter(e -> (e.type() == Event.Type.OK
+                                    || (e.type() == Event.Type.TASK_START
+                                            && e.info().startsWith("held=true")))
+                            && e.time() > w.heal())
                     .mapToLong(Event::time)
                     .findFirst()
                     .orElse(-1);
             Report.Row row = report.row(w.fault().name());
             if (firstOk < 0) {
-                report.violation("no worker acquired after " + w.fault() + " healed at " + w.heal());
+                report.violation(
+                        Report.LIVENESS, "no worker acquired after " + w.fault() + " healed at " + at(w.heal()));
                 continue;
             }
             long recovery = firstOk - w.heal();
             row.worstRecoveryMillis = Math.max(row.worstRecoveryMillis, millis(recovery));
             if (recovery > bound) {
-                report.violation("after " + w.fault() + " healed at " + w.heal() + ", the first acquisition took "
-                        + millis(recovery) + " ms (bound "
-                        + settings.livenessBound().toMillis() + " ms)");
+                report.violation(
+                        Report.LIVENESS,
+                        "after " + w.fault() + " healed at " + at(w.heal()) + ", the first acquisition took "
+                                + millis(recovery) + " ms (bound "
+                                + settings.livenessBound().toMillis() + " ms)");
             }
         }
     }
@@ -300,7 +439,7 @@ public final class Checker {
             String thread = e.process() + "/" + e.thread();
             if (e.type() == Event.Type.INVOKE) {
                 pending.put(thread, e);
-            } else if (e.type() == Event.Type.OK || e.type() == Event.Type.FAIL) {
+            } else if (e.type() == Event.Type.OK || e.type() == Event.Type.FAIL || e.type() == Event.Type.TASK_START) {
                 Event invoke = pending.remove(thread);
                 if (invoke == null) {
                     continue;
@@ -309,16 +448,20 @@ public final class Checker {
                 if (!pausedBetween(e.process(), invoke.time(), e.time())) {
                     longest = Math.max(longest, took);
                     if (took > bound) {
-                        report.violation("acquire by " + thread + " took " + millis(took) + " ms (bound "
-                                + settings.acquireBound().toMillis() + " ms)");
+                        report.violation(
+                                Report.LIVENESS,
+                                "acquire by " + thread + " took " + millis(took) + " ms (bound "
+                                        + settings.acquireBound().toMillis() + " ms)");
                     }
                 }
             }
         }
         for (Event invoke : pending.values()) {
             if (!killedAt.containsKey(invoke.process())) {
-                report.violation("acquire by " + invoke.process() + "/" + invoke.thread() + " invoked at "
-                        + invoke.time() + " never returned");
+                report.violation(
+                        Report.LIVENESS,
+                        "acquire by " + invoke.process() + "/" + invoke.thread() + " invoked at " + at(invoke.time())
+                                + " never returned");
             }
         }
         report.total("longest acquire call ms", millis(longest));
@@ -335,7 +478,7 @@ public final class Checker {
     private void checkCleanStops() {
         for (String process : started) {
             if (!done.contains(process) && !killedAt.containsKey(process)) {
-                report.violation("worker " + process + " was not killed but did not stop cleanly");
+                report.violation(Report.LIVENESS, "worker " + process + " was not killed but did not stop cleanly");
             }
         }
     }

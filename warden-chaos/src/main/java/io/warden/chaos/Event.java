@@ -46,6 +46,17 @@ public record Event(
         NOT_HELD,
         /** The holder saw {@code isHeld()} true and sends the release. */
         RELEASE,
+        /**
+         * A {@code callLocked}/{@code runLocked} task body started; info is {@code held=<true|false>}, the
+         * body's own {@code isHeldByCurrentThread()} on entry (clock read before asking), then the call.
+         */
+        TASK_START,
+        /** The task body saw {@code isHeldByCurrentThread()} true (clock read before asking). */
+        TASK_HELD,
+        /** The task body saw {@code isHeldByCurrentThread()} false and stops working. */
+        TASK_NOT_HELD,
+        /** The task body returned (or was interrupted); info says how. */
+        TASK_END,
         /** Redis confirmed the release. */
         RELEASE_OK,
         /** The release failed; info says why. */

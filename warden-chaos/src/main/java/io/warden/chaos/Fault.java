@@ -21,6 +21,24 @@ public enum Fault {
     PAUSE_REDIS_SHORT(true),
     /** SIGSTOP the lock Redis for longer than the lease. */
     PAUSE_REDIS_LONG(true),
+    /**
+     * Latency on every worker's proxy whose round trip is longer than the lease but shorter than the
+     * command timeout, while the workers keep acquiring: every grant reaches its client after the lease
+     * it grants has run out (an uncertain, late reply).
+     */
+    ACQUIRE_LATENCY(true),
+    /**
+     * Latency on one worker's proxy, then every connection cut while commands are in flight, several
+     * times: the client reconnects and replays commands whose outcome it never heard (acquire, renew,
+     * release may each have run already).
+     */
+    CUT_IN_FLIGHT(true),
+    /**
+     * SIGSTOP the lock Redis just as a long-lease holder (lease longer than the command timeout) is about
+     * to release, and SIGCONT only after that release timed out and the holder re-entered the lock on
+     * the same thread: the release is delivered late, while the holder believes it holds the lock again.
+     */
+    PAUSE_REDIS_DURING_RELEASE(true),
     /** SIGKILL and restart the lock Redis, which has an AOF fsynced on every write. */
     RESTART_REDIS_AOF(true),
     /** SIGKILL and restart the lock Redis without persistence: every lease and the token counter are lost. */

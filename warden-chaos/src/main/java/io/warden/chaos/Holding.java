@@ -33,6 +33,15 @@ final class Holding {
     boolean pausedOrKilled;
     final List<Event> writes = new ArrayList<>();
 
+    /** How it was acquired: the OK's or TASK_START's info ({@code mode=long}, {@code held=true callLocked}…). */
+    final String how;
+    /** A callLocked/runLocked task body rather than a lease returned by acquire. */
+    final boolean task;
+    /** A task body that began while {@code isHeldByCurrentThread()} was false: it ran without a lease. */
+    final boolean unheldTask;
+    /** When its acquire was invoked, or -1. */
+    long invokedAt = -1;
+
     Holding(Event ok) {
         this.id = ok.holdingId();
         this.process = ok.process();
@@ -40,6 +49,11 @@ final class Holding {
         this.start = ok.time();
         this.end = ok.time();
         this.last = ok.time();
+        this.how = ok.info();
+        this.task = ok.type() == Event.Type.TASK_START;
+        this.unheldTask = task && ok.info().startsWith("held=false");
+        // A task body that saw the lease held on entry confirmed it; one that did not ran anyway.
+        this.confirmed = task;
     }
 
     boolean lost() {
@@ -56,7 +70,18 @@ final class Holding {
 
     @Override
     public String toString() {
-        return id + "[token " + token + ", " + start + ".." + end + (lost() ? ", lost " + lostCause : "")
-                + (releaseRefusedAt >= 0 ? ", release refused" : "") + (pausedOrKilled ? ", paused/killed" : "") + "]";
+        return describe(t -> Long.toString(t));
+    }
+
+    /** Its id, token, how it was acquired and its interval, with times shown by {@code at}. */
+    String describe(java.util.function.LongFunction<String> at) {
+        String kind = task
+                ? (unheldTask ? "task body ran WITHOUT a held lease " : "task body held ")
+                        + how.replaceFirst("held=\\w+ ", "")
+                : how.isEmpty() ? "acquire" : how.replace("mode=", "");
+        return id + "[" + (token >= 0 ? "token " + token : "no token") + ", " + kind + ", "
+                + (unheldTask ? "ran " : "held ") + at.apply(start) + ".." + at.apply(end)
+                + (lost() ? ", lost " + lostCause : "") + (releaseRefusedAt >= 0 ? ", release refused" : "")
+                + (pausedOrKilled ? ", paused/killed" : "") + "]";
     }
 }

@@ -98,6 +98,9 @@ public final class Nemesis {
                 slot.proxy.cutAll();
                 heal(fault);
             }
+            case ACQUIRE_LATENCY -> acquireLatency(fault);
+            case CUT_IN_FLIGHT -> cutInFlight(fault);
+            case PAUSE_REDIS_DURING_RELEASE -> pauseRedisDuringRelease(fault);
             case PAUSE_REDIS_SHORT -> pauseRedis(fault, lease / 5 + random.nextInt((int) lease * 3 / 10));
             case PAUSE_REDIS_LONG -> pauseRedis(fault, lease * 3 / 2 + random.nextInt((int) lease));
             case RESTART_REDIS_AOF, RESTART_REDIS_NO_PERSISTENCE -> {
@@ -106,6 +109,97 @@ public final class Nemesis {
                 heal(fault);
             }
         }
+    }
+
+    /**
+     * Latency on every proxy with a round trip (two delayed chunks) longer than the lease and shorter
+     * than the command timeout: a grant then arrives after the lease it grants ran out, but before the
+     * client gives up on it.
+     */
+    private void acquireLatency(Fault fault) {
+        long lease = settings.lease().toMillis();
+        long timeout = WardenLock.COMMAND_TIMEOUT.toMillis();
+        long low = lease * 56 / 100;
+        long high = Math.max(low, Math.min(lease * 68 / 100, timeout * 45 / 100));
+        long delay = low + random.nextInt((int) (high - low + 1));
+        long millis = 2_500 + random.nextInt(1_000);
+        start(fault, "all", delay + "ms each way for " + millis + "ms (lease " + lease + "ms)");
+        for (ChaosCluster.Slot slot : cluster.slots()) {
+            slot.proxy.latency(Duration.ofMillis(delay));
+        }
+        ChaosCluster.sleepMillis(millis);
+        for (ChaosCluster.Slot slot : cluster.slots()) {
+            slot.proxy.heal();
+        }
+        heal(fault);
+    }
+
+    /**
+     * Slows one worker's connections so that its commands (acquire, renewal, release) are in flight, then
+     * cuts them all, three times: the client reconnects and replays what it never got an answer to.
+     */
+    private void cutInFlight(Fault fault) {
+        ChaosCluster.Slot slot = target(7);
+        FaultProxy proxy = slot.proxy;
+        int cuts = 3;
+        long delay = 30 + random.nextInt(70);
+        start(fault, slot.processName(), cuts + " cuts under " + delay + "ms latency");
+        for (int i = 0; i < cuts; i++) {
+            proxy.latency(Duration.ofMillis(delay));
+            ChaosCluster.sleepMillis(100 + random.nextInt(200));
+            proxy.cutAll();
+            ChaosCluster.sleepMillis(200 + random.nextInt(300));
+        }
+        proxy.heal();
+        heal(fault);
+    }
+
+    /**
+     * Waits for a long-lease holding to begin (its lease outlives the command timeout), SIGSTOPs the lock
+     * Redis while it holds, so its release hangs and times out, waits for that failure and for the holder
+     * to re-enter the lock on the same thread, then SIGCONTs Redis: the late release runs while its
+     * sender believes it holds the lock again.
+     */
+    private void pauseRedisDuringRelease(Fault fault) {
+        long timeout = WardenLock.COMMAND_TIMEOUT.toMillis();
+        HistoryTail tail = new HistoryTail(cluster.historyDir());
+        tail.skipToEnd();
+        Event holding =
+                tail.await(e -> e.type() == Event.Type.OK && e.info().equals("mode=long"), Duration.ofSeconds(6));
+        start(
+                fault,
+                "redis",
+                holding == null
+                        ? "no long-lease holding seen"
+                        : "while " + holding.holdingId() + " (token " + holding.token() + ") holds");
+        long pausedAt = System.nanoTime();
+        cluster.lockRedis().pause();
+        String outcome = "";
+        if (holding != null) {
+            String thread = holding.process() + "/" + holding.thread();
+            Event failed = tail.await(
+                    e -> e.type() == Event.Type.RELEASE_FAIL && e.holdingId().equals(holding.holdingId()),
+                    Duration.ofMillis(timeout + 1_500));
+            Event again = failed == null
+                    ? null
+                    : tail.await(
+                            e -> (e.process() + "/" + e.thread()).equals(thread)
+                                    && (e.type() == Event.Type.OK || e.type() == Event.Type.FAIL),
+                            Duration.ofMillis(500));
+            outcome = failed == null
+                    ? "release did not fail"
+                    : again == null ? "no second acquire" : "then " + again.type() + " " + again.holdingId();
+        }
+        long minimum = timeout + 200 - (System.nanoTime() - pausedAt) / 1_000_000;
+        ChaosCluster.sleepMillis(Math.max(0, minimum) + 50 + random.nextInt(100));
+        cluster.lockRedis().resume();
+        history.record(
+                -1,
+                Event.Type.HEAL,
+                0,
+                -1,
+                -1,
+                fault.name() + " after " + (System.nanoTime() - pausedAt) / 1_000_000 + "ms " + outcome);
     }
 
     private void pauseRedis(Fault fault, long millis) {

@@ -14,7 +14,21 @@ public final class Report {
     /** The row of events outside every fault window. */
     public static final String QUIET = "(no fault)";
 
+    /** Invariant: two holdings (leases held or task bodies running) never overlap. */
+    public static final String EXCLUSION = "two holders";
+    /** Invariant: a callLocked/runLocked body never starts without a held lease. */
+    public static final String GUARDED_TASK = "task ran without a held lease";
+    /** Invariant: a release answered within the lease's validity is never reported as expired. */
+    public static final String RELEASE = "release reported a held lease expired";
+    /** Invariant: no write after the holder was told of a loss or saw isHeld() false. */
+    public static final String WRITE_AFTER_LOSS = "write after loss";
+    /** Invariant: the resource's accepted writes form a single-holder sequence. */
+    public static final String FENCING = "fenced sequence";
+    /** Invariant: recovery, acquire calls and stops within their bounds. */
+    public static final String LIVENESS = "liveness";
+
     private final List<String> violations = new ArrayList<>();
+    private final Map<String, Integer> violationsByInvariant = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Row> rows = new LinkedHashMap<>();
     private final Map<String, Long> totals = new LinkedHashMap<>();
@@ -64,8 +78,10 @@ public final class Report {
         rows.put(QUIET, new Row());
     }
 
-    void violation(String text) {
-        violations.add(text);
+    /** A violation of {@code invariant} (one of the constants above), prefixed with it in brackets. */
+    void violation(String invariant, String text) {
+        violations.add("[" + invariant + "] " + text);
+        violationsByInvariant.merge(invariant, 1, Integer::sum);
     }
 
     void note(String text) {
@@ -82,6 +98,11 @@ public final class Report {
 
     public List<String> violations() {
         return List.copyOf(violations);
+    }
+
+    /** How many violations each invariant had, in the order first seen. */
+    public Map<String, Integer> violationsByInvariant() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(violationsByInvariant));
     }
 
     public List<String> notes() {
@@ -131,6 +152,9 @@ public final class Report {
                 row.worstRecoveryMillis < 0 ? "-" : row.worstRecoveryMillis + " ms")));
         out.append("totals: ").append(totals).append('\n');
         appendList(out, "notes", notes);
+        if (!violations.isEmpty()) {
+            out.append("VIOLATED INVARIANTS: ").append(violationsByInvariant).append('\n');
+        }
         appendList(out, "VIOLATIONS", violations);
         return out.toString();
     }

@@ -1,27 +1,75 @@
 package io.warden.chaos;
 
+import io.warden.DistributedLock;
 import io.warden.Lease;
+import io.warden.LeaseOptions;
 import io.warden.Warden;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-/** The lock under test: Warden with the watchdog and a short lease. */
+/**
+ * The lock under test: Warden with the watchdog and a short lease. Only Warden's public API is used,
+ * so the suite runs unchanged against any implementation of it.
+ *
+ * <p>The command timeout (1.5 s) lies between the default lease (1 s) and the long lease (3 s): a
+ * nemesis latency whose round trip falls in between turns acquire grants into replies that arrive
+ * after their lease ran out, and a Redis pause longer than the command timeout fails a release while
+ * a long lease is still valid locally.
+ */
 final class WardenLock implements LockUnderTest {
+    /** Every Redis command of the workers times out after this. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofMillis(1_500);
+    /** The long lease is this many default leases. */
+    static final int LONG_LEASE_FACTOR = 3;
+
     private final Warden warden;
-    private final String name;
+    private final DistributedLock lock;
+    private final LeaseOptions longLease;
 
     WardenLock(String redisUri, String name, Duration leaseTime) {
         this.warden = Warden.builder()
                 .uri(redisUri)
                 .defaultLeaseTime(leaseTime)
-                .commandTimeout(Duration.ofSeconds(1))
+                .commandTimeout(COMMAND_TIMEOUT)
                 .build();
-        this.name = name;
+        this.lock = warden.lock(name);
+        this.longLease = LeaseOptions.leaseTime(leaseTime.multipliedBy(LONG_LEASE_FACTOR))
+                .withWatchdog(true);
     }
 
     @Override
     public Holding acquire(Duration wait) throws InterruptedException {
-        Lease lease = warden.lock(name).acquire(wait);
+        return holding(lock.acquire(wait));
+    }
+
+    @Override
+    public Holding acquire(Duration wait, boolean longLease) throws InterruptedException {
+        return longLease ? holding(lock.acquire(wait, this.longLease)) : acquire(wait);
+    }
+
+    @Override
+    public void runLocked(Duration wait, boolean runnable, Runnable body) throws InterruptedException {
+        if (runnable) {
+            lock.runLocked(wait, body);
+        } else {
+            lock.callLocked(wait, () -> {
+                body.run();
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    @Override
+    public boolean exercisesAllPaths() {
+        return true;
+    }
+
+    private static Holding holding(Lease lease) {
         return new Holding() {
             @Override
             public long token() {
@@ -31,6 +79,11 @@ final class WardenLock implements LockUnderTest {
             @Override
             public boolean isHeld() {
                 return lease.isHeld();
+            }
+
+            @Override
+            public long remainingMillis() {
+                return lease.remaining().toMillis();
             }
 
             @Override

@@ -1,25 +1,39 @@
 package io.warden.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Warden under every fault of the nemesis, with the history checked afterwards. Sized for CI by
- * default (one round of every fault type, about a minute in all); {@code -Dchaos.duration=10m
+ * default (one round of every fault type, about 80 s in all); {@code -Dchaos.duration=10m
  * -Dchaos.seed=N} makes it a soak (80% of the time with an AOF lock Redis, 20% without persistence).
- * A failing run prints its seed and keeps its history under target/chaos.
+ * {@code -Dchaos.faults=ACQUIRE_LATENCY,CUT_IN_FLIGHT,PAUSE_REDIS_DURING_RELEASE} runs exactly the
+ * named faults. A failing run prints its seed and keeps its history under target/chaos.
+ *
+ * <p>The faults with uncertain outcomes (late grants, replays after a cut, a release delivered after it
+ * timed out) are part of the CI round: on a core that mishandles them this test fails, naming the
+ * invariant, the holders, their tokens and the times.
  */
 class ChaosRunTest {
 
     @Test
     @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.HOURS)
     void underFaultsThatKeepRedisDataFencedWritesAreSingleHolderAndEveryOverlapIsExplained() {
-        List<Fault> faults = List.copyOf(EnumSet.complementOf(EnumSet.of(Fault.RESTART_REDIS_NO_PERSISTENCE)));
+        Set<Fault> selected = ChaosSettings.selectedFaults();
+        EnumSet<Fault> chosen = EnumSet.complementOf(EnumSet.of(Fault.RESTART_REDIS_NO_PERSISTENCE));
+        if (selected != null) {
+            chosen.retainAll(selected);
+        }
+        assumeFalse(chosen.isEmpty(), "chaos.faults selects no fault of this phase");
+        List<Fault> faults = List.copyOf(chosen);
         RunSettings settings = settings(ChaosSettings.phaseDuration(Duration.ofSeconds(30), 0.8), faults, true);
 
         ChaosRun.Result result = ChaosRun.run(settings, ChaosSettings.runDir("aof"));
@@ -38,6 +52,10 @@ class ChaosRunTest {
     @Test
     @Timeout(value = 2, unit = java.util.concurrent.TimeUnit.HOURS)
     void aRestartWithoutPersistenceIsReportedAndEveryOverlapItCausesIsExplained() {
+        Set<Fault> selected = ChaosSettings.selectedFaults();
+        assumeTrue(
+                selected == null || selected.contains(Fault.RESTART_REDIS_NO_PERSISTENCE),
+                "chaos.faults does not select RESTART_REDIS_NO_PERSISTENCE");
         RunSettings settings = settings(
                 ChaosSettings.phaseDuration(Duration.ofSeconds(6), 0.2),
                 List.of(Fault.RESTART_REDIS_NO_PERSISTENCE),

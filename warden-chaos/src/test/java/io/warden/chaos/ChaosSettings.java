@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The run's size and seed from system properties: {@code chaos.duration} ({@code ci}, or a soak length
- * such as {@code 10m}, {@code 90s}), {@code chaos.seed}, and {@code chaos.dir} for the histories.
+ * such as {@code 10m}, {@code 90s}), {@code chaos.seed}, {@code chaos.faults} (a comma-separated
+ * selection of {@link Fault} names to run exactly those), and {@code chaos.dir} for the histories.
  */
 final class ChaosSettings {
     static final long SEED = Long.getLong("chaos.seed", 20260611L);
@@ -17,6 +20,21 @@ final class ChaosSettings {
     static final int THREADS = 2;
 
     private ChaosSettings() {}
+
+    /** The faults named by {@code chaos.faults}, or null when it is unset or blank (every fault). */
+    static Set<Fault> selectedFaults() {
+        String value = System.getProperty("chaos.faults", "").trim();
+        if (value.isEmpty()) {
+            return null;
+        }
+        Set<Fault> faults = EnumSet.noneOf(Fault.class);
+        for (String name : value.split("[,\\s]+")) {
+            if (!name.isEmpty()) {
+                faults.add(Fault.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            }
+        }
+        return faults;
+    }
 
     /** Null for the CI-sized run, else the soak's total length. */
     static Duration soakDuration() {
