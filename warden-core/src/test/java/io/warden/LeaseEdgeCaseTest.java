@@ -290,4 +290,25 @@ class LeaseEdgeCaseTest extends OneServerTest {
                         Await.millisSince(lostAt), server.command("PTTL", key(name)))
                 .isFalse();
     }
+
+    // ---- exceptions carry the caller's stack ------------------------------------------------------
+
+    /**
+     * Issue 13: a failure completed on a Lettuce or scheduler thread used to reach the caller with
+     * that thread's stack, which points nowhere near the caller's code.
+     */
+    @Test
+    void anExceptionThrownToTheCallerCarriesTheCallersStack() throws Exception {
+        Warden holder = wardens.open();
+        Warden waiter = wardens.open();
+        try (Lease held = holder.lock("stacked").acquire(Duration.ZERO)) {
+            assertThat(held.isHeld()).isTrue();
+            assertThatThrownBy(() -> waiter.lock("stacked").acquire(Duration.ofMillis(100)))
+                    .isInstanceOf(LockTimeoutException.class)
+                    .satisfies(e -> assertThat(e.getStackTrace())
+                            .as("the timeout's stack shows the caller")
+                            .anyMatch(frame -> frame.getMethodName()
+                                    .contains("anExceptionThrownToTheCallerCarriesTheCallersStack")));
+        }
+    }
 }

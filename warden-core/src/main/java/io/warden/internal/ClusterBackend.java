@@ -1,7 +1,6 @@
 package io.warden.internal;
 
 import io.lettuce.core.RedisException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -157,13 +156,6 @@ final class ClusterBackend extends LettuceBackend {
     @Override
     RedisClusterAsyncCommands<String, String> commands() {
         return connection.async();
-    }
-
-    @Override
-    <T> CompletableFuture<T> reloadAndEval(LuaScript script, ScriptOutputType type, String[] keys, String[] args) {
-        // EVAL with the body caches the script on whichever node serves the slot now (a promoted
-        // replica, a node that received the slot) without a round of SCRIPT LOAD to every node.
-        return bounded(commands().<T>eval(script.body(), type, keys, args).toCompletableFuture());
     }
 
     @Override

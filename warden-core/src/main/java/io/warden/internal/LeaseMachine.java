@@ -121,7 +121,9 @@ final class LeaseMachine {
 
     /** The TTL of a renewal due at {@code now} (marked in flight), or 0 if none is due. */
     long renewalDue(long now) {
-        if (phase != Phase.HELD || !watched || renewing || now - (nextRenewAt - interval / 4) < 0) {
+        // A TTL cut by the maximum hold already runs to it: renewing again would only shorten the
+        // loss signal's lead and race the key's expiry.
+        if (phase != Phase.HELD || !watched || renewing || capped || now - (nextRenewAt - interval / 4) < 0) {
             return 0;
         }
         long ttl = hardDeadline == Long.MAX_VALUE ? leaseNanos : Math.min(leaseNanos, hardDeadline - now);
@@ -161,7 +163,7 @@ final class LeaseMachine {
         if (phase != Phase.HELD) {
             return Long.MAX_VALUE;
         }
-        return watched && !renewing && nextRenewAt - lossAt < 0 ? nextRenewAt : lossAt;
+        return watched && !renewing && !capped && nextRenewAt - lossAt < 0 ? nextRenewAt : lossAt;
     }
 
     /** The loss cause if the lease's local deadline has come, else null. */

@@ -53,13 +53,6 @@ abstract class LettuceBackend implements RedisBackend {
     /** The command interface scripts and scans run on. */
     abstract RedisClusterAsyncCommands<String, String> commands();
 
-    /**
-     * Runs {@code script} again after the server answered NOSCRIPT: the subclass loads it the way
-     * that suits its topology, then calls {@link #evalBySha}.
-     */
-    abstract <T> CompletableFuture<T> reloadAndEval(
-            LuaScript script, ScriptOutputType type, String[] keys, String[] args);
-
     @Override
     public final String address() {
         return address;
@@ -71,7 +64,10 @@ abstract class LettuceBackend implements RedisBackend {
             if (!(Failures.unwrap(error) instanceof RedisNoScriptException)) {
                 return CompletableFuture.failedFuture(error);
             }
-            return reloadAndEval(script, type, keys, args);
+            // EVAL with the body, issued as each NOSCRIPT reply arrives: the commands keep the order
+            // they were asked in (a give-back never overtakes its acquire), and the script is
+            // cached again on whichever server answered (a restarted one, a promoted replica).
+            return written(script, keys, commands().<T>eval(script.body(), type, keys, args));
         }));
     }
 
@@ -82,8 +78,12 @@ abstract class LettuceBackend implements RedisBackend {
 
     /** EVALSHA, followed on the same connection by WAIT when replica acknowledgement is on. */
     final <T> CompletableFuture<T> evalBySha(LuaScript script, ScriptOutputType type, String[] keys, String[] args) {
-        CompletableFuture<T> reply =
-                bounded(commands().<T>evalsha(script.sha(), type, keys, args).toCompletableFuture());
+        return written(script, keys, commands().<T>evalsha(script.sha(), type, keys, args));
+    }
+
+    /** Bounds a script call and, for writes with replica acknowledgement on, pipelines a WAIT behind it. */
+    private <T> CompletableFuture<T> written(LuaScript script, String[] keys, io.lettuce.core.RedisFuture<T> call) {
+        CompletableFuture<T> reply = bounded(call.toCompletableFuture());
         if (replicaAcks == 0 || !script.writes()) {
             return reply;
         }

@@ -3,7 +3,6 @@ package io.warden.internal;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -15,9 +14,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.warden.RedisUnavailableException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +32,6 @@ final class StandaloneBackend extends LettuceBackend {
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
-    private final Map<LuaScript, CompletableFuture<String>> loading = new ConcurrentHashMap<>();
 
     private StandaloneBackend(
             RedisClient client,
@@ -110,25 +106,6 @@ final class StandaloneBackend extends LettuceBackend {
     @Override
     RedisClusterAsyncCommands<String, String> commands() {
         return commands;
-    }
-
-    @Override
-    <T> CompletableFuture<T> reloadAndEval(LuaScript script, ScriptOutputType type, String[] keys, String[] args) {
-        return load(script).thenCompose(sha -> evalBySha(script, type, keys, args));
-    }
-
-    /** The server lost its script cache (restart, SCRIPT FLUSH): load once for all callers at once. */
-    private CompletableFuture<String> load(LuaScript script) {
-        return loading.computeIfAbsent(script, s -> {
-            log.warn(
-                    "Redis {} did not know script {} (restart or SCRIPT FLUSH?); loading it again",
-                    address(),
-                    s.resource());
-            CompletableFuture<String> loaded =
-                    bounded(commands.scriptLoad(s.body()).toCompletableFuture());
-            loaded.whenComplete((sha, error) -> loading.remove(s, loaded));
-            return loaded;
-        });
     }
 
     /** Loads every script up front, so a burst of first calls does not meet NOSCRIPT. */
