@@ -53,15 +53,18 @@ final class ClusterBackend extends LettuceBackend {
     private final Map<String, String> subscribedAt = new ConcurrentHashMap<>();
 
     private volatile boolean closed;
+    private final Ticker ticker;
 
     private ClusterBackend(
             Settings settings,
+            Ticker ticker,
             String address,
             RedisClusterClient client,
             StatefulRedisClusterConnection<String, String> connection,
             StatefulRedisClusterPubSubConnection<String, String> pubSub,
             boolean sharded) {
         super(address, settings, false);
+        this.ticker = ticker;
         this.client = client;
         client.addListener(disconnectCounter);
         this.connection = connection;
@@ -90,7 +93,7 @@ final class ClusterBackend extends LettuceBackend {
     // Lettuce 7 deprecates the adaptive-trigger builder methods without a replacement in this
     // version; without the triggers a failover is noticed only at the next periodic refresh.
     @SuppressWarnings("deprecation")
-    static ClusterBackend connect(Settings settings) {
+    static ClusterBackend connect(Settings settings, Ticker ticker) {
         String address = RedisUris.describe("cluster", settings.clusterSeeds());
         RedisClusterClient client = RedisClusterClient.create(settings.clusterSeeds());
         ClusterClientOptions.Builder options = ClusterClientOptions.builder()
@@ -116,7 +119,7 @@ final class ClusterBackend extends LettuceBackend {
             connection = client.connect(StringCodec.UTF8);
             pubSub = client.connectPubSub(StringCodec.UTF8);
             boolean sharded = majorVersion(connection.sync().info("server")) >= 7;
-            ClusterBackend backend = new ClusterBackend(settings, address, client, connection, pubSub, sharded);
+            ClusterBackend backend = new ClusterBackend(settings, ticker, address, client, connection, pubSub, sharded);
             backend.preload();
             return backend;
         } catch (RedisException e) {
@@ -170,13 +173,13 @@ final class ClusterBackend extends LettuceBackend {
 
     @Override
     <T> CompletableFuture<T> retrying(Supplier<CompletableFuture<T>> call) {
-        return withRetry(call, System.nanoTime());
+        return withRetry(call, ticker.nanos());
     }
 
     /** Retries {@code call} while the cluster answers TRYAGAIN (a slot mid-migration), within budget. */
     private <T> CompletableFuture<T> withRetry(Supplier<CompletableFuture<T>> call, long startedAt) {
         return call.get().exceptionallyCompose(error -> {
-            if (!isTryAgain(error) || System.nanoTime() - startedAt > retryBudgetNanos || closed) {
+            if (!isTryAgain(error) || ticker.nanos() - startedAt > retryBudgetNanos || closed) {
                 return CompletableFuture.failedFuture(error);
             }
             Executor later = CompletableFuture.delayedExecutor(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);

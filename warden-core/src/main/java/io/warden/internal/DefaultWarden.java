@@ -26,7 +26,8 @@ public final class DefaultWarden implements Warden {
 
     /** Connects to Redis as the settings say and starts the engine on real threads. */
     public static Warden open(Settings settings) {
-        LockStore store = connect(settings);
+        Ticker ticker = Ticker.SYSTEM; // the one place the real clock is chosen
+        LockStore store = connect(settings, ticker);
         int instance = INSTANCES.incrementAndGet();
         ExecutorScheduler scheduler = new ExecutorScheduler("warden-" + instance + "-scheduler");
         ExecutorService ownedCallbacks = settings.callbackExecutor() == null
@@ -40,7 +41,7 @@ public final class DefaultWarden implements Warden {
                 : null;
         Executor callbacks = ownedCallbacks != null ? ownedCallbacks : settings.callbackExecutor();
         Wiring wiring =
-                new Wiring(store, Ticker.SYSTEM, scheduler, callbacks, new Metrics(), settings, HostIdentity.current());
+                new Wiring(store, ticker, scheduler, callbacks, new Metrics(), settings, HostIdentity.current());
         return new DefaultWarden(new Engine(wiring, () -> {
             scheduler.shutdown();
             if (ownedCallbacks != null) {
@@ -49,12 +50,12 @@ public final class DefaultWarden implements Warden {
         }));
     }
 
-    private static LockStore connect(Settings settings) {
+    private static LockStore connect(Settings settings, Ticker ticker) {
         if (!settings.clusterSeeds().isEmpty()) {
-            return new ScriptStore(ClusterBackend.connect(settings));
+            return new ScriptStore(ClusterBackend.connect(settings, ticker));
         }
         if (!settings.redlockNodes().isEmpty()) {
-            return RedlockStore.connect(settings);
+            return RedlockStore.connect(settings, ticker);
         }
         return new ScriptStore(StandaloneBackend.connect(settings, false, null));
     }

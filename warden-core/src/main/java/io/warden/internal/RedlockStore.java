@@ -68,7 +68,7 @@ final class RedlockStore implements LockStore {
      *
      * @throws RedisUnavailableException when fewer than a majority are reachable
      */
-    static RedlockStore connect(Settings settings) {
+    static RedlockStore connect(Settings settings, Ticker ticker) {
         String address = RedisUris.describe("redlock", settings.redlockNodes());
         ClientResources resources = DefaultClientResources.create();
         ExecutorService connector = Executors.newSingleThreadExecutor(runnable -> {
@@ -78,7 +78,7 @@ final class RedlockStore implements LockStore {
         });
         List<RedlockNode> nodes = new ArrayList<>();
         for (var uri : settings.redlockNodes()) {
-            nodes.add(new RedlockNode(settings.forNode(uri), resources, connector, Ticker.SYSTEM));
+            nodes.add(new RedlockNode(settings.forNode(uri), resources, connector, ticker));
         }
         RedlockStore store = new RedlockStore(nodes, address, resources, connector);
         int reachable = 0;

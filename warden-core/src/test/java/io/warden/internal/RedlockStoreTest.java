@@ -355,7 +355,7 @@ class RedlockStoreTest {
                 null,
                 0,
                 null);
-        RedlockStore store = RedlockStore.connect(settings);
+        RedlockStore store = RedlockStore.connect(settings, Ticker.SYSTEM);
         closing.add(0, store); // closed before the proxy it may use
         return store;
     }
