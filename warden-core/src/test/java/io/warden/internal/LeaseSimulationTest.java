@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>{@code -Dsim.seeds=N} runs N seeds (default {@value #CI_SEEDS}) from {@code -Dsim.firstSeed}
  * (default 1); {@code -Dsim.seed=S} runs seed S alone; {@code -Dsim.traceLines=N} prints more of a
- * failing seed's trace.
+ * failing seed's trace. Two real violations are known and kept out of the default run:
+ * {@code -Dsim.strict=true} fails on the false loss reported after a replayed release (see {@link
+ * SimInvariants#STRICT}; seed 29), {@code -Dsim.anyExtend=true} draws TTL-shortening extends and
+ * extends of watched leases, which make a holder's view outlast its key (see {@link SimClient}; seed 1).
  */
 class LeaseSimulationTest {
     static final int CI_SEEDS = 300;
