@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -18,7 +20,12 @@ import java.util.function.Supplier;
  * travels to the server, runs there, and its reply travels back, each leg delayed as the {@link
  * FaultPlan} draws from a seeded {@link Random}. Per call it may also fail before running, run but
  * lose its reply, run twice (a client replay; either run answers), or overtake its neighbours
- * (otherwise commands and replies keep the connection's FIFO order). A call unanswered after the
+ * (otherwise commands and replies keep the connection's FIFO order). A replay is what Lettuce does
+ * after a reconnect: the first run's reply is lost with the connection, the command is resent
+ * before any command the client sent later (so later commands run after it, reordered or not),
+ * and the replay's reply answers the call; a replayed release that finds the key gone answers
+ * {@link Released#RELEASED}, as {@link ScriptStore} reports a release in flight across a
+ * disconnect (its first run is the likeliest to have deleted the key). A call unanswered after the
  * command timeout fails with {@link RedisCommandTimeoutException}, whether or not it ran; a command
  * that reaches the server later still runs. {@link #pause()} stops the server like SIGSTOP:
  * arriving commands wait unexecuted, and run in order at {@link #resume()}. Release messages may
@@ -41,6 +48,11 @@ public final class FaultyStore implements LockStore {
     private long lastRunAt;
     private long lastReplyAt;
     private long lastMessageAt;
+    private long replayBarrier = Long.MIN_VALUE;
+    private long faults;
+    private boolean bypassed;
+    private Function<String, String> tokenNames = FaultyStore::shortToken;
+    private BiConsumer<String, Released> serverReleases = (token, outcome) -> {};
 
     public FaultyStore(LockStore inner, FakeScheduler scheduler, FaultPlan plan, long seed, Trace trace, String name) {
         this.inner = inner;
@@ -51,9 +63,35 @@ public final class FaultyStore implements LockStore {
         this.name = name;
     }
 
+    /** Faults injected so far (failures, drops, replays, reorders, slow legs, lost messages, pauses). */
+    public synchronized long faults() {
+        return faults;
+    }
+
+    /**
+     * From now on calls go straight to the inner store, answered at once: lets a simulation close
+     * an engine (whose close waits for its releases) on the scheduler's own thread. Commands
+     * already in flight still arrive as drawn.
+     */
+    public synchronized void bypass() {
+        bypassed = true;
+        trace.log(name + " BYPASSED: calls answered directly from now on");
+    }
+
+    /** How tokens are named in the trace (default: their first 8 characters). */
+    public synchronized void nameTokens(Function<String, String> names) {
+        this.tokenNames = names;
+    }
+
+    /** Told of every run of a release at the server, with the server's own outcome. */
+    public synchronized void onServerRelease(BiConsumer<String, Released> listener) {
+        this.serverReleases = listener;
+    }
+
     /** Stops the server: commands arriving from now on wait, unexecuted, until {@link #resume()}. */
     public synchronized void pause() {
         serverPaused = true;
+        faults++;
         trace.log(name + " server PAUSED");
     }
 
@@ -92,7 +130,15 @@ public final class FaultyStore implements LockStore {
     public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
         String what = "release " + keys.name() + " " + brief(token) + (keepMillis > 0 ? " keep " + keepMillis : "")
                 + (announce ? "" : " quietly");
-        return call(what, () -> inner.release(keys, token, keepMillis, announce));
+        Supplier<CompletableFuture<Released>> run =
+                () -> inner.release(keys, token, keepMillis, announce).thenApply(outcome -> {
+                    serverReleases.accept(token, outcome);
+                    return outcome;
+                });
+        // The replay answers the call; like ScriptStore after a disconnect, GONE means RELEASED.
+        Supplier<CompletableFuture<Released>> replay =
+                () -> run.get().thenApply(outcome -> outcome == Released.GONE ? Released.RELEASED : outcome);
+        return call(what, run, replay);
     }
 
     @Override
@@ -115,6 +161,7 @@ public final class FaultyStore implements LockStore {
         inner.onReleaseMessage(channel -> {
             synchronized (this) {
                 if (roll(plan.messageLoss())) {
+                    faults++;
                     trace.log(name + " message on " + channel + " LOST");
                     return;
                 }
@@ -148,8 +195,17 @@ public final class FaultyStore implements LockStore {
 
     // ---- the connection ---------------------------------------------------------------------------
 
-    private synchronized <T> CompletableFuture<T> call(String what, Supplier<CompletableFuture<T>> command) {
+    private <T> CompletableFuture<T> call(String what, Supplier<CompletableFuture<T>> command) {
+        return call(what, command, command);
+    }
+
+    private synchronized <T> CompletableFuture<T> call(
+            String what, Supplier<CompletableFuture<T>> command, Supplier<CompletableFuture<T>> replayCommand) {
         String id = name + " #" + (++calls);
+        if (bypassed) {
+            trace.log(id + " " + what + " -> runs directly");
+            return command.get();
+        }
         CompletableFuture<T> reply = new CompletableFuture<>();
         Duration timeout = plan.commandTimeout();
         Scheduler.Cancellable timer = scheduler.schedule(
@@ -163,6 +219,7 @@ public final class FaultyStore implements LockStore {
         reply.whenComplete((value, error) -> timer.cancel());
         long now = scheduler.ticker().nanos();
         if (roll(plan.failBefore())) {
+            faults++;
             trace.log(id + " " + what + " -> FAILS BEFORE RUNNING");
             scheduler.schedule(
                     () -> reply.completeExceptionally(new RedisConnectionException("Connection reset (simulated)")),
@@ -172,19 +229,23 @@ public final class FaultyStore implements LockStore {
         boolean reorder = roll(plan.reorder());
         boolean drop = roll(plan.dropReply());
         boolean twice = roll(plan.duplicate());
-        int answering = twice ? random.nextInt(2) : 0;
         long runAt = now + delay();
         if (!reorder) {
             runAt = Math.max(runAt, lastRunAt + 1);
         }
+        // A replay after a reconnect is resent before anything the client sent later.
+        runAt = Math.max(runAt, replayBarrier + 1);
         lastRunAt = Math.max(lastRunAt, runAt);
+        faults += (reorder ? 1 : 0) + (drop ? 1 : 0) + (twice ? 1 : 0);
         trace.log(id + " " + what + " -> runs in " + ms(runAt - now) + (reorder ? " REORDERED" : "")
-                + (drop ? " REPLY DROPPED" : "") + (twice ? " DUPLICATED, run " + (answering + 1) + " answers" : ""));
-        Attempt<T> first = new Attempt<>(id, command, reply, drop || answering != 0, reorder);
+                + (drop ? " REPLY DROPPED" : "") + (twice ? " DUPLICATED: reconnect, the replay answers" : ""));
+        Attempt<T> first = new Attempt<>(id, command, reply, drop || twice, reorder);
         scheduler.schedule(() -> arrive(first), runAt - now);
         if (twice) {
             long replayAt = runAt + 1 + delay();
-            Attempt<T> second = new Attempt<>(id + " (replay)", command, reply, drop || answering != 1, reorder);
+            replayBarrier = replayAt;
+            lastRunAt = Math.max(lastRunAt, replayAt);
+            Attempt<T> second = new Attempt<>(id + " (replay)", replayCommand, reply, drop, reorder);
             scheduler.schedule(() -> arrive(second), replayAt - now);
         }
         return reply;
@@ -224,12 +285,17 @@ public final class FaultyStore implements LockStore {
         boolean delivered = error == null
                 ? attempt.reply().complete(value)
                 : attempt.reply().completeExceptionally(error);
-        String outcome = error == null ? String.valueOf(value) : error.toString();
+        // Without the holder's wall-clock "since", which would make a seed's trace differ between runs.
+        String outcome = (error == null ? String.valueOf(value) : error.toString()).replaceAll(" since \\S+", "");
         trace.log(attempt.id() + (delivered ? " replied " : " late reply discarded: ") + outcome);
     }
 
     private long delay() {
-        return roll(plan.slow()) ? draw(plan.maxSlowDelay()) : draw(plan.maxDelay());
+        if (roll(plan.slow())) {
+            faults++;
+            return draw(plan.maxSlowDelay());
+        }
+        return draw(plan.maxDelay());
     }
 
     private long draw(Duration bound) {
@@ -245,7 +311,11 @@ public final class FaultyStore implements LockStore {
         return String.format(java.util.Locale.ROOT, "%.3fms", nanos / 1e6);
     }
 
-    private static String brief(String token) {
+    private String brief(String token) {
+        return tokenNames.apply(token);
+    }
+
+    private static String shortToken(String token) {
         return token.length() <= 8 ? token : token.substring(0, 8);
     }
 }

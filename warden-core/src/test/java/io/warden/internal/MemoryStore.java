@@ -268,6 +268,17 @@ public final class MemoryStore implements LockStore {
         return redis.type(key);
     }
 
+    /**
+     * When {@code key} expires, in {@link Ticker} nanos: {@link Long#MAX_VALUE} without a TTL,
+     * {@link Long#MIN_VALUE} if there is no such key. Exact, unlike {@link #pttl} (rounded up).
+     */
+    public long expiresAtNanos(String key) {
+        synchronized (redis) {
+            MemoryRedis.Entry entry = redis.get(key);
+            return entry == null ? Long.MIN_VALUE : entry.expiresAt;
+        }
+    }
+
     /** The owner token at a lock key, if it holds one. */
     public Optional<String> ownerOf(String key) {
         String owner = owner(key);

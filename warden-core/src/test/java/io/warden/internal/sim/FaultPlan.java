@@ -15,8 +15,9 @@ import java.time.Duration;
  * @param maxSlowDelay the slow one-way latency bound
  * @param failBefore probability the command fails without running (connection refused or reset)
  * @param dropReply probability the command runs but its reply is lost (the call then times out)
- * @param duplicate probability the command runs twice, the second a client replay after a drawn
- *     delay; either run's reply answers the call
+ * @param duplicate probability the command runs twice: the connection drops after the first run,
+ *     whose reply is lost, and the client replays it after a drawn delay, before any later command;
+ *     the replay's reply answers the call
  * @param reorder probability the command and its reply skip the connection's FIFO order
  * @param messageLoss probability a release message is lost on its way to the client
  * @param maxMessageDelay bound of a release message's delay to the client
