@@ -1,6 +1,7 @@
 package io.warden.internal;
 
 import io.warden.LossCause;
+import java.util.ArrayDeque;
 
 /**
  * The state of one acquired lease and every rule that moves it, with no I/O, no clock and no
@@ -69,6 +70,8 @@ final class LeaseMachine {
     private boolean releaseWasUnknown;
     private boolean releasedAfterLoss;
     private LossCause lossCause;
+    /** TTL-setting commands sent and not yet confirmed, in send order: {sentAt, ttl}. */
+    private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
 
     LeaseMachine(LeaseSpec spec, long renewalsPerLease, long sentAt, long ttlNanos) {
         this.renewalsPerLease = renewalsPerLease;
@@ -131,13 +134,59 @@ final class LeaseMachine {
             return 0; // at the maximum hold: let it run out; the deadline reports it
         }
         renewing = true;
+        sending(now, ttl);
         return ttl;
+    }
+
+    /**
+     * A command that sets the TTL to {@code ttl} leaves now: it may land at any moment, even if its
+     * reply never comes, so validity and the loss deadline never reach past what it would leave.
+     * A longer TTL counts only once confirmed; a shorter one counts at once.
+     */
+    void sending(long sentAt, long ttl) {
+        inFlight.addLast(new long[] {sentAt, ttl});
+        capBy(sentAt, ttl);
+    }
+
+    /**
+     * A TTL command sent at {@code sentAt} was confirmed. Commands on one connection run in the
+     * order sent, so those sent before it ran before it and no longer matter; those sent after it
+     * may still land, so they still cap what it confirms.
+     */
+    private void confirmedInOrder(long sentAt, long ttl, long wanted) {
+        int index = 0;
+        int found = -1;
+        for (long[] command : inFlight) {
+            if (command[0] == sentAt && command[1] == ttl) {
+                found = index;
+                break;
+            }
+            index++;
+        }
+        for (int i = 0; i <= found; i++) {
+            inFlight.pollFirst();
+        }
+        confirmed(sentAt, ttl, wanted);
+        for (long[] later : inFlight) {
+            capBy(later[0], later[1]);
+        }
+    }
+
+    private void capBy(long sentAt, long ttl) {
+        long valid = sentAt + ttl - LeaseSpec.driftNanos(ttl);
+        if (valid - validUntil < 0) {
+            validUntil = valid;
+        }
+        long loss = watched ? sentAt + ttl - LeaseSpec.lossLeadNanos(ttl) : validUntil;
+        if (loss - lossAt < 0) {
+            lossAt = loss;
+        }
     }
 
     void renewed(long sentAt, long ttl) {
         renewing = false;
         if (phase == Phase.HELD) {
-            confirmed(sentAt, ttl, leaseNanos);
+            confirmedInOrder(sentAt, ttl, leaseNanos);
         }
     }
 
@@ -154,7 +203,7 @@ final class LeaseMachine {
 
     void extended(long sentAt, long ttl, long asked) {
         if (phase == Phase.HELD) {
-            confirmed(sentAt, ttl, asked);
+            confirmedInOrder(sentAt, ttl, asked);
         }
     }
 

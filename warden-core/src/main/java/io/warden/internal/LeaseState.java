@@ -323,6 +323,9 @@ final class LeaseState {
                         "cannot extend a lease that is no longer held"));
             }
             ttl = machine.extendTtl(sentAt, leaseNanos);
+            if (ttl >= 1_000_000L) {
+                machine.sending(sentAt, ttl);
+            }
         }
         if (ttl < 1_000_000L) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("lock '" + keys.name()

@@ -38,8 +38,9 @@ interface LockStore extends AutoCloseable {
      * Ends a lease, owner-checked: deletes the key and announces it to waiters, or with {@code
      * keepMillis > 0} keeps it that much longer (lockAtLeastFor). {@code announce} false stays
      * silent (a grant given back before anyone used it, which woke nobody). A release that the
-     * client may have resent after a reconnect, and that then finds the key gone, reports {@link
-     * Released#RELEASED}: its first run is the likeliest to have deleted it.
+     * client may have resent after a reconnect, and that then finds the key gone or held by another
+     * owner, reports {@link Released#RELEASED}: its first run is the likeliest to have deleted it
+     * (and another owner may have taken the lock before the resend ran).
      */
     CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce);
 

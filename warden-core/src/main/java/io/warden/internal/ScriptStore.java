@@ -89,8 +89,9 @@ final class ScriptStore implements LockStore {
                         keys.channel(),
                         Long.toString(keepMillis),
                         mode)
-                .thenApply(code -> code == 0 && backend.disconnects() != disconnectsBefore
-                        // Resent after a reconnect: its first run may have deleted the key.
+                .thenApply(code -> (code == 0 || code == -1) && backend.disconnects() != disconnectsBefore
+                        // Resent after a reconnect: its first run may have deleted the key, and
+                        // another owner may have taken the lock before the resend ran.
                         ? Released.RELEASED
                         : released(code));
     }

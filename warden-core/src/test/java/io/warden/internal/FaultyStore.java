@@ -135,9 +135,11 @@ public final class FaultyStore implements LockStore {
                     serverReleases.accept(token, outcome);
                     return outcome;
                 });
-        // The replay answers the call; like ScriptStore after a disconnect, GONE means RELEASED.
-        Supplier<CompletableFuture<Released>> replay =
-                () -> run.get().thenApply(outcome -> outcome == Released.GONE ? Released.RELEASED : outcome);
+        // The replay answers the call; like ScriptStore after a disconnect, GONE or OTHER_OWNER
+        // means RELEASED (its first run may have deleted the key, and another owner taken it).
+        Supplier<CompletableFuture<Released>> replay = () -> run.get()
+                .thenApply(outcome ->
+                        outcome == Released.GONE || outcome == Released.OTHER_OWNER ? Released.RELEASED : outcome);
         return call(what, run, replay);
     }
 

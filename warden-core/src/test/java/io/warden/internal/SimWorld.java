@@ -166,10 +166,6 @@ final class SimWorld {
         return invariants.leases().size();
     }
 
-    long knownFalseLosses() {
-        return invariants.knownFalseLosses();
-    }
-
     long losses() {
         return invariants.leases().stream().filter(l -> l.lostCalls > 0).count();
     }
