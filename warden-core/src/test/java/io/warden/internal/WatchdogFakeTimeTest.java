@@ -247,13 +247,9 @@ class WatchdogFakeTimeTest {
         assertThat(ticks)
                 .as("ticks in 30 s: a quarter interval (250 ms) apart at most")
                 .isLessThanOrEqualTo(125);
-        for (long perCall : batchSizes(store)) {
+        for (long perCall : store.batchSizes()) {
             assertThat(perCall).isLessThanOrEqualTo(Watchdog.BATCH);
         }
-    }
-
-    private static List<Long> batchSizes(CountingStore store) {
-        return store.batchSizes();
     }
 
     /** Issue 13, defect 6: an extend below the renewal interval is renewed in time and is no max hold. */
