@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Task locks: run on exactly one node, skip everywhere else. */
@@ -101,71 +100,6 @@ class TaskLockTest extends OneServerTest {
         } finally {
             nodes.forEach(ChildJvm::close);
         }
-    }
-
-    @Test
-    void aTaskShorterThanLockAtLeastForStillMakesLateNodesSkipUntilItPasses() throws Exception {
-        Warden a = wardens.open();
-        Warden b = wardens.open();
-        TaskLock onA = a.task("short").lockAtMostFor(Duration.ofSeconds(10)).lockAtLeastFor(Duration.ofSeconds(1));
-        TaskLock onB = b.task("short").lockAtMostFor(Duration.ofSeconds(10)).lockAtLeastFor(Duration.ofSeconds(1));
-        long started = System.nanoTime();
-        assertThat(onA.runIfFree(() -> {})).isTrue();
-        Await.sleep(100);
-        assertThat(onB.runIfFree(() -> {}))
-                .as("a node firing 100 ms later skips")
-                .isFalse();
-        Await.until("lockAtLeastFor passed", Duration.ofSeconds(5), () -> onB.runIfFree(() -> {}));
-        assertThat(Await.millisSince(started)).isGreaterThanOrEqualTo(900);
-    }
-
-    @Test
-    void aTaskLongerThanItsLeaseStaysExclusiveThanksToTheWatchdog() throws Exception {
-        Warden a = wardens.open(builder -> builder.defaultLeaseTime(Duration.ofSeconds(1)));
-        Warden b = wardens.open();
-        AtomicInteger otherRuns = new AtomicInteger();
-        TaskResult<String> result = a.task("long")
-                .lockAtMostFor(Duration.ofSeconds(30))
-                .runIfFree(() -> {
-                    for (int i = 0; i < 15; i++) {
-                        if (b.task("long").runIfFree(otherRuns::incrementAndGet).executed()) {
-                            throw new AssertionError("another node ran while the task held the lock");
-                        }
-                        Thread.sleep(200);
-                    }
-                    return "finished";
-                });
-        assertThat(result.executed()).isTrue();
-        assertThat(result.value()).contains("finished");
-        assertThat(result.duration()).isGreaterThan(Duration.ofSeconds(2));
-        assertThat(otherRuns).hasValue(0);
-    }
-
-    @Test
-    void aHungTaskLosesTheLockAtLockAtMostForAndIsInterrupted() throws Exception {
-        Warden a = wardens.open(builder -> builder.defaultLeaseTime(Duration.ofMillis(600)));
-        Warden b = wardens.open();
-        AtomicReference<LeaseLostEvent> heard = new AtomicReference<>();
-        TaskLock hung = a.task("hung").lockAtMostFor(Duration.ofMillis(1500)).listener(new TaskListener() {
-            @Override
-            public void onLost(String task, LeaseLostEvent event) {
-                heard.set(event);
-            }
-        });
-        long start = System.nanoTime();
-        assertThatThrownBy(() -> hung.runIfFree(() -> {
-                    Thread.sleep(20_000);
-                    return null;
-                }))
-                .isInstanceOf(LeaseLostException.class)
-                .satisfies(e ->
-                        assertThat(((LeaseLostException) e).event().cause()).isEqualTo(LossCause.MAX_HOLD_REACHED));
-        assertThat(Await.millisSince(start)).isBetween(1_000L, 5_000L);
-        Await.until("the listener heard of the loss", Duration.ofSeconds(2), () -> heard.get() != null);
-        Await.until(
-                "another node can run it",
-                Duration.ofSeconds(3),
-                () -> b.task("hung").runIfFree(() -> {}));
     }
 
     /** The seed's bug: a node that did not get the lock deleted the key on exit anyway. */

@@ -23,62 +23,6 @@ class WatchdogTest extends OneServerTest {
         super(server);
     }
 
-    @Test
-    void aOneSecondWatchedLeaseHeldForFiveSecondsStaysExclusive() throws Exception {
-        Warden holder = wardens.open(b -> b.defaultLeaseTime(Duration.ofSeconds(1)));
-        Warden other = wardens.open();
-        Lease lease = holder.lock("kept").acquire(Duration.ZERO);
-        assertThat(lease.isWatched()).isTrue();
-        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < until) {
-            assertThat(other.lock("kept").tryAcquire()).isEmpty();
-            assertThat(lease.isHeld()).isTrue();
-            Await.sleep(200);
-        }
-        lease.release();
-        assertThat(other.lock("kept").tryAcquire()).isPresent();
-        assertThat(holder.metrics().renewalsSent()).isGreaterThanOrEqualTo(10);
-        assertThat(holder.metrics().totalLeasesLost()).isZero();
-    }
-
-    @Test
-    void aTransientRenewalFailureIsRetriedAndTheLeaseSurvives() throws Exception {
-        Warden warden =
-                wardens.open(b -> b.defaultLeaseTime(Duration.ofSeconds(6)).commandTimeout(Duration.ofMillis(500)));
-        Lease lease = warden.lock("hiccup").acquire(Duration.ZERO);
-        server.pause(); // renewals (every 2 s) time out until it resumes; the lease lasts 6 s
-        try {
-            Await.until(
-                    "a renewal timed out",
-                    Duration.ofSeconds(4),
-                    () -> warden.metrics().renewalFailures() > 0);
-        } finally {
-            server.resume();
-        }
-        long sent = warden.metrics().renewalsSent();
-        Await.until(
-                "a renewal after the hiccup",
-                Duration.ofSeconds(3),
-                () -> warden.metrics().renewalsSent() > sent);
-        Await.sleep(200);
-        assertThat(lease.isHeld()).isTrue();
-        assertThat(warden.metrics().totalLeasesLost()).isZero();
-        lease.release();
-    }
-
-    @Test
-    void anExplicitLeaseIsRenewedOnlyWhenAsked() throws Exception {
-        Warden warden = wardens.open();
-        Lease watched = warden.lock("asked")
-                .acquire(
-                        Duration.ZERO,
-                        LeaseOptions.leaseTime(Duration.ofMillis(600)).withWatchdog(true));
-        Await.sleep(1_500);
-        assertThat(watched.isHeld()).isTrue();
-        assertThat((Long) server.command("EXISTS", "warden:{asked}")).isEqualTo(1L);
-        watched.release();
-    }
-
     /**
      * The proxy swallows all traffic: no renewal can be confirmed. The holder must hear of it
      * before the key can expire on the server, and a guarded task is interrupted (Redisson and
@@ -228,42 +172,43 @@ class WatchdogTest extends OneServerTest {
         assertThat(metrics.leasesHeld()).isZero();
     }
 
-    /** 10,000 leases renewed in a few pipelined batches per tick, not 10,000 round trips. */
+    /**
+     * What only a real server shows about batching: a batch of up to 500 renewals is one script
+     * call. (How the watchdog groups and batches renewals, and keeps leases alive for many lease
+     * periods, is tested on fake time in WatchdogFakeTimeTest.)
+     */
     @Test
-    void tenThousandLeasesAreRenewedInBatchesAndAllSurvive() throws Exception {
+    void aRenewalBatchIsOneScriptCallOnTheServer() throws Exception {
         Warden warden =
-                wardens.open(b -> b.defaultLeaseTime(Duration.ofSeconds(3)).commandTimeout(Duration.ofSeconds(5)));
+                wardens.open(b -> b.defaultLeaseTime(Duration.ofSeconds(2)).commandTimeout(Duration.ofSeconds(5)));
+        int count = 1_200;
+        List<CompletableFuture<Lease>> pending = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            pending.add(warden.lock("many:" + i).acquireAsync(Duration.ofSeconds(30)));
+        }
         List<Lease> leases = new ArrayList<>();
-        for (int from = 0; from < 10_000; from += 500) {
-            List<CompletableFuture<Lease>> pending = new ArrayList<>();
-            for (int i = from; i < from + 500; i++) {
-                pending.add(warden.lock("many:" + i).acquireAsync(Duration.ofSeconds(30)));
-            }
-            for (CompletableFuture<Lease> future : pending) {
-                leases.add(future.get(60, TimeUnit.SECONDS));
-            }
+        for (CompletableFuture<Lease> future : pending) {
+            leases.add(future.get(60, TimeUnit.SECONDS));
         }
         WardenMetrics before = warden.metrics();
         long scriptCallsBefore = server.commandCalls("evalsha") + server.commandCalls("eval");
-        Await.sleep(10_000);
+        Await.until(
+                "every lease renewed twice",
+                Duration.ofSeconds(10),
+                () -> warden.metrics().renewalsSent() - before.renewalsSent() >= 2L * count);
         WardenMetrics after = warden.metrics();
         long scriptCalls = server.commandCalls("evalsha") + server.commandCalls("eval") - scriptCallsBefore;
         long renewals = after.renewalsSent() - before.renewalsSent();
-        long ticks = after.renewalRoundTrips() - before.renewalRoundTrips();
+        long calls = after.renewalCalls() - before.renewalCalls();
 
         assertThat(leases).allMatch(Lease::isHeld);
-        for (int i = 0; i < 10_000; i += 97) {
+        assertThat(after.totalLeasesLost()).isZero();
+        assertThat(scriptCalls)
+                .as("script calls on the server for %d renewals in %d renew calls", renewals, calls)
+                .isLessThanOrEqualTo(renewals / 100);
+        for (int i = 0; i < count; i += 97) {
             assertThat(keyExists("warden:{many:" + i + "}")).isTrue();
         }
-        assertThat(after.totalLeasesLost()).isZero();
-        assertThat(renewals).as("every lease renewed several times").isGreaterThanOrEqualTo(5 * 10_000L);
-        assertThat(scriptCalls)
-                .as("script calls in 10 s for %d renewals", renewals)
-                .isLessThanOrEqualTo(renewals / 100);
-        assertThat(ticks).as("renewal round trips in 10 s").isBetween(5L, 100L);
-        assertThat(after.renewalCalls() / Math.max(1, after.renewalRoundTrips()))
-                .as("script calls per tick")
-                .isLessThanOrEqualTo(10_000 / 500 + 1);
     }
 
     @Test
