@@ -66,6 +66,7 @@ final class LeaseMachine {
     private long lossAt;
     private long interval;
     private long nextRenewAt;
+    private long retryNotBefore;
     private boolean renewing;
     private boolean releaseWasUnknown;
     private boolean releasedAfterLoss;
@@ -79,7 +80,7 @@ final class LeaseMachine {
         this.watchedBySpec = spec.watched();
         this.watched = spec.watched();
         this.hardDeadline = spec.maxHoldNanos() == Long.MAX_VALUE ? Long.MAX_VALUE : sentAt + spec.maxHoldNanos();
-        confirmed(sentAt, ttlNanos, Math.min(leaseNanos, spec.maxHoldNanos()));
+        confirmed(sentAt, ttlNanos, leaseNanos); // capped when the maximum hold cut the lease asked for
     }
 
     /**
@@ -92,6 +93,7 @@ final class LeaseMachine {
         lossAt = watched ? sentAt + ttl - LeaseSpec.lossLeadNanos(ttl) : validUntil;
         interval = Math.max(1, ttl / renewalsPerLease);
         nextRenewAt = sentAt + interval;
+        retryNotBefore = sentAt;
         capped = ttl < wanted;
     }
 
@@ -126,7 +128,12 @@ final class LeaseMachine {
     long renewalDue(long now) {
         // A TTL cut by the maximum hold already runs to it: renewing again would only shorten the
         // loss signal's lead and race the key's expiry.
-        if (phase != Phase.HELD || !watched || renewing || capped || now - (nextRenewAt - interval / 4) < 0) {
+        if (phase != Phase.HELD
+                || !watched
+                || renewing
+                || capped
+                || now - retryNotBefore < 0
+                || now - (nextRenewAt - interval / 4) < 0) {
             return 0;
         }
         long ttl = hardDeadline == Long.MAX_VALUE ? leaseNanos : Math.min(leaseNanos, hardDeadline - now);
@@ -194,6 +201,7 @@ final class LeaseMachine {
     void renewalFailed(long now) {
         renewing = false;
         nextRenewAt = now + Math.max(interval / 10, 25_000_000L);
+        retryNotBefore = nextRenewAt; // not early with a tick that comes for another lease
     }
 
     /** The TTL an extend to {@code leaseTime} may set now, capped by the maximum hold. */
