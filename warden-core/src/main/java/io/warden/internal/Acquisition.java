@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ final class Acquisition {
     final CompletableFuture<LeaseState> result = new CompletableFuture<>();
 
     private volatile LockEntry entry;
+    private final AtomicBoolean ending = new AtomicBoolean();
     // Guarded by this.
     private boolean inFlight;
     private boolean wakeRequested;
@@ -328,11 +330,8 @@ final class Acquisition {
 
     /** Ends the acquisition with {@code failure} and passes the gate on. */
     void fail(WardenException failure) {
-        if (result.completeExceptionally(failure)) {
-            if (failure instanceof LockTimeoutException) {
-                log.debug("timed out waiting for lock '{}' after {}", keys.name(), Duration.ofNanos(waitNanos));
-            }
-            withdraw();
+        if (end(failure) && failure instanceof LockTimeoutException) {
+            log.debug("timed out waiting for lock '{}' after {}", keys.name(), Duration.ofNanos(waitNanos));
         }
     }
 
@@ -341,11 +340,19 @@ final class Acquisition {
      * already decided; a lease acquired just before is then the caller's to give back.
      */
     boolean cancel() {
-        if (result.completeExceptionally(new CancellationException("acquisition of '" + keys.name() + "' cancelled"))) {
-            withdraw();
-            return true;
+        return end(new CancellationException("acquisition of '" + keys.name() + "' cancelled"));
+    }
+
+    /**
+     * Leaves the local gate, then fails the result: a caller who retries as soon as it sees the
+     * failure must find the gate free, not still held by this acquisition.
+     */
+    private boolean end(Throwable failure) {
+        if (result.isDone() || !ending.compareAndSet(false, true)) {
+            return false;
         }
-        return false;
+        withdraw();
+        return result.completeExceptionally(failure);
     }
 
     private void withdraw() {

@@ -4,15 +4,13 @@ import io.lettuce.core.RedisConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * A {@link LockStore} that counts renewal calls on their way to {@code inner}, independently of
  * the engine's own metrics, and can fail them (as a refused connection does) or hold them back
  * until the test lets them run.
  */
-final class CountingStore implements LockStore {
-    private final LockStore inner;
+final class CountingStore extends ForwardingStore {
     private final Ticker ticker;
     private final List<Long> renewCallTimes = new ArrayList<>();
     private final List<Runnable> heldRenewals = new ArrayList<>();
@@ -23,7 +21,7 @@ final class CountingStore implements LockStore {
     private LockStore renewVia;
 
     CountingStore(LockStore inner, Ticker ticker) {
-        this.inner = inner;
+        super(inner);
         this.ticker = ticker;
     }
 
@@ -95,60 +93,5 @@ final class CountingStore implements LockStore {
             }
         }
         return inner.renew(batch);
-    }
-
-    @Override
-    public String address() {
-        return inner.address();
-    }
-
-    @Override
-    public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
-        return inner.acquire(keys, token, ttlMillis, stamp);
-    }
-
-    @Override
-    public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
-        return inner.release(keys, token, keepMillis, announce);
-    }
-
-    @Override
-    public CompletableFuture<Inspection> inspect(LockKeys keys) {
-        return inner.inspect(keys);
-    }
-
-    @Override
-    public CompletableFuture<ForceReleased> forceRelease(LockKeys keys) {
-        return inner.forceRelease(keys);
-    }
-
-    @Override
-    public int renewalGroup(String lockKey) {
-        return inner.renewalGroup(lockKey);
-    }
-
-    @Override
-    public void onReleaseMessage(Consumer<String> listener) {
-        inner.onReleaseMessage(listener);
-    }
-
-    @Override
-    public CompletableFuture<Void> subscribe(String channel) {
-        return inner.subscribe(channel);
-    }
-
-    @Override
-    public CompletableFuture<Void> unsubscribe(String channel) {
-        return inner.unsubscribe(channel);
-    }
-
-    @Override
-    public CompletableFuture<List<String>> scan(String pattern) {
-        return inner.scan(pattern);
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

@@ -1,0 +1,74 @@
+package io.warden.internal;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/** A {@link LockStore} that passes every call to {@code inner}; tests override what they watch. */
+abstract class ForwardingStore implements LockStore {
+    protected final LockStore inner;
+
+    ForwardingStore(LockStore inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public String address() {
+        return inner.address();
+    }
+
+    @Override
+    public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+        return inner.acquire(keys, token, ttlMillis, stamp);
+    }
+
+    @Override
+    public CompletableFuture<List<Ownership>> renew(List<Renewal> batch) {
+        return inner.renew(batch);
+    }
+
+    @Override
+    public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
+        return inner.release(keys, token, keepMillis, announce);
+    }
+
+    @Override
+    public CompletableFuture<Inspection> inspect(LockKeys keys) {
+        return inner.inspect(keys);
+    }
+
+    @Override
+    public CompletableFuture<ForceReleased> forceRelease(LockKeys keys) {
+        return inner.forceRelease(keys);
+    }
+
+    @Override
+    public int renewalGroup(String lockKey) {
+        return inner.renewalGroup(lockKey);
+    }
+
+    @Override
+    public void onReleaseMessage(Consumer<String> listener) {
+        inner.onReleaseMessage(listener);
+    }
+
+    @Override
+    public CompletableFuture<Void> subscribe(String channel) {
+        return inner.subscribe(channel);
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(String channel) {
+        return inner.unsubscribe(channel);
+    }
+
+    @Override
+    public CompletableFuture<List<String>> scan(String pattern) {
+        return inner.scan(pattern);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}
