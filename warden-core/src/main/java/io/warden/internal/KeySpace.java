@@ -2,6 +2,7 @@ package io.warden.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Names the Redis keys of locks. All keys of one lock share a Cluster hash tag: the lock key is
@@ -46,7 +47,7 @@ public final class KeySpace {
      * {@code '}'}, written by an older version: its lock key expires with its lease). So every name
      * returned is one that the other operations accept.
      */
-    public String nameOf(String key) {
+    public @Nullable String nameOf(String key) {
         String head = prefix + ":{";
         if (!key.startsWith(head) || !key.endsWith("}") || key.length() <= head.length() + 1) {
             return null;
@@ -68,7 +69,7 @@ public final class KeySpace {
     }
 
     /** Why {@code name} is not an acceptable lock name, or null if it is. */
-    private static String problemWith(String name) {
+    private static @Nullable String problemWith(@Nullable String name) {
         if (name == null) {
             return "lock name must not be null";
         }

@@ -1,6 +1,7 @@
 package io.warden.internal;
 
 import io.warden.LossCause;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of one acquired lease and every rule that moves it, with no I/O, no clock and no
@@ -50,7 +51,7 @@ final class LeaseMachine {
     }
 
     /** The release reply's meaning for this lease. */
-    record ReleaseVerdict(boolean released, LossCause cause) {}
+    record ReleaseVerdict(boolean released, @Nullable LossCause cause) {}
 
     private final long renewalsPerLease;
     private final long hardDeadline;
@@ -68,7 +69,7 @@ final class LeaseMachine {
     private boolean renewing;
     private boolean releaseWasUnknown;
     private boolean releasedAfterLoss;
-    private LossCause lossCause;
+    private @Nullable LossCause lossCause;
 
     LeaseMachine(LeaseSpec spec, long renewalsPerLease, long sentAt, long ttlNanos) {
         this.renewalsPerLease = renewalsPerLease;
@@ -167,6 +168,7 @@ final class LeaseMachine {
     }
 
     /** The loss cause if the lease's local deadline has come, else null. */
+    @Nullable
     LossCause deadlinePassed(long now) {
         if (phase != Phase.HELD || now - lossAt < 0) {
             return null;
@@ -187,6 +189,7 @@ final class LeaseMachine {
         return true;
     }
 
+    @Nullable
     LossCause lossCause() {
         return lossCause;
     }
@@ -259,7 +262,7 @@ final class LeaseMachine {
         return watchedBySpec;
     }
 
-    private static boolean keyMayRemain(LossCause cause) {
+    private static boolean keyMayRemain(@Nullable LossCause cause) {
         return cause == LossCause.RENEWAL_DEADLINE_PASSED
                 || cause == LossCause.EXPIRED
                 || cause == LossCause.MAX_HOLD_REACHED;
