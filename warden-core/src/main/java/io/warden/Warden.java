@@ -226,8 +226,9 @@ public interface Warden extends AutoCloseable {
         /**
          * Namespace for all keys, so applications sharing a Redis do not collide. Default {@code
          * warden}; keys look like {@code warden:{orders:42}}. Must not contain braces: Redis Cluster
-         * hashes only the text between the first {@code '{'} and the next {@code '}'}, and a brace in
-         * the prefix would move that hash tag, putting a lock's keys in different slots.
+         * hashes only the text between the first <code>'&#123;'</code> and the next
+         * <code>'&#125;'</code>, and a brace in the prefix would move that hash tag, putting a lock's
+         * keys in different slots.
          */
         public Builder keyPrefix(String keyPrefix) {
             Objects.requireNonNull(keyPrefix, "keyPrefix");

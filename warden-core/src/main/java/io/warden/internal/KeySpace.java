@@ -9,12 +9,12 @@ import org.jspecify.annotations.Nullable;
  * {@code prefix:{name}}, the fencing counter {@code prefix:{name}:fence}, and the release channel
  * {@code prefix:{name}:released}. The mapping is injective, so distinct names never share a key.
  *
- * <p>Redis Cluster hashes only the text between the first {@code '{'} of a key and the first {@code
- * '}'} after it, and only if that text is not empty. The prefix may therefore contain no brace (the
- * first {@code '{'} is then the one after it), and a name may not start with {@code '}'} (the tag
- * would be empty, each key would be hashed whole, and the three keys would land in different slots:
- * CROSSSLOT). Any other name, braces included, gives the tag "name up to its first {@code '}'}",
- * the same for all three keys.
+ * <p>Redis Cluster hashes only the text between the first <code>'&#123;'</code> of a key and the
+ * first <code>'&#125;'</code> after it, and only if that text is not empty. The prefix may therefore
+ * contain no brace (the first <code>'&#123;'</code> is then the one after it), and a name may not
+ * start with <code>'&#125;'</code> (the tag would be empty, each key would be hashed whole, and the
+ * three keys would land in different slots: CROSSSLOT). Any other name, braces included, gives the
+ * tag "name up to its first <code>'&#125;'</code>", the same for all three keys.
  */
 public final class KeySpace {
     /** Longest accepted lock name, in UTF-8 bytes. */
@@ -44,7 +44,7 @@ public final class KeySpace {
     /**
      * The lock name of a lock key of this prefix, or null if {@code key} is not one (for example a
      * fencing counter) or is the key of a name {@link #keys} would refuse (such as a name starting with
-     * {@code '}'}, written by an older version: its lock key expires with its lease). So every name
+     * <code>'&#125;'</code>, written by an older version: its lock key expires with its lease). So every name
      * returned is one that the other operations accept.
      */
     public @Nullable String nameOf(String key) {
