@@ -32,7 +32,7 @@ public final class Durations {
     public static final Duration MAX_LEASE = Duration.ofDays(3650);
 
     /** Longest accepted command timeout: 1 day. */
-    public static final Duration MAX_COMMAND_TIMEOUT = Duration.ofDays(1);
+    private static final Duration MAX_COMMAND_TIMEOUT = Duration.ofDays(1);
 
     private static final String MAX_LEASE_WHY =
             "3650 days (ten years, a safe margin below where nanosecond deadline arithmetic and Redis PEXPIRE"
@@ -58,7 +58,7 @@ public final class Durations {
      * Same as {@link #leaseNanos}, but zero is accepted (and returned as 0): for {@code lockAtLeastFor},
      * where zero means "release at once".
      */
-    public static long leaseNanosOrZero(@Nullable Duration duration, String what, @Nullable String lockName) {
+    static long leaseNanosOrZero(@Nullable Duration duration, String what, @Nullable String lockName) {
         return check(duration, what, lockName, true, MAX_LEASE, MAX_LEASE_WHY);
     }
 

@@ -16,13 +16,13 @@ import org.jspecify.annotations.Nullable;
  * three keys would land in different slots: CROSSSLOT). Any other name, braces included, gives the
  * tag "name up to its first <code>'&#125;'</code>", the same for all three keys.
  */
-public final class KeySpace {
+final class KeySpace {
     /** Longest accepted lock name, in UTF-8 bytes. */
-    public static final int MAX_NAME_BYTES = 512;
+    static final int MAX_NAME_BYTES = 512;
 
     private final String prefix;
 
-    public KeySpace(String prefix) {
+    KeySpace(String prefix) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
         if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
             throw new IllegalArgumentException("key prefix must be free of '{' and '}' (a brace would break the"
@@ -30,12 +30,12 @@ public final class KeySpace {
         }
     }
 
-    public String prefix() {
+    String prefix() {
         return prefix;
     }
 
     /** Checks a lock name and returns its keys. */
-    public LockKeys keys(String name) {
+    LockKeys keys(String name) {
         validateName(name);
         String lockKey = prefix + ":{" + name + "}";
         return new LockKeys(name, lockKey, lockKey + ":fence", lockKey + ":released");
@@ -47,7 +47,8 @@ public final class KeySpace {
      * <code>'&#125;'</code>, written by an older version: its lock key expires with its lease). So every name
      * returned is one that the other operations accept.
      */
-    public @Nullable String nameOf(String key) {
+    @Nullable
+    String nameOf(String key) {
         String head = prefix + ":{";
         if (!key.startsWith(head) || !key.endsWith("}") || key.length() <= head.length() + 1) {
             return null;
@@ -57,7 +58,7 @@ public final class KeySpace {
     }
 
     /** A SCAN pattern matching the lock keys whose names start with {@code namePrefix}. */
-    public String scanPattern(String namePrefix) {
+    String scanPattern(String namePrefix) {
         return globEscape(prefix + ":{" + namePrefix) + "*}";
     }
 
