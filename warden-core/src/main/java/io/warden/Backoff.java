@@ -25,6 +25,8 @@ public final class Backoff {
     }
 
     /**
+     * A backoff from {@code initial}, doubling up to {@code max}.
+     *
      * @throws IllegalArgumentException if {@code initial} is not positive or {@code max < initial}
      */
     public static Backoff exponential(Duration initial, Duration max) {

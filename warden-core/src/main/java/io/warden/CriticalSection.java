@@ -1,5 +1,7 @@
 package io.warden;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Work to run while holding a lock: {@link DistributedLock#callLocked}. May throw a checked
  * exception of type {@code E}, which Warden propagates unchanged.
@@ -8,6 +10,6 @@ package io.warden;
  * @param <E> the checked exception the work may throw ({@link RuntimeException} if none)
  */
 @FunctionalInterface
-public interface CriticalSection<T, E extends Exception> {
+public interface CriticalSection<T extends @Nullable Object, E extends Exception> {
     T run() throws E;
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Lock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named mutual-exclusion lock shared through Redis by every process that uses the same name and
@@ -93,7 +94,8 @@ public interface DistributedLock {
      *     outcome
      * @throws LockTimeoutException if not acquired in time
      */
-    <T, E extends Exception> T callLocked(Duration wait, CriticalSection<T, E> task) throws E, InterruptedException;
+    <T extends @Nullable Object, E extends Exception> T callLocked(Duration wait, CriticalSection<T, E> task)
+            throws E, InterruptedException;
 
     /**
      * A {@link Lock} view for code written against {@code java.util.concurrent.locks}: owned by

@@ -1,6 +1,7 @@
 package io.warden;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A guarded task ({@link DistributedLock#callLocked}, task locks) lost its lease while it ran, so
@@ -13,12 +14,16 @@ public final class LeaseLostException extends WardenException {
     private static final long serialVersionUID = 1L;
 
     private final transient LeaseLostEvent event;
-    private final transient Object result;
+    private final transient @Nullable Object result;
     private final boolean completed;
     private final boolean started;
 
     public LeaseLostException(
-            LeaseLostEvent event, String redisAddress, boolean completed, Object result, Throwable failure) {
+            LeaseLostEvent event,
+            String redisAddress,
+            boolean completed,
+            @Nullable Object result,
+            @Nullable Throwable failure) {
         this(event, redisAddress, true, completed, result, failure);
     }
 
@@ -27,8 +32,8 @@ public final class LeaseLostException extends WardenException {
             String redisAddress,
             boolean started,
             boolean completed,
-            Object result,
-            Throwable failure) {
+            @Nullable Object result,
+            @Nullable Throwable failure) {
         super(
                 event.lockName(),
                 redisAddress,

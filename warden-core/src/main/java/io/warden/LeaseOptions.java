@@ -4,6 +4,7 @@ import io.warden.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-acquisition choices: lease time, watchdog, owner, re-entrancy, maximum hold. Immutable; each
@@ -37,13 +38,18 @@ public final class LeaseOptions {
 
     private static final LeaseOptions DEFAULTS = new LeaseOptions(null, null, null, true, null);
 
-    private final Duration leaseTime;
-    private final Boolean watchdog;
-    private final Object owner;
+    private final @Nullable Duration leaseTime;
+    private final @Nullable Boolean watchdog;
+    private final @Nullable Object owner;
     private final boolean reentrant;
-    private final Duration maxHold;
+    private final @Nullable Duration maxHold;
 
-    private LeaseOptions(Duration leaseTime, Boolean watchdog, Object owner, boolean reentrant, Duration maxHold) {
+    private LeaseOptions(
+            @Nullable Duration leaseTime,
+            @Nullable Boolean watchdog,
+            @Nullable Object owner,
+            boolean reentrant,
+            @Nullable Duration maxHold) {
         this.leaseTime = leaseTime;
         this.watchdog = watchdog;
         this.owner = owner;

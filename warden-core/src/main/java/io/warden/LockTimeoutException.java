@@ -2,6 +2,7 @@ package io.warden;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lock was not acquired within the allowed wait. Nothing is left behind: the waiter's local
@@ -11,9 +12,9 @@ public final class LockTimeoutException extends WardenException {
     private static final long serialVersionUID = 1L;
 
     private final Duration waited;
-    private final transient HolderInfo holder;
+    private final transient @Nullable HolderInfo holder;
 
-    public LockTimeoutException(String lockName, String redisAddress, Duration waited, HolderInfo holder) {
+    public LockTimeoutException(String lockName, String redisAddress, Duration waited, @Nullable HolderInfo holder) {
         super(
                 lockName,
                 redisAddress,

@@ -1,5 +1,7 @@
 package io.warden;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Redis did not answer in time, refused the connection, or failed the command for a reason
  * unrelated to the lock's data. Raised within the command timeout; Warden never hangs on an
@@ -13,7 +15,8 @@ package io.warden;
 public final class RedisUnavailableException extends WardenException {
     private static final long serialVersionUID = 1L;
 
-    public RedisUnavailableException(String lockName, String redisAddress, String message, Throwable cause) {
+    public RedisUnavailableException(
+            @Nullable String lockName, String redisAddress, String message, @Nullable Throwable cause) {
         super(lockName, redisAddress, message, cause);
     }
 }

@@ -2,6 +2,7 @@ package io.warden;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Told of a {@link TaskLock}'s runs on this node. All methods have empty defaults; override what you
@@ -17,7 +18,7 @@ public interface TaskListener {
     default void onSkipped(String task, Optional<HolderInfo> holder) {}
 
     /** The task ended after running for {@code took}; {@code failure} is its exception, or null. */
-    default void onFinished(String task, Duration took, Throwable failure) {}
+    default void onFinished(String task, Duration took, @Nullable Throwable failure) {}
 
     /** The lease was lost while the task ran. */
     default void onLost(String task, LeaseLostEvent event) {}

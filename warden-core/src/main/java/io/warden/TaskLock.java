@@ -1,6 +1,7 @@
 package io.warden;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.event.Level;
 
 /**
@@ -81,7 +82,7 @@ public interface TaskLock {
      * @throws RedisUnavailableException if Redis could not be asked; the task did not run
      * @throws E the task's own exception, unchanged
      */
-    <T, E extends Exception> TaskResult<T> runIfFree(CriticalSection<T, E> task) throws E;
+    <T extends @Nullable Object, E extends Exception> TaskResult<T> runIfFree(CriticalSection<T, E> task) throws E;
 
     /**
      * Runs {@code task} if the lock is free, without waiting.
@@ -94,8 +95,8 @@ public interface TaskLock {
      * Waits up to {@code wait} for the lock (woken by release notifications, never polling), then
      * runs {@code task}; if still held after {@code wait}, skips and returns who held it.
      */
-    <T, E extends Exception> TaskResult<T> runWhenFree(Duration wait, CriticalSection<T, E> task)
-            throws E, InterruptedException;
+    <T extends @Nullable Object, E extends Exception> TaskResult<T> runWhenFree(
+            Duration wait, CriticalSection<T, E> task) throws E, InterruptedException;
 
     /**
      * Checks that the calling thread runs inside a task lock run whose lease is still held: for code

@@ -3,6 +3,8 @@ package io.warden;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.NonNull;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of a {@link TaskLock} run: it ran (with its value and duration), or it was skipped
@@ -10,14 +12,15 @@ import java.util.Optional;
  *
  * @param <T> the task's value type
  */
-public final class TaskResult<T> {
+public final class TaskResult<T extends @Nullable Object> {
     private final boolean executed;
-    private final T value;
-    private final HolderInfo holder;
+    private final @Nullable T value;
+    private final @Nullable HolderInfo holder;
     private final Duration duration;
     private final long fencingToken;
 
-    private TaskResult(boolean executed, T value, HolderInfo holder, Duration duration, long fencingToken) {
+    private TaskResult(
+            boolean executed, @Nullable T value, @Nullable HolderInfo holder, Duration duration, long fencingToken) {
         this.executed = executed;
         this.value = value;
         this.holder = holder;
@@ -26,12 +29,12 @@ public final class TaskResult<T> {
     }
 
     /** A run that happened. */
-    public static <T> TaskResult<T> executed(T value, Duration duration, long fencingToken) {
+    public static <T extends @Nullable Object> TaskResult<T> executed(T value, Duration duration, long fencingToken) {
         return new TaskResult<>(true, value, null, Objects.requireNonNull(duration, "duration"), fencingToken);
     }
 
     /** A run skipped because {@code holder} (null if unknown) held the lock. */
-    public static <T> TaskResult<T> skipped(HolderInfo holder) {
+    public static <T extends @Nullable Object> TaskResult<T> skipped(@Nullable HolderInfo holder) {
         return new TaskResult<>(false, null, holder, Duration.ZERO, 0);
     }
 
@@ -41,7 +44,7 @@ public final class TaskResult<T> {
     }
 
     /** The task's value when it ran and returned non-null. */
-    public Optional<T> value() {
+    public Optional<@NonNull T> value() {
         return Optional.ofNullable(value);
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Entry point: a connection to Redis that hands out {@link DistributedLock}s and {@link TaskLock}s.
@@ -81,8 +82,8 @@ public interface Warden extends AutoCloseable {
 
     /** Immutable-once-built configuration of a {@link Warden}. Every setting has a documented default. */
     final class Builder {
-        private RedisURI uri;
-        private RedisClient client;
+        private @Nullable RedisURI uri;
+        private @Nullable RedisClient client;
         private List<RedisURI> clusterSeeds = List.of();
         private List<RedisURI> redlockNodes = List.of();
         private int replicaAcks;
@@ -95,7 +96,7 @@ public interface Warden extends AutoCloseable {
         private boolean fencing = true;
         private Backoff waitBackoff = Backoff.defaults();
         private LossPolicy lossPolicy = LossPolicy.INTERRUPT;
-        private Executor callbackExecutor;
+        private @Nullable Executor callbackExecutor;
 
         Builder() {}
 
@@ -225,8 +226,9 @@ public interface Warden extends AutoCloseable {
         /**
          * Namespace for all keys, so applications sharing a Redis do not collide. Default {@code
          * warden}; keys look like {@code warden:{orders:42}}. Must not contain braces: Redis Cluster
-         * hashes only the text between the first {@code '{'} and the next {@code '}'}, and a brace in
-         * the prefix would move that hash tag, putting a lock's keys in different slots.
+         * hashes only the text between the first <code>'&#123;'</code> and the next
+         * <code>'&#125;'</code>, and a brace in the prefix would move that hash tag, putting a lock's
+         * keys in different slots.
          */
         public Builder keyPrefix(String keyPrefix) {
             Objects.requireNonNull(keyPrefix, "keyPrefix");

@@ -1,6 +1,7 @@
 package io.warden;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Base type of every error Warden reports. Unchecked: callers decide where to handle lock failures.
@@ -11,7 +12,7 @@ import java.util.Objects;
 public class WardenException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final String lockName;
+    private final @Nullable String lockName;
     private final String redisAddress;
 
     /**
@@ -20,19 +21,19 @@ public class WardenException extends RuntimeException {
      * @param message what happened, without the lock name (added here)
      * @param cause the underlying error, or {@code null}
      */
-    public WardenException(String lockName, String redisAddress, String message, Throwable cause) {
+    public WardenException(@Nullable String lockName, String redisAddress, String message, @Nullable Throwable cause) {
         super(describe(lockName, redisAddress, message), cause);
         this.lockName = lockName;
         this.redisAddress = Objects.requireNonNull(redisAddress, "redisAddress");
     }
 
-    private static String describe(String lockName, String redisAddress, String message) {
+    private static String describe(@Nullable String lockName, String redisAddress, String message) {
         String subject = lockName == null ? "Warden" : "lock '" + lockName + "'";
         return subject + " on " + redisAddress + ": " + message;
     }
 
     /** The lock this error concerns, or {@code null} when it concerns the connection as a whole. */
-    public String lockName() {
+    public @Nullable String lockName() {
         return lockName;
     }
 

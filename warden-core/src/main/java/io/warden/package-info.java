@@ -33,4 +33,7 @@
  * {@code docs/guarantees.md}. The rule for uncertain outcomes: a lease whose outcome is unknown is
  * never held, and every operation is safe to repeat with the same owner token.
  */
+@NullMarked
 package io.warden;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,10 +6,12 @@ import io.warden.LockTimeoutException;
 import io.warden.RedisUnavailableException;
 import io.warden.WardenException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,17 +44,17 @@ final class Acquisition {
     private final long waitNanos;
     final CompletableFuture<LeaseState> result = new CompletableFuture<>();
 
-    private volatile LockEntry entry;
+    private volatile @Nullable LockEntry entry;
     private final AtomicBoolean ending = new AtomicBoolean();
     // Guarded by this.
     private boolean inFlight;
     private boolean wakeRequested;
     private boolean subscribed;
     private int backoffAttempt;
-    private Scheduler.Cancellable timer;
-    private Scheduler.Cancellable deadline;
+    private Scheduler.@Nullable Cancellable timer;
+    private Scheduler.@Nullable Cancellable deadline;
     private boolean contending;
-    private HolderInfo lastHolder;
+    private @Nullable HolderInfo lastHolder;
 
     Acquisition(
             Wiring wiring,
@@ -138,7 +140,7 @@ final class Acquisition {
             stillQueued = !contending;
         }
         if (stillQueued) {
-            LeaseState local = entry.holder();
+            LeaseState local = entry().holder();
             fail(new LockTimeoutException(
                     keys.name(),
                     wiring.address(),
@@ -188,7 +190,8 @@ final class Acquisition {
                 .whenComplete((reply, error) -> onReply(token, sentAt, ttlNanos, reply, error));
     }
 
-    private void onReply(String token, long sentAt, long ttlNanos, LockStore.Acquired reply, Throwable error) {
+    private void onReply(
+            String token, long sentAt, long ttlNanos, LockStore.@Nullable Acquired reply, @Nullable Throwable error) {
         synchronized (this) {
             inFlight = false;
         }
@@ -206,13 +209,13 @@ final class Acquisition {
         } else if (reply instanceof LockStore.Foreign foreign) {
             fail(new LockKeyConflictException(keys.name(), wiring.address(), foreign.key(), "type " + foreign.type()));
         } else {
-            LockStore.Held held = (LockStore.Held) reply;
+            LockStore.Held held = (LockStore.Held) Objects.requireNonNull(reply, "reply"); // no error, so a reply
             heldElsewhere(held.pttlMillis(), held.holder());
         }
     }
 
     private void granted(String token, long sentAt, long ttlNanos, long fence) {
-        LeaseState lease = new LeaseState(wiring, watchdog, entry, owner, token, fence, sentAt, ttlNanos, spec);
+        LeaseState lease = new LeaseState(wiring, watchdog, entry(), owner, token, fence, sentAt, ttlNanos, spec);
         long now = wiring.ticker().nanos();
         if (lease.usableAt(now)) {
             acquired(lease);
@@ -233,7 +236,7 @@ final class Acquisition {
         }
     }
 
-    private void heldElsewhere(long pttlMillis, HolderInfo holder) {
+    private void heldElsewhere(long pttlMillis, @Nullable HolderInfo holder) {
         long remaining;
         boolean retryNow;
         synchronized (this) {
@@ -254,7 +257,7 @@ final class Acquisition {
             // Subscribe first, then look again: a release between our try and the subscription
             // would otherwise go unnoticed until the next timer. Without a subscription the timed
             // wakes (holder's TTL, backoff) still bound the wait.
-            entry.subscribe().whenComplete((ok, subscribeError) -> {
+            entry().subscribe().whenComplete((ok, subscribeError) -> {
                 if (subscribeError != null) {
                     log.debug(
                             "lock '{}': cannot subscribe to release messages, waiting on timers: {}",
@@ -296,7 +299,7 @@ final class Acquisition {
     }
 
     private void acquired(LeaseState lease) {
-        if (!entry.promote(this, lease)) {
+        if (!entry().promote(this, lease)) {
             // Withdrawn while the command ran: give the lock straight back; nobody saw this lease.
             giveBackUnused(lease.token());
             return;
@@ -355,6 +358,15 @@ final class Acquisition {
         return result.completeExceptionally(failure);
     }
 
+    /** The lock's local gate; set by {@link #begin()}, before any timer, reply or promotion. */
+    private LockEntry entry() {
+        LockEntry joined = entry;
+        if (joined == null) {
+            throw new IllegalStateException("acquisition of '" + keys.name() + "' has not begun");
+        }
+        return joined;
+    }
+
     private void withdraw() {
         if (entry != null) {
             entry.withdraw(this);
@@ -377,7 +389,7 @@ final class Acquisition {
     }
 
     /** The holder seen by the last attempt, for skip reports. */
-    synchronized HolderInfo lastHolder() {
+    synchronized @Nullable HolderInfo lastHolder() {
         return lastHolder;
     }
 }

@@ -12,6 +12,7 @@ import io.warden.TaskResult;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -127,7 +128,8 @@ final class DefaultTaskLock implements TaskLock {
     }
 
     @Override
-    public <T, E extends Exception> TaskResult<T> runIfFree(CriticalSection<T, E> task) throws E {
+    public <T extends @Nullable Object, E extends Exception> TaskResult<T> runIfFree(CriticalSection<T, E> task)
+            throws E {
         Objects.requireNonNull(task, "task");
         checkOrder(atMost, atLeast);
         Object outcome = lock.tryAcquireOrConflict(leaseOptions());
@@ -140,16 +142,19 @@ final class DefaultTaskLock implements TaskLock {
     @Override
     public boolean runIfFree(Runnable task) {
         Objects.requireNonNull(task, "task");
-        return runIfFree(() -> {
-                    task.run();
-                    return null;
-                })
-                .executed();
+        // No value: null, as CriticalSection<@Nullable Void, ...> allows. NullAway's standard mode
+        // reads the lambda's T as non-null; a false positive, suppressed for this declaration only.
+        @SuppressWarnings("NullAway")
+        CriticalSection<@Nullable Void, RuntimeException> body = () -> {
+            task.run();
+            return null;
+        };
+        return runIfFree(body).executed();
     }
 
     @Override
-    public <T, E extends Exception> TaskResult<T> runWhenFree(Duration wait, CriticalSection<T, E> task)
-            throws E, InterruptedException {
+    public <T extends @Nullable Object, E extends Exception> TaskResult<T> runWhenFree(
+            Duration wait, CriticalSection<T, E> task) throws E, InterruptedException {
         Objects.requireNonNull(task, "task");
         checkOrder(atMost, atLeast);
         Lease lease;
@@ -161,7 +166,8 @@ final class DefaultTaskLock implements TaskLock {
         return run(lease, task);
     }
 
-    private <T, E extends Exception> TaskResult<T> run(Lease lease, CriticalSection<T, E> task) throws E {
+    private <T extends @Nullable Object, E extends Exception> TaskResult<T> run(Lease lease, CriticalSection<T, E> task)
+            throws E {
         long started = lock.engine().wiring().ticker().nanos();
         long token = lock.engine().settings().fencing() ? lease.fencingToken() : 0;
         log.atLevel(level).log("task '{}' started on this node (fencing token {})", name(), token);
@@ -186,7 +192,7 @@ final class DefaultTaskLock implements TaskLock {
         return TaskResult.executed(value, took, token);
     }
 
-    private Duration finished(long started, Throwable failure) {
+    private Duration finished(long started, @Nullable Throwable failure) {
         Duration took = Duration.ofNanos(lock.engine().wiring().ticker().nanos() - started);
         if (failure == null) {
             log.atLevel(level).log("task '{}' finished in {} ms", name(), took.toMillis());
@@ -197,7 +203,7 @@ final class DefaultTaskLock implements TaskLock {
         return took;
     }
 
-    private <T> TaskResult<T> skipped(LockTimeoutException conflict) {
+    private <T extends @Nullable Object> TaskResult<T> skipped(LockTimeoutException conflict) {
         Optional<HolderInfo> holder = conflict.holder();
         log.atLevel(level)
                 .log(

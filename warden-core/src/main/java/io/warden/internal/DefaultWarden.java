@@ -30,16 +30,22 @@ public final class DefaultWarden implements Warden {
         LockStore store = connect(settings, ticker);
         int instance = INSTANCES.incrementAndGet();
         ExecutorScheduler scheduler = new ExecutorScheduler("warden-" + instance + "-scheduler");
-        ExecutorService ownedCallbacks = settings.callbackExecutor() == null
-                ? new ThreadPoolExecutor(
-                        0,
-                        Integer.MAX_VALUE,
-                        30,
-                        TimeUnit.SECONDS,
-                        new SynchronousQueue<>(),
-                        Threads.daemon("warden-" + instance + "-callback"))
-                : null;
-        Executor callbacks = ownedCallbacks != null ? ownedCallbacks : settings.callbackExecutor();
+        Executor configured = settings.callbackExecutor();
+        final ExecutorService ownedCallbacks;
+        final Executor callbacks;
+        if (configured == null) {
+            ownedCallbacks = new ThreadPoolExecutor(
+                    0,
+                    Integer.MAX_VALUE,
+                    30,
+                    TimeUnit.SECONDS,
+                    new SynchronousQueue<>(),
+                    Threads.daemon("warden-" + instance + "-callback"));
+            callbacks = ownedCallbacks;
+        } else {
+            ownedCallbacks = null;
+            callbacks = configured;
+        }
         Wiring wiring =
                 new Wiring(store, ticker, scheduler, callbacks, new Metrics(), settings, HostIdentity.current());
         return new DefaultWarden(new Engine(wiring, () -> {

@@ -1,6 +1,7 @@
 package io.warden.internal;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place that checks a lease-like duration (lease time, maximum hold, {@code lockAtMostFor},
@@ -31,7 +32,7 @@ public final class Durations {
     public static final Duration MAX_LEASE = Duration.ofDays(3650);
 
     /** Longest accepted command timeout: 1 day. */
-    public static final Duration MAX_COMMAND_TIMEOUT = Duration.ofDays(1);
+    private static final Duration MAX_COMMAND_TIMEOUT = Duration.ofDays(1);
 
     private static final String MAX_LEASE_WHY =
             "3650 days (ten years, a safe margin below where nanosecond deadline arithmetic and Redis PEXPIRE"
@@ -49,7 +50,7 @@ public final class Durations {
      * @throws IllegalArgumentException if zero, negative, under 1 ms or over 3650 days, naming the lock,
      *     {@code what}, the value and the limit
      */
-    public static long leaseNanos(Duration duration, String what, String lockName) {
+    public static long leaseNanos(@Nullable Duration duration, String what, @Nullable String lockName) {
         return check(duration, what, lockName, false, MAX_LEASE, MAX_LEASE_WHY);
     }
 
@@ -57,17 +58,22 @@ public final class Durations {
      * Same as {@link #leaseNanos}, but zero is accepted (and returned as 0): for {@code lockAtLeastFor},
      * where zero means "release at once".
      */
-    public static long leaseNanosOrZero(Duration duration, String what, String lockName) {
+    static long leaseNanosOrZero(@Nullable Duration duration, String what, @Nullable String lockName) {
         return check(duration, what, lockName, true, MAX_LEASE, MAX_LEASE_WHY);
     }
 
     /** A command timeout in nanoseconds: between {@link #MIN_LEASE 1 ms} and {@link #MAX_COMMAND_TIMEOUT}. */
-    public static long commandTimeoutNanos(Duration duration, String what) {
+    public static long commandTimeoutNanos(@Nullable Duration duration, String what) {
         return check(duration, what, null, false, MAX_COMMAND_TIMEOUT, MAX_COMMAND_TIMEOUT_WHY);
     }
 
     private static long check(
-            Duration duration, String what, String lockName, boolean zeroAllowed, Duration max, String maxWhy) {
+            @Nullable Duration duration,
+            String what,
+            @Nullable String lockName,
+            boolean zeroAllowed,
+            Duration max,
+            String maxWhy) {
         String subject = lockName == null ? what : "lock '" + lockName + "': " + what;
         if (duration == null) {
             throw new NullPointerException(subject + " must not be null");

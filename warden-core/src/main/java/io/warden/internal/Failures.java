@@ -7,6 +7,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /** Turns client-library failures into Warden's exceptions, naming the lock and the address. */
 final class Failures {
@@ -22,7 +23,7 @@ final class Failures {
     }
 
     /** A Warden exception for a failed {@code operation} on {@code lockName}. */
-    static WardenException translate(Throwable error, String lockName, String address, String operation) {
+    static WardenException translate(Throwable error, @Nullable String lockName, String address, String operation) {
         Throwable cause = unwrap(error);
         if (cause instanceof WardenException warden) {
             return warden;

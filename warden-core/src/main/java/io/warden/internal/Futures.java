@@ -21,7 +21,7 @@ final class Futures {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
-                    throw rethrow(e.getCause());
+                    throw rethrow(e);
                 }
             }
         } finally {
@@ -37,12 +37,13 @@ final class Futures {
         try {
             return future.get();
         } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
+            throw rethrow(e);
         }
     }
 
     /**
-     * The failure to throw to the waiting caller. A Warden exception completed on another thread
+     * The failure to throw to the waiting caller, unwrapped from any {@link ExecutionException} or
+     * {@link java.util.concurrent.CompletionException}. A Warden exception completed on another thread
      * gets the caller's stack, so that it points at the caller's code; what happened on the I/O
      * thread stays in its cause.
      */

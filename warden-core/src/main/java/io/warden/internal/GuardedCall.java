@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ final class GuardedCall {
     /**
      * @param keepNanos asked when the task ended: keep the key that much longer (task locks), or 0
      */
-    static <T, E extends Exception> T run(
+    static <T extends @Nullable Object, E extends Exception> T run(
             LeaseHandle lease, CriticalSection<T, E> task, LossPolicy policy, String address, LongSupplier keepNanos)
             throws E {
         if (!lease.isHeld()) {
@@ -43,7 +44,7 @@ final class GuardedCall {
         GuardedCall guard = new GuardedCall();
         Runnable stopListening =
                 policy == LossPolicy.INTERRUPT ? lease.state().onLost(event -> guard.interruptIfRunning()) : () -> {};
-        T result = null;
+        @Nullable T result = null;
         Throwable failure = null;
         boolean completed = false;
         try {
@@ -62,7 +63,7 @@ final class GuardedCall {
         if (failure != null) {
             throw GuardedCall.<E>sneaky(failure);
         }
-        return result;
+        return taskValue(result);
     }
 
     /** The lease ended before the task could start: give it back and say so; the task never runs. */
@@ -79,7 +80,7 @@ final class GuardedCall {
     }
 
     private static Optional<LeaseLostEvent> release(
-            LeaseHandle lease, String address, long keepNanos, Throwable failure) {
+            LeaseHandle lease, String address, long keepNanos, @Nullable Throwable failure) {
         try {
             lease.releaseKeeping(keepNanos);
             return lease.lostEvent();
@@ -90,8 +91,8 @@ final class GuardedCall {
             LossCause cause = e.reason() == LeaseNotHeldException.Reason.HELD_BY_ANOTHER_OWNER
                     ? LossCause.TAKEN_BY_ANOTHER_OWNER
                     : LossCause.KEY_DELETED;
-            return Optional.of(
-                    new LeaseLostEvent(lease.lockName(), 0, cause, e.getMessage(), Instant.now(), Duration.ZERO));
+            return Optional.of(new LeaseLostEvent(
+                    lease.lockName(), 0, cause, String.valueOf(e.getMessage()), Instant.now(), Duration.ZERO));
         } catch (RedisUnavailableException e) {
             // Held for the whole task; only the release's outcome is unknown, and the key expires.
             if (failure != null) {
@@ -119,6 +120,17 @@ final class GuardedCall {
         if (interrupted) {
             Thread.interrupted(); // ours, not the caller's: do not leak it
         }
+    }
+
+    /**
+     * The task's value, which is null only if the task returned null: that is allowed, as {@code T}
+     * may be a nullable type ({@code CriticalSection<T extends @Nullable Object>}).
+     */
+    // NullAway's standard mode (JSpecify mode needs JDK 21.0.8+) reads an unannotated type variable
+    // as non-null, so it would reject returning a null T: a false positive, suppressed here only.
+    @SuppressWarnings("NullAway")
+    private static <T extends @Nullable Object> T taskValue(@Nullable T value) {
+        return value;
     }
 
     @SuppressWarnings("unchecked")

@@ -3,13 +3,14 @@ package io.warden.internal;
 import io.warden.HolderInfo;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Reads the holder fields {host, pid, since, fence} that scripts return. */
 final class HolderParsing {
     private HolderParsing() {}
 
     /** The holder described by {@code reply[from .. from+3]}, or null if the fields are empty. */
-    static HolderInfo holder(List<Object> reply, int from) {
+    static @Nullable HolderInfo holder(List<@Nullable Object> reply, int from) {
         String host = text(reply, from);
         if (host.isEmpty()) {
             return null;
@@ -21,7 +22,7 @@ final class HolderParsing {
                 number(text(reply, from + 3)));
     }
 
-    static String text(List<Object> reply, int index) {
+    static String text(List<@Nullable Object> reply, int index) {
         if (index >= reply.size() || reply.get(index) == null) {
             return "";
         }

@@ -4,9 +4,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** This process's host name and pid, recorded in the locks it holds for operators to read. */
-public record HostIdentity(String host, long pid) {
+record HostIdentity(String host, long pid) {
 
-    public static HostIdentity current() {
+    static HostIdentity current() {
         return new HostIdentity(hostName(), ProcessHandle.current().pid());
     }
 

@@ -2,26 +2,27 @@ package io.warden.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Names the Redis keys of locks. All keys of one lock share a Cluster hash tag: the lock key is
  * {@code prefix:{name}}, the fencing counter {@code prefix:{name}:fence}, and the release channel
  * {@code prefix:{name}:released}. The mapping is injective, so distinct names never share a key.
  *
- * <p>Redis Cluster hashes only the text between the first {@code '{'} of a key and the first {@code
- * '}'} after it, and only if that text is not empty. The prefix may therefore contain no brace (the
- * first {@code '{'} is then the one after it), and a name may not start with {@code '}'} (the tag
- * would be empty, each key would be hashed whole, and the three keys would land in different slots:
- * CROSSSLOT). Any other name, braces included, gives the tag "name up to its first {@code '}'}",
- * the same for all three keys.
+ * <p>Redis Cluster hashes only the text between the first <code>'&#123;'</code> of a key and the
+ * first <code>'&#125;'</code> after it, and only if that text is not empty. The prefix may therefore
+ * contain no brace (the first <code>'&#123;'</code> is then the one after it), and a name may not
+ * start with <code>'&#125;'</code> (the tag would be empty, each key would be hashed whole, and the
+ * three keys would land in different slots: CROSSSLOT). Any other name, braces included, gives the
+ * tag "name up to its first <code>'&#125;'</code>", the same for all three keys.
  */
-public final class KeySpace {
+final class KeySpace {
     /** Longest accepted lock name, in UTF-8 bytes. */
-    public static final int MAX_NAME_BYTES = 512;
+    static final int MAX_NAME_BYTES = 512;
 
     private final String prefix;
 
-    public KeySpace(String prefix) {
+    KeySpace(String prefix) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
         if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
             throw new IllegalArgumentException("key prefix must be free of '{' and '}' (a brace would break the"
@@ -29,12 +30,12 @@ public final class KeySpace {
         }
     }
 
-    public String prefix() {
+    String prefix() {
         return prefix;
     }
 
     /** Checks a lock name and returns its keys. */
-    public LockKeys keys(String name) {
+    LockKeys keys(String name) {
         validateName(name);
         String lockKey = prefix + ":{" + name + "}";
         return new LockKeys(name, lockKey, lockKey + ":fence", lockKey + ":released");
@@ -43,10 +44,11 @@ public final class KeySpace {
     /**
      * The lock name of a lock key of this prefix, or null if {@code key} is not one (for example a
      * fencing counter) or is the key of a name {@link #keys} would refuse (such as a name starting with
-     * {@code '}'}, written by an older version: its lock key expires with its lease). So every name
+     * <code>'&#125;'</code>, written by an older version: its lock key expires with its lease). So every name
      * returned is one that the other operations accept.
      */
-    public String nameOf(String key) {
+    @Nullable
+    String nameOf(String key) {
         String head = prefix + ":{";
         if (!key.startsWith(head) || !key.endsWith("}") || key.length() <= head.length() + 1) {
             return null;
@@ -56,7 +58,7 @@ public final class KeySpace {
     }
 
     /** A SCAN pattern matching the lock keys whose names start with {@code namePrefix}. */
-    public String scanPattern(String namePrefix) {
+    String scanPattern(String namePrefix) {
         return globEscape(prefix + ":{" + namePrefix) + "*}";
     }
 
@@ -68,7 +70,7 @@ public final class KeySpace {
     }
 
     /** Why {@code name} is not an acceptable lock name, or null if it is. */
-    private static String problemWith(String name) {
+    private static @Nullable String problemWith(@Nullable String name) {
         if (name == null) {
             return "lock name must not be null";
         }

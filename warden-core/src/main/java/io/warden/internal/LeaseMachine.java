@@ -2,6 +2,7 @@ package io.warden.internal;
 
 import io.warden.LossCause;
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of one acquired lease and every rule that moves it, with no I/O, no clock and no
@@ -51,7 +52,7 @@ final class LeaseMachine {
     }
 
     /** The release reply's meaning for this lease. */
-    record ReleaseVerdict(boolean released, LossCause cause) {}
+    record ReleaseVerdict(boolean released, @Nullable LossCause cause) {}
 
     private final long renewalsPerLease;
     private final long hardDeadline;
@@ -70,7 +71,7 @@ final class LeaseMachine {
     private boolean renewing;
     private boolean releaseWasUnknown;
     private boolean releasedAfterLoss;
-    private LossCause lossCause;
+    private @Nullable LossCause lossCause;
     /** TTL-setting commands sent and not yet confirmed, in send order: {sentAt, ttl}. */
     private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
 
@@ -224,6 +225,7 @@ final class LeaseMachine {
     }
 
     /** The loss cause if the lease's local deadline has come, else null. */
+    @Nullable
     LossCause deadlinePassed(long now) {
         if (phase != Phase.HELD || now - lossAt < 0) {
             return null;
@@ -244,6 +246,7 @@ final class LeaseMachine {
         return true;
     }
 
+    @Nullable
     LossCause lossCause() {
         return lossCause;
     }
@@ -316,7 +319,7 @@ final class LeaseMachine {
         return watchedBySpec;
     }
 
-    private static boolean keyMayRemain(LossCause cause) {
+    private static boolean keyMayRemain(@Nullable LossCause cause) {
         return cause == LossCause.RENEWAL_DEADLINE_PASSED
                 || cause == LossCause.EXPIRED
                 || cause == LossCause.MAX_HOLD_REACHED;

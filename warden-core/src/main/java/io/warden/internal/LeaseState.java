@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,7 @@ final class LeaseState {
     private final LeaseMachine machine;
     private final CompletableFuture<LeaseLostEvent> lostFuture = new CompletableFuture<>();
     private final List<Consumer<LeaseLostEvent>> listeners = new ArrayList<>();
-    private LeaseLostEvent lost;
+    private @Nullable LeaseLostEvent lost;
     private boolean ended;
 
     LeaseState(
@@ -116,7 +118,7 @@ final class LeaseState {
         return machine.phase();
     }
 
-    synchronized LeaseLostEvent lostEvent() {
+    synchronized @Nullable LeaseLostEvent lostEvent() {
         return lost;
     }
 
@@ -149,7 +151,7 @@ final class LeaseState {
     // ---- watchdog side -------------------------------------------------------------------------
 
     /** A renewal due now (or soon enough to share this tick), marked in flight; or null. */
-    synchronized Renewal renewalDue(long now) {
+    synchronized @Nullable Renewal renewalDue(long now) {
         long ttl = machine.renewalDue(now);
         return ttl == 0 ? null : new Renewal(this, now, ttl);
     }
@@ -249,7 +251,7 @@ final class LeaseState {
                         : CompletableFuture.failedFuture(failure));
     }
 
-    private WardenException releaseReplied(LockStore.Released outcome) {
+    private @Nullable WardenException releaseReplied(LockStore.Released outcome) {
         LeaseMachine.ReleaseVerdict verdict;
         synchronized (this) {
             verdict = machine.releaseReplied(outcome);
@@ -265,9 +267,10 @@ final class LeaseState {
             return null;
         }
         // Lost without anyone noticing until now: tell the listeners too, then the caller.
-        String detail = Losses.detail(verdict.cause(), "release");
-        tellLoss(verdict.cause(), detail);
-        return notHeld(Losses.reason(verdict.cause()), detail);
+        LossCause cause = Objects.requireNonNull(verdict.cause(), "a release that did not release names its loss");
+        String detail = Losses.detail(cause, "release");
+        tellLoss(cause, detail);
+        return notHeld(Losses.reason(cause), detail);
     }
 
     private WardenException releaseUnknown(Throwable error) {
@@ -283,7 +286,7 @@ final class LeaseState {
                         + " and otherwise the key expires)");
     }
 
-    private CompletableFuture<Void> lostEarlier(LossCause cause) {
+    private CompletableFuture<Void> lostEarlier(@Nullable LossCause cause) {
         LeaseLostEvent event = lostEvent();
         String detail = event != null ? event.cause() + ", " + event.detail() : String.valueOf(cause);
         return CompletableFuture.failedFuture(

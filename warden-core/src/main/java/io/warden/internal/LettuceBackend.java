@@ -32,7 +32,7 @@ abstract class LettuceBackend implements RedisBackend {
     private final boolean boundEveryCommand;
     private final int replicaAcks;
     private final Duration replicaAckTimeout;
-    protected volatile Consumer<String> releaseListener = channel -> {};
+    volatile Consumer<String> releaseListener = channel -> {};
     private final AtomicLong disconnects = new AtomicLong();
     /** Registered with the client by the subclass, and removed when it closes. */
     final RedisConnectionStateListener disconnectCounter = new RedisConnectionStateListener() {

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One lock name's local gate. At most one local acquisition at a time talks to Redis (the
@@ -31,10 +32,10 @@ final class LockEntry {
     private final LockKeys keys;
     private final LockTable table;
 
-    private LeaseState holder;
-    private Acquisition contender;
+    private @Nullable LeaseState holder;
+    private @Nullable Acquisition contender;
     private final ArrayDeque<Acquisition> queue = new ArrayDeque<>();
-    private ReleaseSubscriptions.Subscription subscription;
+    private ReleaseSubscriptions.@Nullable Subscription subscription;
     private boolean retired;
 
     LockEntry(ReleaseSubscriptions subscriptions, LockKeys keys, LockTable table) {
@@ -64,11 +65,11 @@ final class LockEntry {
     }
 
     /** The lease held locally by {@code owner}, or null. */
-    synchronized LeaseState heldBy(Object owner) {
+    synchronized @Nullable LeaseState heldBy(Object owner) {
         return holder != null && holder.owner() == owner ? holder : null;
     }
 
-    synchronized LeaseState holder() {
+    synchronized @Nullable LeaseState holder() {
         return holder;
     }
 
@@ -158,7 +159,7 @@ final class LockEntry {
         return all;
     }
 
-    private Acquisition passGate() {
+    private @Nullable Acquisition passGate() {
         Acquisition next = queue.pollFirst();
         contender = next;
         leaveSubscriptionIfNoWaiters();

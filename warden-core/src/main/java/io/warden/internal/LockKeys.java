@@ -1,4 +1,4 @@
 package io.warden.internal;
 
 /** The Redis names of one lock: its hash, its fencing counter, its release channel. */
-public record LockKeys(String name, String lockKey, String fenceKey, String channel) {}
+record LockKeys(String name, String lockKey, String fenceKey, String channel) {}

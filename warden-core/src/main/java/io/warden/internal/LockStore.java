@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lease protocol as Redis serves it: one method per operation, each with a typed outcome. This
@@ -98,7 +99,7 @@ interface LockStore extends AutoCloseable {
      * @param pttlMillis its remaining TTL, or -1 if the key has none
      * @param holder who holds it, if recorded
      */
-    record Held(long pttlMillis, HolderInfo holder) implements Acquired {}
+    record Held(long pttlMillis, @Nullable HolderInfo holder) implements Acquired {}
 
     /** {@code key} holds data Warden did not write, of Redis type {@code type}: nothing was changed. */
     record Foreign(String key, String type) implements Acquired {}
@@ -133,7 +134,8 @@ interface LockStore extends AutoCloseable {
      * @param holder the recorded holder when held
      * @param lastIssued the last fencing token minted for this name, if any
      */
-    record Inspection(State state, long pttlMillis, HolderInfo holder, OptionalLong lastIssued) {
+    record Inspection(
+            State state, long pttlMillis, @Nullable HolderInfo holder, OptionalLong lastIssued) {
         enum State {
             FREE,
             HELD,
@@ -147,5 +149,5 @@ interface LockStore extends AutoCloseable {
      * @param removed the holder whose lock was deleted, when {@code outcome} is {@link
      *     Released#RELEASED}
      */
-    record ForceReleased(Released outcome, HolderInfo removed) {}
+    record ForceReleased(Released outcome, @Nullable HolderInfo removed) {}
 }

@@ -3,6 +3,7 @@ package io.warden.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The local state of every lock name that has waiters or a holder in this Warden. Entries are
@@ -23,6 +24,7 @@ final class LockTable {
     }
 
     /** The entry of a lock if one is live, else null. */
+    @Nullable
     LockEntry existing(String name) {
         return entries.get(name);
     }

@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** One Lua script resource, with its SHA-1 for EVALSHA. Each operation has its own file. */
-public enum LuaScript {
+enum LuaScript {
     ACQUIRE("acquire.lua", true),
     RELEASE("release.lua", true),
     EXTEND("extend.lua", true),
@@ -29,20 +29,20 @@ public enum LuaScript {
         this.sha = sha1(body);
     }
 
-    public String body() {
+    String body() {
         return body;
     }
 
-    public String sha() {
+    String sha() {
         return sha;
     }
 
     /** True if the script may change data (so its replication matters). */
-    public boolean writes() {
+    boolean writes() {
         return writes;
     }
 
-    public String resource() {
+    String resource() {
         return resource;
     }
 

@@ -15,21 +15,24 @@ final class Metrics {
     final LongAdder renewalCalls = new LongAdder();
     final LongAdder renewalRoundTrips = new LongAdder();
     final LongAdder renewalFailures = new LongAdder();
-    private final Map<LossCause, LongAdder> lost = new EnumMap<>(LossCause.class);
+    /** Indexed by {@link LossCause#ordinal()}: one counter per cause, none ever missing. */
+    private final LongAdder[] lost = new LongAdder[LossCause.values().length];
 
     Metrics() {
         for (LossCause cause : LossCause.values()) {
-            lost.put(cause, new LongAdder());
+            lost[cause.ordinal()] = new LongAdder();
         }
     }
 
     void lost(LossCause cause) {
-        lost.get(cause).increment();
+        lost[cause.ordinal()].increment();
     }
 
     WardenMetrics snapshot() {
         Map<LossCause, Long> lostCounts = new EnumMap<>(LossCause.class);
-        lost.forEach((cause, count) -> lostCounts.put(cause, count.sum()));
+        for (LossCause cause : LossCause.values()) {
+            lostCounts.put(cause, lost[cause.ordinal()].sum());
+        }
         return new WardenMetrics(
                 leasesHeld.sum(),
                 acquisitions.sum(),

@@ -12,6 +12,7 @@ import io.warden.internal.LockStore.Released;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The majority rule of a Redlock group of {@code size} nodes, and how the typed replies of its
@@ -62,7 +63,7 @@ final class Quorum {
      * will not help), else the holder with the least remaining time (the earliest moment a retry
      * can succeed; a key without TTL counts as the longest), else null: too few nodes answered.
      */
-    static Acquired refusal(Replies<Acquired> replies) {
+    static @Nullable Acquired refusal(Replies<Acquired> replies) {
         Held shortest = null;
         for (Acquired reply : replies.ok()) {
             if (reply instanceof Foreign) {

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * caller translates them with {@link Failures}); script calls reload a script transparently when
  * the server answers NOSCRIPT.
  */
-public interface RedisBackend extends AutoCloseable {
+interface RedisBackend extends AutoCloseable {
 
     /** The endpoint, for error messages. */
     String address();

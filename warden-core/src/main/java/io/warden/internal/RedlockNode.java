@@ -3,6 +3,7 @@ package io.warden.internal;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.resource.ClientResources;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,7 @@ final class RedlockNode implements AutoCloseable {
     private final String address;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private volatile Consumer<String> listener = channel -> {};
-    private volatile ScriptStore store;
+    private volatile @Nullable ScriptStore store;
     private volatile boolean closed;
     // Guarded by this.
     private long nextAttemptAt;
@@ -50,14 +52,14 @@ final class RedlockNode implements AutoCloseable {
      * the store, or the connection failure) once that command and every earlier one were issued.
      * Null when nothing waits.
      */
-    private CompletableFuture<ScriptStore> waiting;
+    private @Nullable CompletableFuture<ScriptStore> waiting;
 
     RedlockNode(Settings settings, ClientResources resources, Executor connector, Ticker ticker) {
         this.settings = settings;
         this.resources = resources;
         this.connector = connector;
         this.ticker = ticker;
-        this.address = RedisUris.describe(settings.uri());
+        this.address = RedisUris.describe(Objects.requireNonNull(settings.uri(), "a Redlock node's URI"));
         this.nextAttemptAt = ticker.nanos();
     }
 
@@ -112,11 +114,12 @@ final class RedlockNode implements AutoCloseable {
         if (ready != null) {
             return issue(command, ready);
         }
+        CompletableFuture<ScriptStore> before = Objects.requireNonNull(previous, "set whenever no store is ready");
         // Outside the lock: the previous link may be complete already, and replies' callbacks
         // (which may call other nodes) must never run under it. Each link has one successor, so
         // the links run in the order they were made.
         CompletableFuture<T> reply = new CompletableFuture<>();
-        previous.whenComplete((connected, error) -> {
+        before.whenComplete((connected, error) -> {
             if (error != null) {
                 reply.completeExceptionally(Failures.unwrap(error));
             } else {
@@ -152,7 +155,7 @@ final class RedlockNode implements AutoCloseable {
     }
 
     /** A connection attempt on the connector thread, or null when closed or too soon to try. */
-    private CompletableFuture<ScriptStore> connectLater() {
+    private @Nullable CompletableFuture<ScriptStore> connectLater() {
         if (closed || ticker.nanos() - nextAttemptAt < 0) {
             return null;
         }

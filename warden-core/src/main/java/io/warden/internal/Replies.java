@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The replies of a Redlock fan-out so far: the successful ones (in arrival order), the failures,
@@ -42,7 +43,7 @@ record Replies<R>(List<R> ok, List<Throwable> errors, int pending) {
             this.pending = expected;
         }
 
-        synchronized Replies<R> record(R reply, Throwable error) {
+        synchronized Replies<R> record(@Nullable R reply, @Nullable Throwable error) {
             pending--;
             if (error != null) {
                 errors.add(error);

@@ -7,6 +7,7 @@ import io.warden.LossPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Warden's validated configuration. Built by {@code Warden.Builder}. Exactly one way to reach
@@ -17,8 +18,8 @@ import java.util.concurrent.Executor;
  * @param replicaAckTimeout how long WAIT may block for those acknowledgements
  */
 public record Settings(
-        RedisURI uri,
-        RedisClient client,
+        @Nullable RedisURI uri,
+        @Nullable RedisClient client,
         List<RedisURI> clusterSeeds,
         List<RedisURI> redlockNodes,
         String keyPrefix,
@@ -29,7 +30,7 @@ public record Settings(
         boolean fencing,
         Backoff waitBackoff,
         LossPolicy lossPolicy,
-        Executor callbackExecutor,
+        @Nullable Executor callbackExecutor,
         int replicaAcks,
         Duration replicaAckTimeout) {
 
@@ -57,8 +58,8 @@ public record Settings(
         return new Settings(
                 node,
                 null,
-                null,
-                null,
+                List.of(),
+                List.of(),
                 keyPrefix,
                 defaultLeaseTime,
                 defaultWait,

@@ -15,6 +15,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.warden.RedisUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,13 +61,14 @@ final class StandaloneBackend extends LettuceBackend {
      * connection is down instead of queueing until it returns (Redlock nodes: a down node must not
      * hold up the others). {@code resources} are shared event loops, or null for the client's own.
      */
-    static StandaloneBackend connect(Settings settings, boolean failFast, ClientResources resources) {
-        boolean owns = settings.client() == null;
-        RedisClient client = owns
-                ? (resources == null
+    static StandaloneBackend connect(Settings settings, boolean failFast, @Nullable ClientResources resources) {
+        RedisClient given = settings.client();
+        boolean owns = given == null;
+        RedisClient client = given != null
+                ? given
+                : resources == null
                         ? RedisClient.create(settings.uri())
-                        : RedisClient.create(resources, settings.uri()))
-                : settings.client();
+                        : RedisClient.create(resources, settings.uri());
         String address = settings.uri() != null ? RedisUris.describe(settings.uri()) : "redis (caller's client)";
         if (owns) {
             client.setOptions(ClientOptions.builder()

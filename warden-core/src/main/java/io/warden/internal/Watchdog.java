@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ final class Watchdog {
     private final Wiring wiring;
     private final Set<LeaseState> leases = ConcurrentHashMap.newKeySet();
     private final Object scheduling = new Object();
-    private Scheduler.Cancellable nextTick;
+    private Scheduler.@Nullable Cancellable nextTick;
     private long nextTickAt;
     private boolean stopped;
 
