@@ -25,16 +25,61 @@ import org.junit.jupiter.api.Test;
  * data Warden did not write, the admin views, the hash-tag rules, and each topology's error
  * reports. What the client decides alone (argument checks, re-entrancy bookkeeping, the local
  * waiter queue, the {@link java.util.concurrent.locks.Lock} view, guarded execution) runs once, in
- * {@link LockApiTest}.
+ * {@code LockApiTest}.
+ *
+ * <h2>Running the contract against another backend</h2>
+ *
+ * The contract is published as warden-core's test jar ({@code io.warden:warden-core}, type {@code
+ * test-jar}, classifier {@code tests}), which holds only this class and {@link WardenFixture}. A
+ * module that builds Wardens its own way (a Spring or ShedLock integration, a new topology) adds it
+ * with test scope, next to {@code io.warden:warden-testkit} (Redis servers, {@code Await}), JUnit
+ * Jupiter and AssertJ, which the test jar does not bring, and extends this class in any package:
+ *
+ * <pre>{@code
+ * @WithRedis
+ * class MyBackendLockTest extends LockContract {
+ *     private final RedisServer server;
+ *
+ *     MyBackendLockTest(RedisServer server) { this.server = server; }
+ *
+ *     @Override
+ *     public Warden.Builder target(Warden.Builder builder) {
+ *         return MyBackend.configure(builder.uri(server.uri()));   // how this backend reaches Redis
+ *     }
+ *
+ *     @Override
+ *     public Object redis(String key, String... command) {
+ *         return server.command(command);                       // the node that owns the key
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Each test opens its Wardens through {@link #wardens}, which applies {@link #target} and then
+ * test-friendly timeouts, and closes them afterwards. The tests assume the default key prefix
+ * ({@code warden}), so {@link #target} must not change it, and they expect every lock name they use
+ * to be free when they start: a topology shared by several tests must be emptied before each one.
+ * Override {@link #subscribers} if release messages do not travel on plain channels of the node
+ * that {@link #redis} reaches, and {@link #minorityGrantsMintTokens} for quorum backends. A
+ * subclass's {@code @AfterEach} runs before this class's: one that closes something the Wardens use
+ * (a Lettuce client passed to {@link Warden.Builder#client}) calls {@code wardens.close()} first.
  */
-abstract class LockContract {
+public abstract class LockContract {
+    /** Opens the Wardens of the running test, pointed at the topology by {@link #target}. */
     protected WardenFixture wardens;
 
-    /** Points a builder at the topology under test (a URI, or Redlock nodes). */
-    protected abstract Warden.Builder target(Warden.Builder builder);
+    /**
+     * Points a builder at the topology under test (a URI, or Redlock nodes), and applies whatever
+     * else the backend sets. Called for every Warden a test opens.
+     */
+    public abstract Warden.Builder target(Warden.Builder builder);
 
-    /** Runs a raw command on the node that owns {@code key}; returns the reply. */
-    protected abstract Object redis(String key, String... command);
+    /**
+     * Runs a raw command ({@code command[0]} is its name) on the node that owns {@code key}, and
+     * returns the reply as the test kit decodes it: {@code Long}, {@code String}, {@code List}, or
+     * null. Tests use it to check and plant keys; on a topology with several copies of a key,
+     * return the reply all copies agree on.
+     */
+    public abstract Object redis(String key, String... command);
 
     @BeforeEach
     void openFixture() {
@@ -159,9 +204,10 @@ abstract class LockContract {
 
     /**
      * True where an attempt that missed its majority may still have minted a token on a node
-     * (Redlock): the admin view then shows an upper bound of the last token handed out.
+     * (Redlock): the admin view then shows an upper bound of the last token handed out. False by
+     * default.
      */
-    protected boolean minorityGrantsMintTokens() {
+    public boolean minorityGrantsMintTokens() {
         return false;
     }
 
@@ -397,8 +443,11 @@ abstract class LockContract {
         assertThatThrownBy(() -> warden.lock("closing")).isInstanceOf(IllegalStateException.class);
     }
 
-    /** Subscribers of a release channel; a Cluster on Redis 7 uses sharded channels. */
-    protected long subscribers(String channel) {
+    /**
+     * Subscribers of a release channel, by default {@code PUBSUB NUMSUB} through {@link #redis}; a
+     * Cluster on Redis 7 uses sharded channels, counted separately.
+     */
+    public long subscribers(String channel) {
         List<?> reply = (List<?>) redis(channel, "PUBSUB", "NUMSUB", channel);
         return (Long) reply.get(1);
     }
