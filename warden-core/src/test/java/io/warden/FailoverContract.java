@@ -7,7 +7,10 @@ import io.warden.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,15 +113,19 @@ abstract class FailoverContract {
                 }
             }
             assertThat(elsewhere).as("leases on masters that were not killed").allMatch(Lease::isHeld);
+            Map<LossCause, Long> causes = leases.stream()
+                    .flatMap(l -> l.lostEvent().stream())
+                    .collect(Collectors.groupingBy(LeaseLostEvent::cause, TreeMap::new, Collectors.counting()));
             System.out.printf(
                     "%s: %d ms until failed over; of %d leases (%d on masters not killed) %d survived and %d were"
-                            + " reported lost; load: %d pairs, %d errors, %d overlaps%n",
+                            + " reported lost %s; load: %d pairs, %d errors, %d overlaps%n",
                     getClass().getSimpleName(),
                     failoverMillis,
                     leases.size(),
                     elsewhere.size(),
                     held,
                     leases.size() - held,
+                    causes,
                     load.pairs(),
                     load.errors(),
                     load.overlaps());
