@@ -41,17 +41,17 @@ class ClusterLockTest extends LockContract {
     }
 
     @Override
-    protected Warden.Builder target(Warden.Builder builder) {
+    public Warden.Builder target(Warden.Builder builder) {
         return builder.uri(cluster.uri());
     }
 
     @Override
-    protected Object redis(String key, String... command) {
+    public Object redis(String key, String... command) {
         return cluster.command(key, command);
     }
 
     @Override
-    protected long subscribers(String channel) {
+    public long subscribers(String channel) {
         // Redis 7 Clusters carry release messages on sharded channels, counted separately.
         String kind = cluster.masters().get(0).version().startsWith("6.") ? "NUMSUB" : "SHARDNUMSUB";
         List<?> reply = (List<?>) cluster.command(channel, "PUBSUB", kind, channel);

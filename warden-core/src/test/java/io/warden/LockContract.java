@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.warden.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,15 +19,67 @@ import org.junit.jupiter.api.Test;
  * The behaviour every topology must show. A subclass points it at a topology (standalone, Cluster,
  * Sentinel, several masters) by saying how to reach Redis and how to run a raw command against the
  * node that holds a given key.
+ *
+ * <p>Only tests whose outcome depends on the topology belong here: what the scripts do to the keys,
+ * TTLs and expiry, the fencing counter, the pub/sub hand-off and the withdrawal of subscriptions,
+ * data Warden did not write, the admin views, the hash-tag rules, and each topology's error
+ * reports. What the client decides alone (argument checks, re-entrancy bookkeeping, the local
+ * waiter queue, the {@link java.util.concurrent.locks.Lock} view, guarded execution) runs once, in
+ * {@code LockApiTest}.
+ *
+ * <h2>Running the contract against another backend</h2>
+ *
+ * The contract is published as warden-core's test jar ({@code io.warden:warden-core}, type {@code
+ * test-jar}, classifier {@code tests}), which holds only this class and {@link WardenFixture}. A
+ * module that builds Wardens its own way (a Spring or ShedLock integration, a new topology) adds it
+ * with test scope, next to {@code io.warden:warden-testkit} (Redis servers, {@code Await}), JUnit
+ * Jupiter and AssertJ, which the test jar does not bring, and extends this class in any package:
+ *
+ * <pre>{@code
+ * @WithRedis
+ * class MyBackendLockTest extends LockContract {
+ *     private final RedisServer server;
+ *
+ *     MyBackendLockTest(RedisServer server) { this.server = server; }
+ *
+ *     @Override
+ *     public Warden.Builder target(Warden.Builder builder) {
+ *         return MyBackend.configure(builder.uri(server.uri()));   // how this backend reaches Redis
+ *     }
+ *
+ *     @Override
+ *     public Object redis(String key, String... command) {
+ *         return server.command(command);                       // the node that owns the key
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Each test opens its Wardens through {@link #wardens}, which applies {@link #target} and then
+ * test-friendly timeouts, and closes them afterwards. The tests assume the default key prefix
+ * ({@code warden}), so {@link #target} must not change it, and they expect every lock name they use
+ * to be free when they start: a topology shared by several tests must be emptied before each one.
+ * Override {@link #subscribers} if release messages do not travel on plain channels of the node
+ * that {@link #redis} reaches, and {@link #minorityGrantsMintTokens} for quorum backends. A
+ * subclass's {@code @AfterEach} runs before this class's: one that closes something the Wardens use
+ * (a Lettuce client passed to {@link Warden.Builder#client}) calls {@code wardens.close()} first.
  */
-abstract class LockContract {
+public abstract class LockContract {
+    /** Opens the Wardens of the running test, pointed at the topology by {@link #target}. */
     protected WardenFixture wardens;
 
-    /** Points a builder at the topology under test (a URI, or Redlock nodes). */
-    protected abstract Warden.Builder target(Warden.Builder builder);
+    /**
+     * Points a builder at the topology under test (a URI, or Redlock nodes), and applies whatever
+     * else the backend sets. Called for every Warden a test opens.
+     */
+    public abstract Warden.Builder target(Warden.Builder builder);
 
-    /** Runs a raw command on the node that owns {@code key}; returns the reply. */
-    protected abstract Object redis(String key, String... command);
+    /**
+     * Runs a raw command ({@code command[0]} is its name) on the node that owns {@code key}, and
+     * returns the reply as the test kit decodes it: {@code Long}, {@code String}, {@code List}, or
+     * null. Tests use it to check and plant keys; on a topology with several copies of a key,
+     * return the reply all copies agree on.
+     */
+    public abstract Object redis(String key, String... command);
 
     @BeforeEach
     void openFixture() {
@@ -67,17 +116,6 @@ abstract class LockContract {
         assertThat(lease.isHeld()).isFalse();
         assertThat(lease.remaining()).isEqualTo(Duration.ZERO);
         assertThat(redis("warden:{report}", "EXISTS", "warden:{report}")).isEqualTo(0L);
-    }
-
-    @Test
-    void doubleReleaseOfOneHandleIsReported() throws Exception {
-        Lease lease = wardens.open().lock("twice").acquire(Duration.ZERO);
-        lease.release();
-        assertThatThrownBy(lease::release)
-                .isInstanceOf(LeaseNotHeldException.class)
-                .hasMessageContaining("twice")
-                .satisfies(e -> assertThat(((LeaseNotHeldException) e).reason())
-                        .isEqualTo(LeaseNotHeldException.Reason.ALREADY_RELEASED));
     }
 
     /**
@@ -119,9 +157,13 @@ abstract class LockContract {
     @Test
     void remainingNeverOverstatesTheServersTtl() throws Exception {
         Lease lease = wardens.open().lock("ttl").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofSeconds(10)));
+        long asked = System.nanoTime();
         Duration remaining = lease.remaining();
         long pttl = (Long) redis("warden:{ttl}", "PTTL", "warden:{ttl}");
-        assertThat(remaining.toMillis()).isLessThanOrEqualTo(pttl).isGreaterThan(8_000);
+        // The server's TTL when remaining() was asked: PTTL plus the time PTTL took to come back
+        // (a topology hook may ask other nodes first, as Sentinel's asks the sentinels).
+        long ttlWhenAsked = pttl + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked + 999_999);
+        assertThat(remaining.toMillis()).isLessThanOrEqualTo(ttlWhenAsked).isGreaterThan(8_000);
         lease.release();
     }
 
@@ -166,9 +208,10 @@ abstract class LockContract {
 
     /**
      * True where an attempt that missed its majority may still have minted a token on a node
-     * (Redlock): the admin view then shows an upper bound of the last token handed out.
+     * (Redlock): the admin view then shows an upper bound of the last token handed out. False by
+     * default.
      */
-    protected boolean minorityGrantsMintTokens() {
+    public boolean minorityGrantsMintTokens() {
         return false;
     }
 
@@ -182,62 +225,6 @@ abstract class LockContract {
         lease.release();
         assertThat(redis("warden:{no-fence}:fence", "EXISTS", "warden:{no-fence}:fence"))
                 .isEqualTo(0L);
-    }
-
-    // ---- re-entrancy -----------------------------------------------------------------------------
-
-    @Test
-    void theOwningThreadReentersWithoutARoundTripAndOnlyTheLastReleaseFreesTheLock() throws Exception {
-        Warden warden = wardens.open();
-        Warden other = wardens.open();
-        DistributedLock lock = warden.lock("reentrant");
-        Lease outer = lock.acquire(Duration.ZERO);
-        long acquisitions = warden.metrics().acquisitions();
-        Lease inner = lock.acquire(Duration.ZERO);
-        assertThat(warden.metrics().acquisitions()).isEqualTo(acquisitions);
-        assertThat(inner.fencingToken()).isEqualTo(outer.fencingToken());
-        assertThat(lock.isHeldByCurrentThread()).isTrue();
-
-        inner.release();
-        assertThat(outer.isHeld()).isTrue();
-        assertThat(other.lock("reentrant").tryAcquire()).isEmpty();
-        outer.release();
-        assertThat(lock.isHeldByCurrentThread()).isFalse();
-        assertThat(other.lock("reentrant").tryAcquire()).isPresent();
-    }
-
-    @Test
-    void anotherThreadOfTheSameWardenIsNotTheOwner() throws Exception {
-        Warden warden = wardens.open();
-        DistributedLock lock = warden.lock("per-thread");
-        Lease lease = lock.acquire(Duration.ZERO);
-        CompletableFuture<Optional<Lease>> fromOtherThread = CompletableFuture.supplyAsync(lock::tryAcquire);
-        assertThat(fromOtherThread.get(5, TimeUnit.SECONDS)).isEmpty();
-        lease.release();
-    }
-
-    @Test
-    void anExplicitOwnerReentersFromAnyThread() throws Exception {
-        Warden warden = wardens.open();
-        DistributedLock lock = warden.lock("owned-by-job");
-        Object job = new Object();
-        Lease first = lock.acquire(Duration.ZERO, LeaseOptions.owner(job));
-        Lease second = CompletableFuture.supplyAsync(
-                        () -> lock.tryAcquire(LeaseOptions.owner(job)).orElseThrow())
-                .get(5, TimeUnit.SECONDS);
-        assertThat(second.fencingToken()).isEqualTo(first.fencingToken());
-        second.release();
-        first.release();
-        assertThat(wardens.open().lock("owned-by-job").tryAcquire()).isPresent();
-    }
-
-    @Test
-    void aNonReentrantAcquisitionWaitsEvenForItsOwnHolder() throws Exception {
-        DistributedLock lock = wardens.open().lock("mutex");
-        LeaseOptions once = LeaseOptions.defaults().withReentrant(false);
-        Lease lease = lock.acquire(Duration.ZERO, once);
-        assertThatThrownBy(() -> lock.acquire(Duration.ofMillis(200), once)).isInstanceOf(LockTimeoutException.class);
-        lease.release();
     }
 
     // ---- waiting ---------------------------------------------------------------------------------
@@ -287,37 +274,6 @@ abstract class LockContract {
     }
 
     @Test
-    void localWaitersAreServedInArrivalOrder() throws Exception {
-        Warden warden = wardens.open();
-        DistributedLock lock = warden.lock("fifo");
-        Lease first = lock.acquire(Duration.ZERO, LeaseOptions.owner("holder"));
-        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            int id = i;
-            Thread t = new Thread(() -> {
-                try (Lease lease = lock.acquire(Duration.ofSeconds(20))) {
-                    order.add(id);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            threads.add(t);
-            t.start();
-            Await.until(
-                    "waiter " + id + " queued",
-                    Duration.ofSeconds(5),
-                    () -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
-            Await.sleep(50);
-        }
-        first.release();
-        for (Thread t : threads) {
-            t.join(20_000);
-        }
-        assertThat(order).containsExactly(0, 1, 2, 3, 4);
-    }
-
-    @Test
     void anInterruptedWaiterThrowsAndLeavesNothingBehind() throws Exception {
         Warden a = wardens.open();
         Warden b = wardens.open();
@@ -362,66 +318,6 @@ abstract class LockContract {
         assertThat(a.lock("async").tryAcquire()).isPresent();
     }
 
-    @Test
-    void acquireAsyncCompletesWithALease() throws Exception {
-        Lease lease = wardens.open()
-                .lock("async-ok")
-                .acquireAsync(Duration.ofSeconds(1))
-                .get(5, TimeUnit.SECONDS);
-        assertThat(lease.isHeld()).isTrue();
-        lease.release();
-    }
-
-    // ---- the java.util.concurrent view -----------------------------------------------------------
-
-    @Test
-    void theJavaLockViewIsAReentrantThreadOwnedLock() throws Exception {
-        Warden warden = wardens.open();
-        Lock lock = warden.lock("juc").asJavaLock();
-        lock.lock();
-        lock.lock();
-        assertThat(CompletableFuture.supplyAsync(lock::tryLock).get(5, TimeUnit.SECONDS))
-                .isFalse();
-        lock.unlock();
-        assertThat(CompletableFuture.supplyAsync(lock::tryLock).get(5, TimeUnit.SECONDS))
-                .isFalse();
-        lock.unlock();
-        assertThatThrownBy(lock::unlock)
-                .isInstanceOf(IllegalMonitorStateException.class)
-                .hasMessageContaining("juc");
-        assertThat(lock.tryLock(1, TimeUnit.SECONDS)).isTrue();
-        lock.unlock();
-        assertThatThrownBy(lock::newCondition).isInstanceOf(UnsupportedOperationException.class);
-    }
-
-    @Test
-    void lockKeepsWaitingThroughAnInterruptAndKeepsTheFlag() throws Exception {
-        Warden a = wardens.open();
-        Warden b = wardens.open();
-        Lease held = a.lock("uninterruptible").acquire(Duration.ZERO);
-        Lock lock = b.lock("uninterruptible").asJavaLock();
-        CountDownLatch locked = new CountDownLatch(1);
-        AtomicReference<Boolean> flagAfterLock = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            lock.lock();
-            flagAfterLock.set(Thread.currentThread().isInterrupted());
-            Thread.interrupted();
-            lock.unlock();
-            locked.countDown();
-        });
-        t.start();
-        Await.until(
-                "the waiter subscribed",
-                Duration.ofSeconds(5),
-                () -> subscribers("warden:{uninterruptible}:released") == 1);
-        t.interrupt();
-        Await.sleep(100);
-        assertThat(locked.getCount()).isEqualTo(1);
-        held.release();
-        assertThat(locked.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(flagAfterLock.get()).isTrue();
-    }
-
     // ---- interrupts and release ------------------------------------------------------------------
 
     @Test
@@ -438,57 +334,7 @@ abstract class LockContract {
                 .isEqualTo(0L);
     }
 
-    // ---- guarded execution -----------------------------------------------------------------------
-
-    @Test
-    void callLockedReturnsTheValueAndReleases() throws Exception {
-        Warden warden = wardens.open();
-        String value = warden.lock("guarded").callLocked(Duration.ofSeconds(1), () -> {
-            assertThat(warden.lock("guarded").isHeldByCurrentThread()).isTrue();
-            return "done";
-        });
-        assertThat(value).isEqualTo("done");
-        assertThat(redis("warden:{guarded}", "EXISTS", "warden:{guarded}")).isEqualTo(0L);
-    }
-
-    @Test
-    void callLockedPropagatesTheTasksCheckedExceptionUnchangedAndReleases() {
-        Warden warden = wardens.open();
-        java.io.IOException failure = new java.io.IOException("disk full");
-        assertThatThrownBy(() -> warden.lock("guarded-failing").callLocked(Duration.ofSeconds(1), () -> {
-                    throw failure;
-                }))
-                .isSameAs(failure);
-        assertThat(redis("warden:{guarded-failing}", "EXISTS", "warden:{guarded-failing}"))
-                .isEqualTo(0L);
-    }
-
-    // ---- bad input -------------------------------------------------------------------------------
-
-    @Test
-    void invalidArgumentsAreRejectedUpFrontWithTheReason() {
-        Warden warden = wardens.open();
-        assertThatThrownBy(() -> warden.lock(null))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("null");
-        assertThatThrownBy(() -> warden.lock("  "))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("blank");
-        assertThatThrownBy(() -> warden.lock("x".repeat(513)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("512");
-        DistributedLock lock = warden.lock("args");
-        assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("args")
-                .hasMessageContaining("negative");
-        assertThatThrownBy(() -> LeaseOptions.leaseTime(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("positive");
-        assertThatThrownBy(() -> Warden.builder().keyPrefix("a{b}")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Warden.builder().commandTimeout(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
+    // ---- names and foreign data --------------------------------------------------------------
 
     /**
      * Redis Cluster hashes only the text between a key's first '{' and the next '}': a name starting
@@ -558,17 +404,6 @@ abstract class LockContract {
                 .isEqualTo(List.of("x"));
     }
 
-    @Test
-    void keyPrefixesKeepApplicationsApart() throws Exception {
-        Warden billing = wardens.open(b -> b.keyPrefix("billing"));
-        Warden shipping = wardens.open(b -> b.keyPrefix("shipping"));
-        Lease one = billing.lock("nightly").acquire(Duration.ZERO);
-        Lease two = shipping.lock("nightly").acquire(Duration.ZERO);
-        assertThat(redis("billing:{nightly}", "EXISTS", "billing:{nightly}")).isEqualTo(1L);
-        one.release();
-        two.release();
-    }
-
     // ---- operator views --------------------------------------------------------------------------
 
     @Test
@@ -612,8 +447,11 @@ abstract class LockContract {
         assertThatThrownBy(() -> warden.lock("closing")).isInstanceOf(IllegalStateException.class);
     }
 
-    /** Subscribers of a release channel; a Cluster on Redis 7 uses sharded channels. */
-    protected long subscribers(String channel) {
+    /**
+     * Subscribers of a release channel, by default {@code PUBSUB NUMSUB} through {@link #redis}; a
+     * Cluster on Redis 7 uses sharded channels, counted separately.
+     */
+    public long subscribers(String channel) {
         List<?> reply = (List<?>) redis(channel, "PUBSUB", "NUMSUB", channel);
         return (Long) reply.get(1);
     }

@@ -35,13 +35,13 @@ class RedlockLockTest extends LockContract {
     }
 
     @Override
-    protected Warden.Builder target(Warden.Builder builder) {
+    public Warden.Builder target(Warden.Builder builder) {
         return builder.redlock(nodes.uris());
     }
 
     /** The most subscribers any node counts: each node should see the one subscription. */
     @Override
-    protected long subscribers(String channel) {
+    public long subscribers(String channel) {
         long most = 0;
         for (RedisServer node : nodes.servers()) {
             most = Math.max(most, (Long) ((List<?>) node.command("PUBSUB", "NUMSUB", channel)).get(1));
@@ -50,12 +50,12 @@ class RedlockLockTest extends LockContract {
     }
 
     @Override
-    protected boolean minorityGrantsMintTokens() {
+    public boolean minorityGrantsMintTokens() {
         return true;
     }
 
     @Override
-    protected Object redis(String key, String... command) {
+    public Object redis(String key, String... command) {
         List<Object> replies = new ArrayList<>();
         for (RedisServer node : nodes.servers()) {
             replies.add(node.command(command));

@@ -31,12 +31,12 @@ class SentinelLockTest extends LockContract {
     }
 
     @Override
-    protected Warden.Builder target(Warden.Builder builder) {
+    public Warden.Builder target(Warden.Builder builder) {
         return builder.uri(group.uri());
     }
 
     @Override
-    protected Object redis(String key, String... command) {
+    public Object redis(String key, String... command) {
         return group.master().command(command);
     }
 }

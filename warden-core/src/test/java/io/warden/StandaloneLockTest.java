@@ -19,12 +19,12 @@ class StandaloneLockTest extends LockContract {
     }
 
     @Override
-    protected Warden.Builder target(Warden.Builder builder) {
+    public Warden.Builder target(Warden.Builder builder) {
         return builder.uri(server.uri());
     }
 
     @Override
-    protected Object redis(String key, String... command) {
+    public Object redis(String key, String... command) {
         return server.command(command);
     }
 

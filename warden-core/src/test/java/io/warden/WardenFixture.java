@@ -7,27 +7,30 @@ import java.util.function.UnaryOperator;
 
 /**
  * Creates Wardens for one test and closes them all afterwards. Several Wardens on one Redis behave
- * like several processes: they share nothing locally.
+ * like several processes: they share nothing locally. Part of the published contract (see {@link
+ * LockContract}).
  */
-final class WardenFixture implements AutoCloseable {
+public final class WardenFixture implements AutoCloseable {
     private final UnaryOperator<Warden.Builder> target;
     private final List<Warden> opened = new ArrayList<>();
 
-    WardenFixture(String uri) {
+    /** Wardens connected to {@code uri}. */
+    public WardenFixture(String uri) {
         this(builder -> builder.uri(uri));
     }
 
     /** Wardens whose builder {@code target} points at Redis (for topologies a URI cannot name). */
-    WardenFixture(UnaryOperator<Warden.Builder> target) {
+    public WardenFixture(UnaryOperator<Warden.Builder> target) {
         this.target = target;
     }
 
     /** A Warden with test-friendly defaults: 1 s command timeout, 5 s default wait. */
-    Warden open() {
+    public Warden open() {
         return open(b -> b);
     }
 
-    Warden open(UnaryOperator<Warden.Builder> configure) {
+    /** A Warden with the defaults of {@link #open()}, then {@code configure} applied. */
+    public Warden open(UnaryOperator<Warden.Builder> configure) {
         Warden.Builder builder = target.apply(Warden.builder())
                 .commandTimeout(Duration.ofSeconds(1))
                 .defaultWait(Duration.ofSeconds(5));
