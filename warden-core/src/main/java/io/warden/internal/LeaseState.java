@@ -7,7 +7,6 @@ import io.warden.LossCause;
 import io.warden.WardenException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -18,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One acquired lease, shared by its re-entrant handles: its identity (owner token, fencing token),
- * its {@link LeaseMachine}, the commands that move it (renew replies, extend, release) and the loss
- * signal (listeners, future, log, metrics).
+ * its {@link LeaseMachine}, and the commands that move it (renew replies, extend, release). A loss
+ * is told through its {@link LossSignal}.
  *
  * <p>Threads: the machine is read and moved under this object's monitor; Redis commands, listener
  * dispatch and hand-off to the next local waiter happen outside it. Reply handlers run on the
@@ -40,9 +39,7 @@ final class LeaseState {
     private final long acquiredAt;
     private final LeaseSpec spec;
     private final LeaseMachine machine;
-    private final CompletableFuture<LeaseLostEvent> lostFuture = new CompletableFuture<>();
-    private final List<Consumer<LeaseLostEvent>> listeners = new ArrayList<>();
-    private @Nullable LeaseLostEvent lost;
+    private final LossSignal loss;
     private boolean ended;
 
     LeaseState(
@@ -65,6 +62,7 @@ final class LeaseState {
         this.acquiredAt = sentAt;
         this.spec = spec;
         this.machine = new LeaseMachine(spec, wiring.settings().renewalsPerLease(), sentAt, ttlNanos);
+        this.loss = new LossSignal(wiring, keys.name());
     }
 
     Object owner() {
@@ -118,34 +116,22 @@ final class LeaseState {
         return machine.phase();
     }
 
-    synchronized @Nullable LeaseLostEvent lostEvent() {
-        return lost;
+    @Nullable
+    LeaseLostEvent lostEvent() {
+        return loss.event();
     }
 
     CompletableFuture<LeaseLostEvent> lostFuture() {
-        return lostFuture;
+        return loss.future();
     }
 
     /** Registers a loss listener; the returned action unregisters it (guarded calls clean up). */
     Runnable onLost(Consumer<LeaseLostEvent> listener) {
-        LeaseLostEvent already;
-        synchronized (this) {
-            already = lost;
-            if (already == null) {
-                listeners.add(listener);
-                return () -> removeListener(listener);
-            }
-        }
-        dispatch(listener, already);
-        return () -> {};
+        return loss.listen(listener);
     }
 
-    private synchronized void removeListener(Consumer<LeaseLostEvent> listener) {
-        listeners.remove(listener);
-    }
-
-    synchronized int listenerCount() {
-        return listeners.size();
+    int listenerCount() {
+        return loss.listenerCount();
     }
 
     // ---- watchdog side -------------------------------------------------------------------------
@@ -384,50 +370,18 @@ final class LeaseState {
     }
 
     private void tellLoss(LossCause cause, String detail) {
-        LeaseLostEvent event;
-        List<Consumer<LeaseLostEvent>> toTell;
-        synchronized (this) {
-            if (lost != null) {
-                return;
-            }
-            event = new LeaseLostEvent(
-                    keys.name(),
-                    fence,
-                    cause,
-                    detail,
-                    Instant.now(),
-                    Duration.ofNanos(wiring.ticker().nanos() - acquiredAt));
-            lost = event;
-            toTell = new ArrayList<>(listeners);
-            listeners.clear();
+        LeaseLostEvent event = new LeaseLostEvent(
+                keys.name(),
+                fence,
+                cause,
+                detail,
+                Instant.now(),
+                Duration.ofNanos(wiring.ticker().nanos() - acquiredAt));
+        List<Consumer<LeaseLostEvent>> toTell = loss.record(event);
+        if (toTell != null) {
+            end();
+            loss.announce(event, toTell);
         }
-        end();
-        wiring.metrics().lost(cause);
-        if (cause == LossCause.WARDEN_CLOSED) {
-            log.info("lock '{}' (fencing token {}) released because Warden closed", keys.name(), fence);
-        } else {
-            log.warn(
-                    "LEASE LOST: lock '{}' (fencing token {}) held for {} ms: {} - {}",
-                    keys.name(),
-                    fence,
-                    event.heldFor().toMillis(),
-                    cause,
-                    detail);
-        }
-        wiring.runCallback(() -> lostFuture.complete(event));
-        for (Consumer<LeaseLostEvent> listener : toTell) {
-            dispatch(listener, event);
-        }
-    }
-
-    private void dispatch(Consumer<LeaseLostEvent> listener, LeaseLostEvent event) {
-        wiring.runCallback(() -> {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException | Error e) {
-                log.error("a lease-lost listener of lock '{}' threw", keys.name(), e);
-            }
-        });
     }
 
     /** The lease ended here (released, lost, or let go): stop watching, pass the local gate on. */

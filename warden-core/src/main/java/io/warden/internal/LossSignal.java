@@ -1,0 +1,107 @@
+package io.warden.internal;
+
+import io.warden.LeaseLostEvent;
+import io.warden.LossCause;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How one lease tells that it was lost: at most once, to every listener registered before or
+ * after, and to its future, always on the callback executor (never on a store or scheduler
+ * thread), with a loud log line and a metric. Listeners can be removed (guarded calls do), so they
+ * never pile up on a long-held lease. Thread-safe.
+ */
+final class LossSignal {
+    private static final Logger log = LoggerFactory.getLogger(LossSignal.class);
+
+    private final Wiring wiring;
+    private final String name;
+    private final CompletableFuture<LeaseLostEvent> future = new CompletableFuture<>();
+    private final List<Consumer<LeaseLostEvent>> listeners = new ArrayList<>();
+    private @Nullable LeaseLostEvent event;
+
+    LossSignal(Wiring wiring, String name) {
+        this.wiring = wiring;
+        this.name = name;
+    }
+
+    synchronized @Nullable LeaseLostEvent event() {
+        return event;
+    }
+
+    CompletableFuture<LeaseLostEvent> future() {
+        return future;
+    }
+
+    /** Registers a listener (told at once if the loss already happened); the action removes it. */
+    Runnable listen(Consumer<LeaseLostEvent> listener) {
+        LeaseLostEvent already;
+        synchronized (this) {
+            already = event;
+            if (already == null) {
+                listeners.add(listener);
+                return () -> remove(listener);
+            }
+        }
+        dispatch(listener, already);
+        return () -> {};
+    }
+
+    private synchronized void remove(Consumer<LeaseLostEvent> listener) {
+        listeners.remove(listener);
+    }
+
+    synchronized int listenerCount() {
+        return listeners.size();
+    }
+
+    /**
+     * Records the loss and returns the listeners to tell with {@link #announce}, or null if a loss
+     * was recorded already. Two steps, so that the owner can end the lease in between: the lease
+     * is gone from the watchdog and the local gate before any listener runs.
+     */
+    synchronized @Nullable List<Consumer<LeaseLostEvent>> record(LeaseLostEvent lost) {
+        if (event != null) {
+            return null;
+        }
+        event = lost;
+        List<Consumer<LeaseLostEvent>> toTell = new ArrayList<>(listeners);
+        listeners.clear();
+        return toTell;
+    }
+
+    /** Logs, counts and tells a loss {@link #record}ed before, on the callback executor. */
+    void announce(LeaseLostEvent lost, List<Consumer<LeaseLostEvent>> toTell) {
+        wiring.metrics().lost(lost.cause());
+        if (lost.cause() == LossCause.WARDEN_CLOSED) {
+            log.info("lock '{}' (fencing token {}) released because Warden closed", name, lost.fencingToken());
+        } else {
+            log.warn(
+                    "LEASE LOST: lock '{}' (fencing token {}) held for {} ms: {} - {}",
+                    name,
+                    lost.fencingToken(),
+                    lost.heldFor().toMillis(),
+                    lost.cause(),
+                    lost.detail());
+        }
+        wiring.runCallback(() -> future.complete(lost));
+        for (Consumer<LeaseLostEvent> listener : toTell) {
+            dispatch(listener, lost);
+        }
+    }
+
+    private void dispatch(Consumer<LeaseLostEvent> listener, LeaseLostEvent lost) {
+        wiring.runCallback(() -> {
+            try {
+                listener.accept(lost);
+            } catch (RuntimeException | Error e) {
+                log.error("a lease-lost listener of lock '{}' threw", name, e);
+            }
+        });
+    }
+}
