@@ -304,6 +304,7 @@ final class LeaseState {
     CompletableFuture<Void> extendAsync(long leaseNanos) {
         long sentAt = wiring.ticker().nanos();
         long ttl;
+        long shortened;
         synchronized (this) {
             if (!machine.isHeld(sentAt)) {
                 LossCause cause = machine.lossCause();
@@ -315,7 +316,10 @@ final class LeaseState {
             if (ttl >= 1_000_000L) {
                 machine.sending(sentAt, ttl);
             }
+            shortened = machine.nextEventAt();
         }
+        // A shorter TTL counts at once, so its loss deadline may now come before the next tick.
+        watchdog.reschedule(shortened);
         if (ttl < 1_000_000L) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("lock '" + keys.name()
                     + "' reached its maximum hold of " + Duration.ofNanos(spec.maxHoldNanos())

@@ -278,6 +278,35 @@ class WatchdogFakeTimeTest {
         assertThat(w.redis.pttl(key("short"))).isGreaterThan(3_000);
     }
 
+    /**
+     * A shortening extend whose outcome is unknown (here: refused before running) may still have
+     * landed, so the lease counts as ending at the shorter TTL, and its holder is told then, not
+     * at the old deadline. Found by the lease simulation (seed 4258): the loss was told only when
+     * the holder released, 2 s late.
+     */
+    @Test
+    void aShorteningExtendWithAnUnknownOutcomeIsToldAtTheShorterDeadline() {
+        CountingStore store = new CountingStore(w.redis.connect(), w.ticker);
+        Node node = w.node(store, s -> s);
+        Lease lease = acquire(node, "shortened", LeaseOptions.leaseTime(Duration.ofSeconds(10)));
+        LeaseState state = ((LeaseHandle) lease).state();
+        long sentAt = w.ticker.nanos();
+        store.failRenewals(true);
+        CompletableFuture<Void> extended = state.extendAsync(S);
+        w.scheduler.runReady();
+        assertThat(extended).isCompletedExceptionally();
+        assertThat(lease.remaining()).isLessThanOrEqualTo(Duration.ofSeconds(1));
+        w.scheduler.runFor(2 * S);
+        assertThat(lease.lostEvent()).hasValueSatisfying(e -> {
+            assertThat(e.cause()).isEqualTo(LossCause.EXPIRED);
+            assertThat(e.detectedAt()).isNotNull();
+        });
+        assertThat(w.since(sentAt)).isEqualTo(2 * S);
+        assertThat(w.redis.pttl(key("shortened")))
+                .as("the extend never ran: the key still has most of its 10 s")
+                .isGreaterThan(7_000);
+    }
+
     /** Redisson's bug: a renewal that lands after unlock. Here its reply (key gone) is no loss. */
     @Test
     void aRenewalReplyArrivingAfterTheReleaseIsNotALoss() {
