@@ -72,6 +72,8 @@ final class LeaseMachine {
     private boolean releaseWasUnknown;
     private boolean releasedAfterLoss;
     private @Nullable LossCause lossCause;
+    /** Why the lease ended if a release sent past its local deadline finds the key gone. */
+    private @Nullable LossCause lateCause;
     /** TTL-setting commands sent and not yet confirmed, in send order: {sentAt, ttl}. */
     private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
 
@@ -253,6 +255,21 @@ final class LeaseMachine {
 
     // ---- release ----------------------------------------------------------------------------------
 
+    /**
+     * {@link #beginRelease()} at {@code now}. A lease past its local deadline that nobody declared
+     * lost yet is still released through Redis, which decides: a key that still holds our token
+     * proves that nobody else held the lock meanwhile, so the drift margin alone never turns a
+     * release into a loss; a key found gone is reported with the deadline's cause.
+     */
+    ReleaseStep beginRelease(long now) {
+        LossCause late = phase == Phase.HELD && holds == 1 ? deadlinePassed(now) : null;
+        ReleaseStep step = beginRelease();
+        if (step == ReleaseStep.SEND) {
+            lateCause = late;
+        }
+        return step;
+    }
+
     ReleaseStep beginRelease() {
         switch (phase) {
             case HELD -> {
@@ -293,7 +310,7 @@ final class LeaseMachine {
             }
             return new ReleaseVerdict(true, null);
         }
-        LossCause cause = Losses.cause(outcome);
+        LossCause cause = outcome == LockStore.Released.GONE && lateCause != null ? lateCause : Losses.cause(outcome);
         if (phase == Phase.RELEASING) {
             phase = Phase.LOST;
             lossCause = cause;

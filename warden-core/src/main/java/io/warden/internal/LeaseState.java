@@ -200,13 +200,13 @@ final class LeaseState {
      * the release may be retried, and otherwise the key expires.
      */
     CompletableFuture<Void> releaseAsync(long keepNanos) {
-        // A holder waking from a pause may release before the watchdog noticed the deadline: the
-        // loss is declared (and told) first, whoever notices it.
-        checkDeadline(wiring.ticker().nanos());
+        // A holder waking from a pause may release past its local deadline before the watchdog
+        // noticed: Redis decides then (see LeaseMachine.beginRelease(long)).
+        long now = wiring.ticker().nanos();
         LeaseMachine.ReleaseStep step;
-        LossCause cause;
+        @Nullable LossCause cause;
         synchronized (this) {
-            step = machine.beginRelease();
+            step = machine.beginRelease(now);
             cause = machine.lossCause();
         }
         switch (step) {

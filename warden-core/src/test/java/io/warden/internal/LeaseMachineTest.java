@@ -477,4 +477,32 @@ class LeaseMachineTest {
         assertThat(releasing().closing()).isTrue();
         assertThat(releaseUnknown().closing()).isTrue();
     }
+
+    // ---- a release sent past the local deadline ------------------------------------------------
+
+    /**
+     * The drift margin ends validity before the key can expire. A holder that releases inside that
+     * margin, before the watchdog declared anything, lets Redis decide: a key still holding its
+     * token proves nobody else held the lock. Found by the lease simulation (seed 27097).
+     */
+    @Test
+    void aReleasePastTheLocalDeadlineThatFindsTheKeyStillOursIsARelease() {
+        LeaseMachine machine = unwatched(100 * MS);
+        long pastValidity = T0 + 98 * MS;
+        assertThat(machine.isHeld(pastValidity)).isFalse();
+        assertThat(machine.beginRelease(pastValidity)).isEqualTo(ReleaseStep.SEND);
+        assertThat(machine.releaseReplied(LockStore.Released.RELEASED).released())
+                .isTrue();
+        assertThat(machine.phase()).isEqualTo(Phase.RELEASED);
+    }
+
+    @Test
+    void aReleasePastTheLocalDeadlineThatFindsTheKeyGoneIsLostForTheDeadlinesCause() {
+        LeaseMachine machine = unwatched(100 * MS);
+        assertThat(machine.beginRelease(T0 + 150 * MS)).isEqualTo(ReleaseStep.SEND);
+        LeaseMachine.ReleaseVerdict verdict = machine.releaseReplied(LockStore.Released.GONE);
+        assertThat(verdict.released()).isFalse();
+        assertThat(verdict.cause()).isEqualTo(LossCause.EXPIRED);
+        assertThat(machine.phase()).isEqualTo(Phase.LOST);
+    }
 }

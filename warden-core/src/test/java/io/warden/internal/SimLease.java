@@ -23,6 +23,8 @@ final class SimLease {
     int lostCalls;
     LossCause lostCause;
     boolean releasedOk;
+    /** Fake time since which the lease is HELD but not held (validity over), or MIN_VALUE. */
+    long notHeldSince = Long.MIN_VALUE;
 
     SimLease(String process, String client, String alias, LeaseState state) {
         this.process = process;
