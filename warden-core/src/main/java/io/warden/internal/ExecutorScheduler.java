@@ -23,11 +23,6 @@ final class ExecutorScheduler implements Scheduler {
         }
     }
 
-    /** Tasks waiting to run, for leak tests. */
-    int pending() {
-        return executor.getQueue().size();
-    }
-
     void shutdown() {
         executor.shutdownNow();
         try {

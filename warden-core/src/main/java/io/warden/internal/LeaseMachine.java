@@ -56,7 +56,6 @@ final class LeaseMachine {
 
     private final long renewalsPerLease;
     private final long hardDeadline;
-    private final boolean watchedBySpec;
     private final long leaseNanos;
 
     private Phase phase = Phase.HELD;
@@ -80,7 +79,6 @@ final class LeaseMachine {
     LeaseMachine(LeaseSpec spec, long renewalsPerLease, long sentAt, long ttlNanos) {
         this.renewalsPerLease = renewalsPerLease;
         this.leaseNanos = spec.leaseNanos();
-        this.watchedBySpec = spec.watched();
         this.watched = spec.watched();
         this.hardDeadline = spec.maxHoldNanos() == Long.MAX_VALUE ? Long.MAX_VALUE : sentAt + spec.maxHoldNanos();
         confirmed(sentAt, ttlNanos, leaseNanos); // capped when the maximum hold cut the lease asked for
@@ -330,10 +328,6 @@ final class LeaseMachine {
     /** Warden is closing: true if a release should be sent (the key may still be ours). */
     boolean closing() {
         return phase == Phase.HELD || phase == Phase.RELEASING || phase == Phase.RELEASE_UNKNOWN;
-    }
-
-    boolean watchedBySpec() {
-        return watchedBySpec;
     }
 
     private static boolean keyMayRemain(@Nullable LossCause cause) {

@@ -342,7 +342,6 @@ class LeaseMachineTest {
         assertThat(machine.nextEventAt()).isEqualTo(Long.MAX_VALUE);
         assertThat(machine.deadlinePassed(T0 + 60 * S)).isNull();
         assertThat(machine.closing()).as("closing still sends a release").isTrue();
-        assertThat(machine.watchedBySpec()).isTrue();
         assertThat(machine.beginRelease()).isEqualTo(ReleaseStep.SEND);
         assertThat(machine.phase()).isEqualTo(Phase.RELEASING);
     }

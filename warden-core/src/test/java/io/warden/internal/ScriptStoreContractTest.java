@@ -1,12 +1,17 @@
 package io.warden.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.lettuce.core.RedisURI;
 import io.warden.Backoff;
 import io.warden.LossPolicy;
 import io.warden.testkit.RedisServer;
 import io.warden.testkit.WithRedis;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** {@link ScriptStore} against the store contract, on a real Redis (one server, flushed per test). */
 @WithRedis
@@ -75,6 +80,33 @@ class ScriptStoreContractTest extends StoreContract {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * After the server forgot its scripts (restart, SCRIPT FLUSH), commands sent together still run
+     * in the order they were sent. The engine relies on it: a lease's validity counts the last TTL
+     * it sent as the one in force. When every command that met NOSCRIPT waited on one shared SCRIPT
+     * LOAD, the waiters of one script ran in reverse order, so an earlier, longer renewal could
+     * land after a later, shorter one.
+     */
+    @Test
+    void afterTheServerForgotItsScriptsCommandsSentTogetherKeepTheirOrder() throws Exception {
+        try (LockStore fresh = openStore()) {
+            LockKeys keys = new KeySpace("warden").keys("noscript");
+            LockStore.Stamp stamp = new LockStore.Stamp("h", 1, true, 0);
+            assertThat(fresh.acquire(keys, "token-1", 30_000, stamp).get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(LockStore.Granted.class);
+            server.command("SCRIPT", "FLUSH");
+            CompletableFuture<?> longer =
+                    fresh.renew(java.util.List.of(new LockStore.Renewal(keys.lockKey(), "token-1", 60_000)));
+            CompletableFuture<?> shorter =
+                    fresh.renew(java.util.List.of(new LockStore.Renewal(keys.lockKey(), "token-1", 5_000)));
+            CompletableFuture.allOf(longer, shorter).get(5, TimeUnit.SECONDS);
+            assertThat(pttl(keys.lockKey())).as("the TTL sent last is in force").isBetween(1L, 5_000L);
+            assertThat(server.command("SCRIPT", "EXISTS", LuaScript.EXTEND.sha()))
+                    .as("the script is cached again")
+                    .isEqualTo(java.util.List.of(1L));
         }
     }
 }
