@@ -140,6 +140,20 @@ final class Quorum {
 
     // ---- release, inspect, force release ---------------------------------------------------------
 
+    /**
+     * A release whose outcome is unknown: fewer than a majority of nodes answered, so a majority may
+     * still hold the key until its TTL. Null when a majority answered.
+     */
+    @Nullable
+    RedisConnectionException releaseUnknown(Replies<Released> replies) {
+        return replies.ok().size() >= majority
+                ? null
+                : failure(
+                        "only " + replies.ok().size() + " of " + size
+                                + " Redlock nodes answered the release; the others may hold the lock until it expires",
+                        replies);
+    }
+
     /** RELEASED if any node released, else KEPT, FOREIGN, OTHER_OWNER, GONE: the first seen. */
     static Released release(List<Released> replies) {
         for (Released preferred : List.of(Released.RELEASED, Released.KEPT, Released.FOREIGN, Released.OTHER_OWNER)) {

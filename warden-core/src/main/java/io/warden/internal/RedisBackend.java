@@ -44,6 +44,15 @@ interface RedisBackend extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * False while the command connection is down (it reconnects by itself). A command sent then
+     * may still be queued or rejected by the client; callers that must know whether a command can
+     * have reached Redis check this before sending.
+     */
+    default boolean connected() {
+        return true;
+    }
+
     /** Sets the one listener told (with the channel name) of every release message. */
     void onReleaseMessage(Consumer<String> listener);
 

@@ -23,11 +23,13 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Commands fail at once while the node is unreachable (never queue), so a down node costs the
- *       others nothing. A node that was down when Warden started is connected later, at most once
+ *       others nothing; such a command fails with a RedisConnectionException and was not sent. A node that was down when Warden started is connected later, at most once
  *       per reconnect interval, and then subscribed to the channels waiters listen on.
- *   <li>Commands are issued to the node in the order they were asked, also while it is being
- *       connected: a give-back RELEASE asked after its ACQUIRE never overtakes it (it would find
- *       nothing, and the ACQUIRE would then leave an orphan grant until its TTL). Commands asked
+ *   <li>Commands asked by one thread are issued to the node in the order they were asked, also
+ *       while it is being connected: a RELEASE asked after its ACQUIRE never overtakes it (it would
+ *       find nothing, and the ACQUIRE would then leave an orphan grant until its TTL). Commands
+ *       asked by different threads have no order: a Netty I/O thread writes its own at once, ahead
+ *       of those other threads queued for it, so callers order such commands by their replies. Commands asked
  *       during a connection attempt wait in a chain, each link issuing its command and only then
  *       letting the next one go; a command is sent directly only when no earlier one still waits.
  * </ul>
@@ -145,8 +147,10 @@ final class RedlockNode implements AutoCloseable {
         return reply;
     }
 
-    private static <T> CompletableFuture<T> issue(
-            Function<ScriptStore, CompletableFuture<T>> command, ScriptStore connected) {
+    private <T> CompletableFuture<T> issue(Function<ScriptStore, CompletableFuture<T>> command, ScriptStore connected) {
+        if (!connected.connected()) {
+            return CompletableFuture.failedFuture(unreachable()); // not sent: nothing can have run
+        }
         try {
             return command.apply(connected);
         } catch (RuntimeException e) {

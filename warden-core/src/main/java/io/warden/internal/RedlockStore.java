@@ -1,5 +1,6 @@
 package io.warden.internal;
 
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Acquire</b> is {@link Granted} when a majority granted it, and answers as soon as that
  *       is decided (a majority granted, or the missing replies can no longer make one): a slow or
- *       down node never holds it up. Without a majority the minority grants are given back at once
- *       on every node, quietly (no release message, so the contenders it collided with back off
+ *       down node never holds it up. Without a majority the minority grants are given back on
+ *       each node as soon as its acquire answered, quietly (no release message, so the contenders it collided with back off
  *       instead of colliding again), and the answer is {@link Foreign}, {@link Held}, or a failed
  *       future when too few nodes answered. Whether the grant came in time for its lease is the
  *       engine's check, on its own clock: this store reads no clock.
@@ -36,17 +38,22 @@ import org.slf4j.LoggerFactory;
  *       token, as long as no node loses its counter (a restart without persistence does).
  *   <li><b>Renew</b>: a key is OWNED when a majority renewed it; the future fails when fewer than a
  *       majority answered at all (the engine retries until the lease's deadline).
- *   <li><b>Release</b> goes to every node; a node that is down lets the key expire.
+ *   <li><b>Release</b> goes to every node, and is sent again to a node where it failed after it
+ *       may have been sent; a node that is down lets the key expire. Its outcome is unknown (a
+ *       failed future) when fewer than a majority of nodes answered: the others may keep the key,
+ *       and with it the lock, until the TTL.
  * </ul>
  *
- * <p>Commands to one node are issued in the order they were asked ({@link RedlockNode}), so a
- * give-back always lands after the acquire it undoes. A failed future means too few nodes answered:
+ * <p>A give-back is asked only after its node answered the acquire it undoes, so it lands after
+ * it. A failed future means too few nodes answered:
  * a Lettuce RedisConnectionException naming how many did and the majority needed (a RedisException
  * when the fencing token reached too few counters), which {@link Failures} turns into a
  * RedisUnavailableException naming the lock.
  */
 final class RedlockStore implements LockStore {
     private static final Logger log = LoggerFactory.getLogger(RedlockStore.class);
+    /** Pauses before each repeat of a release that failed on a node; see {@link #releaseOn}. */
+    private static final long[] RELEASE_RETRY_DELAYS_MILLIS = {50, 250, 1_000};
 
     private final List<RedlockNode> nodes;
     private final Quorum quorum;
@@ -106,30 +113,32 @@ final class RedlockStore implements LockStore {
 
     @Override
     public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
-        return this.<Acquired>gather(one -> one.acquire(keys, token, ttlMillis, stamp), quorum::acquireDecided)
-                .thenCompose(replies -> {
-                    if (quorum.granted(replies) < quorum.majority()) {
-                        giveBack(keys, token);
-                        Acquired refusal = Quorum.refusal(replies);
-                        return refusal != null
-                                ? CompletableFuture.completedFuture(refusal)
-                                : CompletableFuture.failedFuture(quorum.tooFewNodes(replies));
-                    }
-                    if (!stamp.fencing()) {
-                        return CompletableFuture.completedFuture(new Granted(0));
-                    }
-                    return raiseFence(keys, token, Quorum.highestFence(replies));
-                });
+        List<CompletableFuture<Acquired>> acquires =
+                each(node -> node.call(one -> one.acquire(keys, token, ttlMillis, stamp)));
+        return Replies.collect(acquires, quorum::acquireDecided).thenCompose(replies -> {
+            if (quorum.granted(replies) < quorum.majority()) {
+                giveBack(acquires, keys, token);
+                Acquired refusal = Quorum.refusal(replies);
+                return refusal != null
+                        ? CompletableFuture.completedFuture(refusal)
+                        : CompletableFuture.failedFuture(quorum.tooFewNodes(replies));
+            }
+            if (!stamp.fencing()) {
+                return CompletableFuture.completedFuture(new Granted(0));
+            }
+            return raiseFence(acquires, keys, token, Quorum.highestFence(replies));
+        });
     }
 
     /** Raises every node's counter to {@code fence}; without a majority the grant is given back. */
-    private CompletableFuture<Acquired> raiseFence(LockKeys keys, String token, long fence) {
+    private CompletableFuture<Acquired> raiseFence(
+            List<CompletableFuture<Acquired>> acquires, LockKeys keys, String token, long fence) {
         return this.<Ownership>gather(one -> one.raiseFence(keys, token, fence), quorum::raiseDecided)
                 .thenCompose(replies -> {
                     if (Quorum.raised(replies) >= quorum.majority()) {
                         return CompletableFuture.completedFuture(new Granted(fence));
                     }
-                    giveBack(keys, token);
+                    giveBack(acquires, keys, token);
                     if (replies.ok().contains(Ownership.FOREIGN)) {
                         // fence_floor does not say which type the counter holds.
                         return CompletableFuture.completedFuture(new Foreign(keys.fenceKey(), "unknown"));
@@ -141,22 +150,72 @@ final class RedlockStore implements LockStore {
     }
 
     /**
-     * Owner-checked release on every node, announcing nothing, without waiting; errors are only
-     * logged (the keys expire with the lease). Every node, not just the granting ones: a node that
-     * has not answered yet may still grant, and its give-back is issued after that acquire.
+     * Owner-checked release, announcing nothing, on every node that granted or may have (its
+     * acquire failed after it may have been sent), each once that node's acquire has answered:
+     * commands asked from different threads (the caller's, a reply's I/O thread) have no order on
+     * the wire, and a give-back that overtook its acquire would find nothing and leave the grant
+     * behind until its TTL. Never waited for; errors are only logged (the keys expire).
      */
-    private void giveBack(LockKeys keys, String token) {
-        for (RedlockNode node : nodes) {
-            node.call(store -> store.release(keys, token, 0, false)).whenComplete((released, error) -> {
-                if (error != null) {
+    private void giveBack(List<CompletableFuture<Acquired>> acquires, LockKeys keys, String token) {
+        for (int i = 0; i < nodes.size(); i++) {
+            RedlockNode node = nodes.get(i);
+            acquires.get(i)
+                    .handle((acquired, error) -> acquired instanceof Granted
+                            || (error != null && !(Failures.unwrap(error) instanceof RedisConnectionException)))
+                    .thenCompose(mayHold -> mayHold
+                            ? releaseOn(node, keys, token, 0, false)
+                            : CompletableFuture.completedFuture(Released.GONE))
+                    .whenComplete((released, error) -> {
+                        if (error != null) {
+                            log.debug(
+                                    "giving back {} on {} failed; it expires with its lease: {}",
+                                    keys.lockKey(),
+                                    node.address(),
+                                    Failures.rootMessage(error));
+                        }
+                    });
+        }
+    }
+
+    /**
+     * An owner-checked release on one node, sent again (same token, so repeating it is safe) after
+     * a failure that may have left the key there: a timed-out command may never have been written,
+     * and a live node would keep the key, and with a minority down the lock's only majority, until
+     * the TTL. Not sent again when the first attempt found the node down (it was not sent). A GONE
+     * after a failed attempt counts as RELEASED: that attempt may have deleted it.
+     */
+    private static CompletableFuture<Released> releaseOn(
+            RedlockNode node, LockKeys keys, String token, long keepMillis, boolean announce) {
+        return node.call(store -> store.release(keys, token, keepMillis, announce))
+                .handle((released, error) -> error == null
+                        ? CompletableFuture.completedFuture(released)
+                        : Failures.unwrap(error) instanceof RedisConnectionException
+                                ? CompletableFuture.<Released>failedFuture(Failures.unwrap(error))
+                                : releaseAgain(node, keys, token, keepMillis, announce, 0))
+                .thenCompose(Function.identity());
+    }
+
+    private static CompletableFuture<Released> releaseAgain(
+            RedlockNode node, LockKeys keys, String token, long keepMillis, boolean announce, int retry) {
+        Executor later = CompletableFuture.delayedExecutor(RELEASE_RETRY_DELAYS_MILLIS[retry], TimeUnit.MILLISECONDS);
+        return CompletableFuture.supplyAsync(() -> node, later)
+                .thenCompose(ready -> ready.call(store -> store.release(keys, token, keepMillis, announce)))
+                .handle((released, error) -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(
+                                released == Released.GONE ? Released.RELEASED : released);
+                    }
                     log.debug(
-                            "giving back {} on {} failed; it expires with its lease: {}",
+                            "release of {} on {} failed, attempt {}: {}",
                             keys.lockKey(),
                             node.address(),
+                            retry + 2,
                             Failures.rootMessage(error));
-                }
-            });
-        }
+                    return retry + 1 < RELEASE_RETRY_DELAYS_MILLIS.length
+                            ? releaseAgain(node, keys, token, keepMillis, announce, retry + 1)
+                            : CompletableFuture.<Released>failedFuture(Failures.unwrap(error));
+                })
+                .thenCompose(Function.identity());
     }
 
     // ---- renew, release, inspect, force release ------------------------------------------------
@@ -176,8 +235,14 @@ final class RedlockStore implements LockStore {
 
     @Override
     public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
-        return this.<Released>gather(one -> one.release(keys, token, keepMillis, announce), all())
-                .thenCompose(replies -> anyAnswered(replies, Quorum::release));
+        return Replies.collect(
+                        each(node -> releaseOn(node, keys, token, keepMillis, announce)), RedlockStore.<Released>all())
+                .thenCompose(replies -> {
+                    RedisConnectionException unknown = quorum.releaseUnknown(replies);
+                    return unknown != null
+                            ? CompletableFuture.failedFuture(unknown)
+                            : CompletableFuture.completedFuture(Quorum.release(replies.ok()));
+                });
     }
 
     @Override

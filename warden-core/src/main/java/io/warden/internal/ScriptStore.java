@@ -77,6 +77,11 @@ final class ScriptStore implements LockStore {
                 : code == 0 ? Ownership.GONE : code == -1 ? Ownership.OTHER_OWNER : Ownership.FOREIGN;
     }
 
+    /** See {@link RedisBackend#connected()}. */
+    boolean connected() {
+        return backend.connected();
+    }
+
     @Override
     public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
         String mode = !announce ? "n" : backend.shardedPubSub() ? "s" : "p";

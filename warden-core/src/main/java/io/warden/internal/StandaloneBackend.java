@@ -133,6 +133,11 @@ final class StandaloneBackend extends LettuceBackend {
     }
 
     @Override
+    public boolean connected() {
+        return connection.isOpen();
+    }
+
+    @Override
     public void close() {
         client.removeListener(disconnectCounter);
         closeQuietly(pubSub::close);

@@ -309,6 +309,60 @@ class RedlockStoreTest {
                 .isNotNull();
     }
 
+    /**
+     * A release that timed out on a node that is up is sent again: the timed-out command may never
+     * have reached Redis (here the proxy swallowed it, and the client does not resend a command it
+     * gave up on), and that node would then keep the key, and with a minority down the lock's only
+     * possible majority, until the TTL. CI saw exactly that:
+     * RedlockFaultTest.withOneOfThreeNodesDownLocksStillWorkAndAreExclusive timed out behind its
+     * own released lease.
+     */
+    @Test
+    void aReleaseThatTimedOutOnANodeIsSentAgainUntilTheNodeAnswers() throws Exception {
+        LockKeys keys = KEYS.keys("timed-out-release");
+        FaultProxy proxy = FaultProxy.to(node(1));
+        closing.add(proxy);
+        RedlockStore store = store(List.of(node(0).uri(), proxy.uri(), node(2).uri()), Duration.ofSeconds(2));
+        assertThat(await(store.acquire(keys, "t", 30_000, STAMP))).isInstanceOf(Granted.class);
+
+        proxy.blackhole();
+        CompletableFuture<Released> release = store.release(keys, "t", 0, true);
+        Await.sleep(2_500); // the first attempt timed out; the second is in the blackhole too
+        proxy.heal(); // cuts the connection: the second attempt fails, and a later one gets through
+
+        assertThat(await(release)).isEqualTo(Released.RELEASED);
+        assertThat(node(1).command("EXISTS", keys.lockKey()))
+                .as("the key is gone from the node whose first release timed out")
+                .isEqualTo(0L);
+    }
+
+    /**
+     * With a minority down, a release that keeps failing on one of the two live nodes has an unknown
+     * outcome: that node may hold the key, and with it every majority, until the TTL.
+     */
+    @Test
+    void aReleaseWhoseMajorityDidNotAnswerHasAnUnknownOutcome() throws Exception {
+        LockKeys keys = KEYS.keys("unknown-release");
+        FaultProxy proxy = FaultProxy.to(node(1));
+        closing.add(proxy);
+        RedlockStore store = store(List.of(node(0).uri(), proxy.uri(), node(2).uri()), Duration.ofMillis(300));
+        assertThat(await(store.acquire(keys, "t", 30_000, STAMP))).isInstanceOf(Granted.class);
+        node(2).kill();
+
+        proxy.blackhole();
+        Throwable failure = failureOf(store.release(keys, "t", 0, true));
+
+        assertThat(failure)
+                .isInstanceOf(RedisConnectionException.class)
+                .hasMessageContaining("only 1 of 3 Redlock nodes answered the release");
+        assertThat(node(1).command("EXISTS", keys.lockKey())).isEqualTo(1L);
+        proxy.heal();
+        Await.until("a retried release removes the key once the node is reconnected", Duration.ofSeconds(10), () -> {
+            store.release(keys, "t", 0, true).handle((released, error) -> null).join();
+            return node(1).command("EXISTS", keys.lockKey()).equals(0L);
+        });
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     private static RedisServer node(int index) {
@@ -339,6 +393,10 @@ class RedlockStoreTest {
     }
 
     private RedlockStore store(List<String> uris) {
+        return store(uris, Duration.ofSeconds(5));
+    }
+
+    private RedlockStore store(List<String> uris, Duration commandTimeout) {
         Settings settings = new Settings(
                 null,
                 null,
@@ -347,7 +405,7 @@ class RedlockStoreTest {
                 "warden",
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(5),
-                Duration.ofSeconds(5),
+                commandTimeout,
                 3,
                 true,
                 null,
