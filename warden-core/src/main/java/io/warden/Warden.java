@@ -2,10 +2,10 @@ package io.warden;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.warden.internal.DefaultWarden;
 import io.warden.internal.Durations;
 import io.warden.internal.RedisUris;
 import io.warden.internal.Settings;
+import io.warden.internal.WardenCore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -366,7 +366,7 @@ public interface Warden extends AutoCloseable {
                     callbackExecutor,
                     replicaAcks,
                     replicaAckTimeout);
-            return DefaultWarden.open(settings);
+            return new ConnectedWarden(WardenCore.open(settings));
         }
     }
 }

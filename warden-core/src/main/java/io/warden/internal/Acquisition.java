@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * translated Redis error, or {@link CancellationException}. Whatever ends it, the gate is passed
  * on, its timers are cancelled and nothing is left behind.
  */
-final class Acquisition {
+final class Acquisition implements LockEntry.Waiter {
     private static final Logger log = LoggerFactory.getLogger(Acquisition.class);
 
     private final Wiring wiring;
@@ -77,15 +77,18 @@ final class Acquisition {
         result.whenComplete((lease, error) -> stopTimers());
     }
 
-    Object owner() {
+    @Override
+    public Object owner() {
         return owner;
     }
 
-    boolean reentrant() {
+    @Override
+    public boolean reentrant() {
         return reentrant;
     }
 
-    boolean isDone() {
+    @Override
+    public boolean isDone() {
         return result.isDone();
     }
 
@@ -109,7 +112,8 @@ final class Acquisition {
     }
 
     /** Called by the entry when the owner re-entered a lease it holds. */
-    void reentered(LeaseState lease) {
+    @Override
+    public void reentered(LeaseState lease) {
         result.complete(lease);
     }
 
@@ -152,7 +156,8 @@ final class Acquisition {
     }
 
     /** This acquisition became the contender. */
-    void start() {
+    @Override
+    public void start() {
         synchronized (this) {
             contending = true;
         }
@@ -160,7 +165,8 @@ final class Acquisition {
     }
 
     /** A release message arrived, or a timer fired: try again (or right after the try in flight). */
-    void wake() {
+    @Override
+    public void wake() {
         attempt();
     }
 
@@ -215,7 +221,7 @@ final class Acquisition {
     }
 
     private void granted(String token, long sentAt, long ttlNanos, long fence) {
-        LeaseState lease = new LeaseState(wiring, watchdog, entry(), owner, token, fence, sentAt, ttlNanos, spec);
+        LeaseState lease = new LeaseState(wiring, keys, surroundings(), owner, token, fence, sentAt, ttlNanos, spec);
         long now = wiring.ticker().nanos();
         if (lease.usableAt(now)) {
             acquired(lease);
@@ -332,7 +338,8 @@ final class Acquisition {
     }
 
     /** Ends the acquisition with {@code failure} and passes the gate on. */
-    void fail(WardenException failure) {
+    @Override
+    public void fail(WardenException failure) {
         if (end(failure) && failure instanceof LockTimeoutException) {
             log.debug("timed out waiting for lock '{}' after {}", keys.name(), Duration.ofNanos(waitNanos));
         }
@@ -356,6 +363,23 @@ final class Acquisition {
         }
         withdraw();
         return result.completeExceptionally(failure);
+    }
+
+    /** The watchdog and this lock's gate, as a lease acquired here sees them. */
+    private LeaseState.Surroundings surroundings() {
+        LockEntry gate = entry();
+        return new LeaseState.Surroundings() {
+            @Override
+            public void nextEventAt(long at) {
+                watchdog.reschedule(at);
+            }
+
+            @Override
+            public void ended(LeaseState lease) {
+                watchdog.forget(lease);
+                gate.holderEnded(lease);
+            }
+        };
     }
 
     /** The lock's local gate; set by {@link #begin()}, before any timer, reply or promotion. */

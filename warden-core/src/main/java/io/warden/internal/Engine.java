@@ -78,7 +78,7 @@ final class Engine {
         watchdog.stop();
         List<CompletableFuture<?>> releases = new ArrayList<>();
         for (LockEntry entry : table.snapshot()) {
-            for (Acquisition waiter : entry.drainWaiters()) {
+            for (LockEntry.Waiter waiter : entry.drainWaiters()) {
                 waiter.fail(
                         new WardenException(entry.keys().name(), address(), "Warden was closed while waiting", null));
             }

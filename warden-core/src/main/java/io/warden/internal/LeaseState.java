@@ -30,8 +30,7 @@ final class LeaseState {
     private static final Logger log = LoggerFactory.getLogger(LeaseState.class);
 
     private final Wiring wiring;
-    private final Watchdog watchdog;
-    private final LockEntry entry;
+    private final Surroundings surroundings;
     private final LockKeys keys;
     private final Object owner;
     private final String token;
@@ -44,8 +43,8 @@ final class LeaseState {
 
     LeaseState(
             Wiring wiring,
-            Watchdog watchdog,
-            LockEntry entry,
+            LockKeys keys,
+            Surroundings surroundings,
             Object owner,
             String token,
             long fence,
@@ -53,9 +52,8 @@ final class LeaseState {
             long ttlNanos,
             LeaseSpec spec) {
         this.wiring = wiring;
-        this.watchdog = watchdog;
-        this.entry = entry;
-        this.keys = entry.keys();
+        this.surroundings = surroundings;
+        this.keys = keys;
         this.owner = owner;
         this.token = token;
         this.fence = fence;
@@ -319,7 +317,7 @@ final class LeaseState {
             shortened = machine.nextEventAt();
         }
         // A shorter TTL counts at once, so its loss deadline may now come before the next tick.
-        watchdog.reschedule(shortened);
+        surroundings.nextEventAt(shortened);
         if (ttl < 1_000_000L) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("lock '" + keys.name()
                     + "' reached its maximum hold of " + Duration.ofNanos(spec.maxHoldNanos())
@@ -337,7 +335,7 @@ final class LeaseState {
                     machine.extended(sentAt, ttl, leaseNanos);
                     next = machine.nextEventAt();
                 }
-                watchdog.reschedule(next);
+                surroundings.nextEventAt(next);
                 return null;
             }
             LossCause cause = Losses.cause(outcome);
@@ -397,12 +395,20 @@ final class LeaseState {
             ended = true;
         }
         wiring.metrics().leasesHeld.decrement();
-        watchdog.forget(this);
-        entry.holderEnded(this);
+        surroundings.ended(this);
     }
 
     private LeaseNotHeldException notHeld(LeaseNotHeldException.Reason reason, String detail) {
         return new LeaseNotHeldException(keys.name(), wiring.address(), reason, detail);
+    }
+
+    /** What a lease tells the watchdog and the local gate around it. */
+    interface Surroundings {
+        /** The lease needs attention no later than {@code at} (a {@link Ticker} instant). */
+        void nextEventAt(long at);
+
+        /** The lease ended here: stop watching it, pass the gate on. */
+        void ended(LeaseState lease);
     }
 
     /** One lease's part of a renewal batch. */

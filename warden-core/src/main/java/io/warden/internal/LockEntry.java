@@ -1,9 +1,11 @@
 package io.warden.internal;
 
+import io.warden.WardenException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +18,27 @@ import org.jspecify.annotations.Nullable;
  * contender, Redis commands) happen after the monitor is released.
  */
 final class LockEntry {
-    /** What {@link #enter} did with an acquisition. */
+    /** What the gate needs of an acquisition waiting at it. */
+    interface Waiter {
+        Object owner();
+
+        boolean reentrant();
+
+        boolean isDone();
+
+        /** The owner re-entered {@code lease}, a lease it holds: one more hold on it. */
+        void reentered(LeaseState lease);
+
+        /** This waiter became the contender: it talks to Redis now. */
+        void start();
+
+        /** A release message arrived: the contender tries again. */
+        void wake();
+
+        void fail(WardenException failure);
+    }
+
+    /** What {@link #enter} did with an waiter. */
     enum Entered {
         /** The owner already held the lock: one more hold on its lease. */
         REENTERED,
@@ -30,37 +52,38 @@ final class LockEntry {
 
     private final ReleaseSubscriptions subscriptions;
     private final LockKeys keys;
-    private final LockTable table;
+    private final Consumer<LockEntry> retire;
 
     private @Nullable LeaseState holder;
-    private @Nullable Acquisition contender;
-    private final ArrayDeque<Acquisition> queue = new ArrayDeque<>();
+    private @Nullable Waiter contender;
+    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private ReleaseSubscriptions.@Nullable Subscription subscription;
     private boolean retired;
 
-    LockEntry(ReleaseSubscriptions subscriptions, LockKeys keys, LockTable table) {
+    /** {@code retire} takes the entry out of its table once it is idle. */
+    LockEntry(ReleaseSubscriptions subscriptions, LockKeys keys, Consumer<LockEntry> retire) {
         this.subscriptions = subscriptions;
         this.keys = keys;
-        this.table = table;
+        this.retire = retire;
     }
 
     LockKeys keys() {
         return keys;
     }
 
-    synchronized Entered enter(Acquisition acquisition) {
+    synchronized Entered enter(Waiter waiter) {
         if (retired) {
             return Entered.RETIRED;
         }
-        if (acquisition.reentrant() && holder != null && holder.owner() == acquisition.owner() && holder.reenter()) {
-            acquisition.reentered(holder);
+        if (waiter.reentrant() && holder != null && holder.owner() == waiter.owner() && holder.reenter()) {
+            waiter.reentered(holder);
             return Entered.REENTERED;
         }
         if (contender == null && holder == null) {
-            contender = acquisition;
+            contender = waiter;
             return Entered.CONTENDING;
         }
-        queue.addLast(acquisition);
+        queue.addLast(waiter);
         return Entered.QUEUED;
     }
 
@@ -105,8 +128,8 @@ final class LockEntry {
      * The contender acquired: it becomes the holder. Returns false if it had been withdrawn
      * meanwhile (then the caller gives the lease back).
      */
-    synchronized boolean promote(Acquisition acquisition, LeaseState lease) {
-        if (contender != acquisition || acquisition.isDone()) {
+    synchronized boolean promote(Waiter waiter, LeaseState lease) {
+        if (contender != waiter || waiter.isDone()) {
             return false;
         }
         contender = null;
@@ -116,14 +139,14 @@ final class LockEntry {
     }
 
     /** An acquisition gave up (failed, timed out, cancelled): pass the gate on if it held it. */
-    void withdraw(Acquisition acquisition) {
-        Acquisition next;
+    void withdraw(Waiter waiter) {
+        Waiter next;
         synchronized (this) {
-            if (contender == acquisition) {
+            if (contender == waiter) {
                 contender = null;
                 next = passGate();
             } else {
-                queue.remove(acquisition);
+                queue.remove(waiter);
                 next = null;
                 leaveSubscriptionIfNoWaiters();
                 retireIfIdle();
@@ -136,7 +159,7 @@ final class LockEntry {
 
     /** The holder's lease ended (released, lost, expired): the next local waiter contends at once. */
     void holderEnded(LeaseState lease) {
-        Acquisition next;
+        Waiter next;
         synchronized (this) {
             if (holder != lease) {
                 return;
@@ -150,8 +173,8 @@ final class LockEntry {
     }
 
     /** Takes every waiter out, for shutdown. */
-    synchronized List<Acquisition> drainWaiters() {
-        List<Acquisition> all = new ArrayList<>(queue);
+    synchronized List<Waiter> drainWaiters() {
+        List<Waiter> all = new ArrayList<>(queue);
         queue.clear();
         if (contender != null) {
             all.add(contender);
@@ -159,8 +182,8 @@ final class LockEntry {
         return all;
     }
 
-    private @Nullable Acquisition passGate() {
-        Acquisition next = queue.pollFirst();
+    private @Nullable Waiter passGate() {
+        Waiter next = queue.pollFirst();
         contender = next;
         leaveSubscriptionIfNoWaiters();
         retireIfIdle();
@@ -177,12 +200,12 @@ final class LockEntry {
     private void retireIfIdle() {
         if (holder == null && contender == null && queue.isEmpty()) {
             retired = true;
-            table.remove(this);
+            retire.accept(this);
         }
     }
 
     private void onReleaseMessage() {
-        Acquisition current;
+        Waiter current;
         synchronized (this) {
             current = contender;
         }

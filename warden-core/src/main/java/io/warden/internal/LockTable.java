@@ -20,7 +20,7 @@ final class LockTable {
 
     /** The live entry of a lock; callers re-ask when {@link LockEntry#enter} says it retired. */
     LockEntry entry(LockKeys keys) {
-        return entries.computeIfAbsent(keys.name(), name -> new LockEntry(subscriptions, keys, this));
+        return entries.computeIfAbsent(keys.name(), name -> new LockEntry(subscriptions, keys, this::remove));
     }
 
     /** The entry of a lock if one is live, else null. */
@@ -29,7 +29,7 @@ final class LockTable {
         return entries.get(name);
     }
 
-    void remove(LockEntry entry) {
+    private void remove(LockEntry entry) {
         entries.remove(entry.keys().name(), entry);
     }
 

@@ -3,7 +3,6 @@ package io.warden.internal;
 import io.warden.DistributedLock;
 import io.warden.LockAdmin;
 import io.warden.TaskLock;
-import io.warden.Warden;
 import io.warden.WardenMetrics;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -13,19 +12,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The {@link Warden} facade over one {@link Engine}. */
-public final class DefaultWarden implements Warden {
+/**
+ * A running Warden: one {@link Engine} and the threads it owns. The public {@code io.warden.Warden}
+ * is a facade over this class, which does not know that API type, so the two packages' classes
+ * depend on each other in one direction only.
+ */
+public final class WardenCore {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Engine engine;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DefaultWarden(Engine engine) {
+    private WardenCore(Engine engine) {
         this.engine = engine;
     }
 
     /** Connects to Redis as the settings say and starts the engine on real threads. */
-    public static Warden open(Settings settings) {
+    public static WardenCore open(Settings settings) {
         Ticker ticker = Ticker.SYSTEM; // the one place the real clock is chosen
         LockStore store = connect(settings, ticker);
         int instance = INSTANCES.incrementAndGet();
@@ -48,7 +51,7 @@ public final class DefaultWarden implements Warden {
         }
         Wiring wiring =
                 new Wiring(store, ticker, scheduler, callbacks, new Metrics(), settings, HostIdentity.current());
-        return new DefaultWarden(new Engine(wiring, () -> {
+        return new WardenCore(new Engine(wiring, () -> {
             scheduler.shutdown();
             if (ownedCallbacks != null) {
                 stop(ownedCallbacks);
@@ -78,34 +81,28 @@ public final class DefaultWarden implements Warden {
         }
     }
 
-    @Override
     public DistributedLock lock(String name) {
         checkOpen();
         return new DefaultLock(engine, engine.keySpace().keys(name));
     }
 
-    @Override
     public TaskLock task(String name) {
         return new DefaultTaskLock((DefaultLock) lock(name));
     }
 
-    @Override
     public LockAdmin admin() {
         checkOpen();
         return new DefaultLockAdmin(engine);
     }
 
-    @Override
     public WardenMetrics metrics() {
         return engine.wiring().metrics().snapshot();
     }
 
-    @Override
     public String redisAddress() {
         return engine.address();
     }
 
-    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             engine.close();

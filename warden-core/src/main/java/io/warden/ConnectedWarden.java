@@ -1,0 +1,47 @@
+package io.warden;
+
+import io.warden.internal.WardenCore;
+
+/** The {@link Warden} that {@link Warden.Builder#build()} returns: a facade over the running core. */
+final class ConnectedWarden implements Warden {
+    private final WardenCore core;
+
+    ConnectedWarden(WardenCore core) {
+        this.core = core;
+    }
+
+    @Override
+    public DistributedLock lock(String name) {
+        return core.lock(name);
+    }
+
+    @Override
+    public TaskLock task(String name) {
+        return core.task(name);
+    }
+
+    @Override
+    public LockAdmin admin() {
+        return core.admin();
+    }
+
+    @Override
+    public WardenMetrics metrics() {
+        return core.metrics();
+    }
+
+    @Override
+    public String redisAddress() {
+        return core.redisAddress();
+    }
+
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    @Override
+    public String toString() {
+        return core.toString();
+    }
+}
