@@ -2,6 +2,7 @@ package io.warden;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.warden.internal.Connection;
 import io.warden.internal.Durations;
 import io.warden.internal.RedisUris;
 import io.warden.internal.Settings;
@@ -346,7 +347,7 @@ public interface Warden extends AutoCloseable {
                 throw new IllegalArgumentException("replicaAcks is not supported on Redis Cluster yet:"
                         + " WAIT must follow each write on the node that owns its slot");
             }
-            Settings settings = new Settings(
+            Connection connection = new Connection(
                     target,
                     client,
                     clusterSeeds.stream()
@@ -355,17 +356,19 @@ public interface Warden extends AutoCloseable {
                     redlockNodes.stream()
                             .map(s -> RedisUris.withTimeout(s, commandTimeout))
                             .toList(),
+                    commandTimeout,
+                    replicaAcks,
+                    replicaAckTimeout);
+            Settings settings = new Settings(
+                    connection,
                     keyPrefix,
                     defaultLeaseTime,
                     defaultWait,
-                    commandTimeout,
                     renewalsPerLease,
                     fencing,
                     waitBackoff,
                     lossPolicy,
-                    callbackExecutor,
-                    replicaAcks,
-                    replicaAckTimeout);
+                    callbackExecutor);
             return new ConnectedWarden(WardenCore.open(settings));
         }
     }

@@ -56,21 +56,21 @@ final class ClusterBackend extends LettuceBackend {
     private final Ticker ticker;
 
     private ClusterBackend(
-            Settings settings,
+            Connection target,
             Ticker ticker,
             String address,
             RedisClusterClient client,
             StatefulRedisClusterConnection<String, String> connection,
             StatefulRedisClusterPubSubConnection<String, String> pubSub,
             boolean sharded) {
-        super(address, settings, false);
+        super(address, target, false);
         this.ticker = ticker;
         this.client = client;
         client.addListener(disconnectCounter);
         this.connection = connection;
         this.pubSub = pubSub;
         this.sharded = sharded;
-        this.retryBudgetNanos = settings.commandTimeout().toNanos();
+        this.retryBudgetNanos = target.commandTimeout().toNanos();
         pubSub.setNodeMessagePropagation(true);
         pubSub.addListener(new RedisClusterPubSubAdapter<>() {
             @Override
@@ -93,13 +93,13 @@ final class ClusterBackend extends LettuceBackend {
     // Lettuce 7 deprecates the adaptive-trigger builder methods without a replacement in this
     // version; without the triggers a failover is noticed only at the next periodic refresh.
     @SuppressWarnings("deprecation")
-    static ClusterBackend connect(Settings settings, Ticker ticker) {
-        String address = RedisUris.describe("cluster", settings.clusterSeeds());
-        RedisClusterClient client = RedisClusterClient.create(settings.clusterSeeds());
+    static ClusterBackend connect(Connection target, Ticker ticker) {
+        String address = RedisUris.describe("cluster", target.clusterSeeds());
+        RedisClusterClient client = RedisClusterClient.create(target.clusterSeeds());
         ClusterClientOptions.Builder options = ClusterClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                .timeoutOptions(TimeoutOptions.enabled(target.commandTimeout()))
                 .socketOptions(SocketOptions.builder()
-                        .connectTimeout(settings.commandTimeout())
+                        .connectTimeout(target.commandTimeout())
                         .keepAlive(true)
                         .build())
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
@@ -119,7 +119,7 @@ final class ClusterBackend extends LettuceBackend {
             connection = client.connect(StringCodec.UTF8);
             pubSub = client.connectPubSub(StringCodec.UTF8);
             boolean sharded = majorVersion(connection.sync().info("server")) >= 7;
-            ClusterBackend backend = new ClusterBackend(settings, ticker, address, client, connection, pubSub, sharded);
+            ClusterBackend backend = new ClusterBackend(target, ticker, address, client, connection, pubSub, sharded);
             backend.preload();
             return backend;
         } catch (RedisException e) {

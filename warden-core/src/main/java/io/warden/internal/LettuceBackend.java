@@ -42,12 +42,12 @@ abstract class LettuceBackend implements RedisBackend {
         }
     };
 
-    LettuceBackend(String address, Settings settings, boolean boundEveryCommand) {
+    LettuceBackend(String address, Connection target, boolean boundEveryCommand) {
         this.address = address;
-        this.commandTimeout = settings.commandTimeout();
+        this.commandTimeout = target.commandTimeout();
         this.boundEveryCommand = boundEveryCommand;
-        this.replicaAcks = settings.replicaAcks();
-        this.replicaAckTimeout = settings.replicaAckTimeout();
+        this.replicaAcks = target.replicaAcks();
+        this.replicaAckTimeout = target.replicaAckTimeout();
     }
 
     /** The command interface scripts and scans run on. */

@@ -38,7 +38,7 @@ final class RedlockNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedlockNode.class);
     static final long RECONNECT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final Settings settings;
+    private final Connection target;
     private final ClientResources resources;
     private final Executor connector;
     private final Ticker ticker;
@@ -56,12 +56,12 @@ final class RedlockNode implements AutoCloseable {
      */
     private @Nullable CompletableFuture<ScriptStore> waiting;
 
-    RedlockNode(Settings settings, ClientResources resources, Executor connector, Ticker ticker) {
-        this.settings = settings;
+    RedlockNode(Connection target, ClientResources resources, Executor connector, Ticker ticker) {
+        this.target = target;
         this.resources = resources;
         this.connector = connector;
         this.ticker = ticker;
-        this.address = RedisUris.describe(Objects.requireNonNull(settings.uri(), "a Redlock node's URI"));
+        this.address = RedisUris.describe(Objects.requireNonNull(target.uri(), "a Redlock node's URI"));
         this.nextAttemptAt = ticker.nanos();
     }
 
@@ -72,7 +72,7 @@ final class RedlockNode implements AutoCloseable {
     /** Connects now; false (and logged) if the node cannot be reached. */
     boolean connectNow() {
         try {
-            attach(new ScriptStore(StandaloneBackend.connect(settings, true, resources)));
+            attach(new ScriptStore(StandaloneBackend.connect(target, true, resources)));
             return true;
         } catch (RuntimeException e) {
             log.warn("Redlock node {} is unreachable; connecting again later: {}", address, Failures.rootMessage(e));

@@ -71,12 +71,12 @@ final class RedlockStore implements LockStore {
     }
 
     /**
-     * Connects to every node of {@code settings.redlockNodes()}; nodes down now are connected later.
+     * Connects to every node of {@code target.redlockNodes()}; nodes down now are connected later.
      *
      * @throws RedisUnavailableException when fewer than a majority are reachable
      */
-    static RedlockStore connect(Settings settings, Ticker ticker) {
-        String address = RedisUris.describe("redlock", settings.redlockNodes());
+    static RedlockStore connect(Connection target, Ticker ticker) {
+        String address = RedisUris.describe("redlock", target.redlockNodes());
         ClientResources resources = DefaultClientResources.create();
         ExecutorService connector = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "warden-redlock-connect");
@@ -84,8 +84,8 @@ final class RedlockStore implements LockStore {
             return thread;
         });
         List<RedlockNode> nodes = new ArrayList<>();
-        for (var uri : settings.redlockNodes()) {
-            nodes.add(new RedlockNode(settings.forNode(uri), resources, connector, ticker));
+        for (var uri : target.redlockNodes()) {
+            nodes.add(new RedlockNode(target.forNode(uri), resources, connector, ticker));
         }
         RedlockStore store = new RedlockStore(nodes, address, resources, connector);
         int reachable = 0;

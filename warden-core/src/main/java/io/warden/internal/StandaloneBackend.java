@@ -38,10 +38,10 @@ final class StandaloneBackend extends LettuceBackend {
             RedisClient client,
             boolean ownsClient,
             String address,
-            Settings settings,
+            Connection target,
             StatefulRedisConnection<String, String> connection,
             StatefulRedisPubSubConnection<String, String> pubSub) {
-        super(address, settings, !ownsClient);
+        super(address, target, !ownsClient);
         this.client = client;
         client.addListener(disconnectCounter);
         this.ownsClient = ownsClient;
@@ -57,24 +57,22 @@ final class StandaloneBackend extends LettuceBackend {
     }
 
     /**
-     * Connects as {@code settings} say. {@code failFast} makes commands fail at once while the
+     * Connects as {@code target} says. {@code failFast} makes commands fail at once while the
      * connection is down instead of queueing until it returns (Redlock nodes: a down node must not
      * hold up the others). {@code resources} are shared event loops, or null for the client's own.
      */
-    static StandaloneBackend connect(Settings settings, boolean failFast, @Nullable ClientResources resources) {
-        RedisClient given = settings.client();
+    static StandaloneBackend connect(Connection target, boolean failFast, @Nullable ClientResources resources) {
+        RedisClient given = target.client();
         boolean owns = given == null;
         RedisClient client = given != null
                 ? given
-                : resources == null
-                        ? RedisClient.create(settings.uri())
-                        : RedisClient.create(resources, settings.uri());
-        String address = settings.uri() != null ? RedisUris.describe(settings.uri()) : "redis (caller's client)";
+                : resources == null ? RedisClient.create(target.uri()) : RedisClient.create(resources, target.uri());
+        String address = target.uri() != null ? RedisUris.describe(target.uri()) : "redis (caller's client)";
         if (owns) {
             client.setOptions(ClientOptions.builder()
-                    .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                    .timeoutOptions(TimeoutOptions.enabled(target.commandTimeout()))
                     .socketOptions(SocketOptions.builder()
-                            .connectTimeout(settings.commandTimeout())
+                            .connectTimeout(target.commandTimeout())
                             .keepAlive(true)
                             .build())
                     .disconnectedBehavior(
@@ -88,7 +86,7 @@ final class StandaloneBackend extends LettuceBackend {
         try {
             connection = client.connect(StringCodec.UTF8);
             pubSub = client.connectPubSub(StringCodec.UTF8);
-            StandaloneBackend backend = new StandaloneBackend(client, owns, address, settings, connection, pubSub);
+            StandaloneBackend backend = new StandaloneBackend(client, owns, address, target, connection, pubSub);
             backend.preload();
             return backend;
         } catch (RedisException e) {

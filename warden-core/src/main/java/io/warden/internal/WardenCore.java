@@ -30,7 +30,7 @@ public final class WardenCore {
     /** Connects to Redis as the settings say and starts the engine on real threads. */
     public static WardenCore open(Settings settings) {
         Ticker ticker = Ticker.SYSTEM; // the one place the real clock is chosen
-        LockStore store = connect(settings, ticker);
+        LockStore store = connect(settings.connection(), ticker);
         int instance = INSTANCES.incrementAndGet();
         ExecutorScheduler scheduler = new ExecutorScheduler("warden-" + instance + "-scheduler");
         Executor configured = settings.callbackExecutor();
@@ -59,7 +59,7 @@ public final class WardenCore {
         }));
     }
 
-    private static LockStore connect(Settings settings, Ticker ticker) {
+    private static LockStore connect(Connection settings, Ticker ticker) {
         if (!settings.clusterSeeds().isEmpty()) {
             return new ScriptStore(ClusterBackend.connect(settings, ticker));
         }

@@ -40,59 +40,41 @@ final class FakeTimeWardens {
     /** Settings as {@code Warden.builder()} leaves them, changed by {@code change}. */
     static Settings settings(UnaryOperator<Settings> change) {
         return change.apply(new Settings(
-                RedisURI.create("redis://sim:6379"),
-                null,
-                null,
-                null,
+                Connection.to(RedisURI.create("redis://sim:6379"), Duration.ofSeconds(3)),
                 "warden",
                 DEFAULT_LEASE,
                 Duration.ofSeconds(30),
-                Duration.ofSeconds(3),
                 3,
                 true,
                 Backoff.defaults(),
                 LossPolicy.INTERRUPT,
-                null,
-                0,
-                Duration.ZERO));
+                null));
     }
 
     static Settings withLease(Settings s, Duration lease) {
         return new Settings(
-                s.uri(),
-                null,
-                null,
-                null,
+                s.connection(),
                 s.keyPrefix(),
                 lease,
                 s.defaultWait(),
-                s.commandTimeout(),
                 s.renewalsPerLease(),
                 s.fencing(),
                 s.waitBackoff(),
                 s.lossPolicy(),
-                null,
-                0,
-                Duration.ZERO);
+                null);
     }
 
     static Settings withBackoff(Settings s, Backoff backoff) {
         return new Settings(
-                s.uri(),
-                null,
-                null,
-                null,
+                s.connection(),
                 s.keyPrefix(),
                 s.defaultLeaseTime(),
                 s.defaultWait(),
-                s.commandTimeout(),
                 s.renewalsPerLease(),
                 s.fencing(),
                 backoff,
                 s.lossPolicy(),
-                null,
-                0,
-                Duration.ZERO);
+                null);
     }
 
     /** A process with default settings on its own client. */

@@ -397,23 +397,9 @@ class RedlockStoreTest {
     }
 
     private RedlockStore store(List<String> uris, Duration commandTimeout) {
-        Settings settings = new Settings(
-                null,
-                null,
-                null,
-                uris.stream().map(RedisURI::create).toList(),
-                "warden",
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(5),
-                commandTimeout,
-                3,
-                true,
-                null,
-                null,
-                null,
-                0,
-                null);
-        RedlockStore store = RedlockStore.connect(settings, Ticker.SYSTEM);
+        Connection connection = new Connection(
+                null, null, List.of(), uris.stream().map(RedisURI::create).toList(), commandTimeout, 0, Duration.ZERO);
+        RedlockStore store = RedlockStore.connect(connection, Ticker.SYSTEM);
         closing.add(0, store); // closed before the proxy it may use
         return store;
     }

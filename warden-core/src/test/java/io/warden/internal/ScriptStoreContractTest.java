@@ -3,8 +3,6 @@ package io.warden.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisURI;
-import io.warden.Backoff;
-import io.warden.LossPolicy;
 import io.warden.testkit.RedisServer;
 import io.warden.testkit.WithRedis;
 import java.time.Duration;
@@ -26,23 +24,8 @@ class ScriptStoreContractTest extends StoreContract {
     @Override
     LockStore openStore() {
         server.flushAll();
-        Settings settings = new Settings(
-                RedisURI.create(server.uri()),
-                null,
-                null,
-                null,
-                "warden",
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(2),
-                3,
-                true,
-                Backoff.defaults(),
-                LossPolicy.INTERRUPT,
-                null,
-                0,
-                Duration.ZERO);
-        return new ScriptStore(StandaloneBackend.connect(settings, false, null));
+        Connection connection = Connection.to(RedisURI.create(server.uri()), Duration.ofSeconds(2));
+        return new ScriptStore(StandaloneBackend.connect(connection, false, null));
     }
 
     @Override

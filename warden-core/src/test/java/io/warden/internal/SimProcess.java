@@ -28,14 +28,10 @@ final class SimProcess {
         store.nameTokens(world::alias);
         store.onServerRelease(world.invariants::serverReleased);
         Settings settings = new Settings(
-                RedisURI.create("redis://sim:6379"),
-                null,
-                null,
-                null,
+                Connection.to(RedisURI.create("redis://sim:6379"), plan.commandTimeout()),
                 "warden",
                 defaultLease,
                 Duration.ofSeconds(5),
-                plan.commandTimeout(),
                 3,
                 true,
                 // Backoff jitter uses ThreadLocalRandom; a backoff longer than any TTL here makes
@@ -43,9 +39,7 @@ final class SimProcess {
                 // so seeds replay exactly. Release messages still wake waiters early.
                 Backoff.exponential(Duration.ofSeconds(30), Duration.ofSeconds(30)),
                 LossPolicy.INTERRUPT,
-                world.scheduler,
-                0,
-                Duration.ZERO);
+                world.scheduler);
         Wiring wiring = new Wiring(
                 store,
                 world.scheduler.ticker(),
