@@ -77,6 +77,9 @@ final class RedisLauncher {
         if (settings.appendOnly()) {
             add(command, "appendfsync", "always");
         }
+        // A master otherwise waits 5 s before a diskless full sync, in case more replicas come:
+        // every test that starts a replica would wait that long for it to be in sync.
+        add(command, "repl-diskless-sync-delay", "0");
         if (settings.binary().majorVersion() >= 7) {
             // DEBUG (SLEEP, ...) is off by default since 7.0; 6.2 rejects the option.
             add(command, "enable-debug-command", "yes");
