@@ -44,7 +44,10 @@ public interface DistributedLock {
      * @param wait how long to wait; {@link Duration#ZERO} tries once
      * @throws LockTimeoutException if not acquired in time; it names the holder when known
      * @throws InterruptedException if interrupted while waiting; nothing is left behind
-     * @throws RedisUnavailableException if Redis did not answer within the command timeout
+     * @throws RedisUnavailableException if Redis was still unavailable (unreachable, timing out,
+     *     loading, read-only) when the wait ended: a waiter tries again after its backoff until then,
+     *     and a zero wait fails after one attempt; or at once for errors that do not pass by
+     *     themselves (authentication, permissions)
      * @throws LockKeyConflictException if the lock's key holds data Warden did not write
      * @throws IllegalArgumentException if {@code wait} is negative
      */

@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>Uncertain outcomes: each attempt has its own owner token. A grant that arrives too late to be
  * used (its validity, counted from the send, has already ended) is given back and the attempt
  * retried within the wait. An attempt whose reply never came may have taken the lock: it is given
- * back, owner-checked, and the acquisition fails with {@link RedisUnavailableException}.
+ * back, owner-checked. When Redis is unavailable in a way that may pass ({@link Failures#passing}:
+ * unreachable, timing out, loading, read-only), the waiter tries again after its backoff until its
+ * own deadline, and only then fails with {@link RedisUnavailableException}; a zero wait fails at
+ * once. An attempt in flight at the deadline may end the wait up to one command timeout late.
  *
  * <p>{@link #result} completes with the lease state, or with {@link LockTimeoutException}, a
  * translated Redis error, or {@link CancellationException}. Whatever ends it, the gate is passed
@@ -55,6 +58,8 @@ final class Acquisition implements LockEntry.Waiter {
     private Scheduler.@Nullable Cancellable deadline;
     private boolean contending;
     private @Nullable HolderInfo lastHolder;
+    /** The last outage ridden out; reported if the wait ends during it. */
+    private @Nullable WardenException lastOutage;
 
     Acquisition(
             Wiring wiring,
@@ -171,6 +176,7 @@ final class Acquisition implements LockEntry.Waiter {
     }
 
     private void attempt() {
+        WardenException outlasted = null;
         synchronized (this) {
             if (result.isDone()) {
                 return;
@@ -179,9 +185,17 @@ final class Acquisition implements LockEntry.Waiter {
                 wakeRequested = true;
                 return;
             }
-            inFlight = true;
-            wakeRequested = false;
-            cancelTimer();
+            if (lastOutage != null && remainingWait() <= 0) {
+                outlasted = lastOutage;
+            } else {
+                inFlight = true;
+                wakeRequested = false;
+                cancelTimer();
+            }
+        }
+        if (outlasted != null) {
+            fail(outlasted(outlasted)); // rather than send one more attempt past the deadline
+            return;
         }
         String token = OwnerTokens.next();
         long sentAt = wiring.ticker().nanos();
@@ -200,12 +214,24 @@ final class Acquisition implements LockEntry.Waiter {
             String token, long sentAt, long ttlNanos, LockStore.@Nullable Acquired reply, @Nullable Throwable error) {
         synchronized (this) {
             inFlight = false;
+            if (error == null) {
+                lastOutage = null; // Redis answered: a timeout from now on is a plain timeout
+            }
         }
         if (error != null) {
             WardenException failure = Failures.translate(error, keys.name(), wiring.address(), "acquire");
             if (failure instanceof RedisUnavailableException) {
                 // The command may have run before its reply was lost: give back what we may hold.
                 giveBackUnused(token);
+                if (Failures.passing(error)) {
+                    if (rideOut(failure)) {
+                        return;
+                    }
+                    if (waitNanos != 0) {
+                        fail(outlasted(failure));
+                        return;
+                    }
+                }
             }
             fail(failure);
             return;
@@ -281,6 +307,39 @@ final class Acquisition implements LockEntry.Waiter {
             return;
         }
         sleep(pttlMillis, remaining);
+    }
+
+    /**
+     * Redis is unavailable for now (unreachable, timing out, loading, read-only): a waiter with time
+     * left tries again after its backoff, until its own deadline, instead of failing at the first
+     * outage. False when no time is left (a zero wait tries once).
+     */
+    private boolean rideOut(WardenException failure) {
+        long remaining;
+        synchronized (this) {
+            remaining = remainingWait();
+            if (waitNanos == 0 || remaining <= 0 || result.isDone()) {
+                return false;
+            }
+            lastOutage = failure;
+        }
+        log.debug(
+                "lock '{}': Redis unavailable while waiting, trying again until the wait ends: {}",
+                keys.name(),
+                Failures.rootMessage(failure));
+        sleep(-1, remaining);
+        return true;
+    }
+
+    /** The failure of a wait that ended during an outage, naming the outage's last error. */
+    private RedisUnavailableException outlasted(WardenException outage) {
+        Throwable cause = outage.getCause() != null ? outage.getCause() : outage;
+        return new RedisUnavailableException(
+                keys.name(),
+                wiring.address(),
+                "Redis was still unavailable when the wait of " + Duration.ofNanos(waitNanos) + " ended: "
+                        + Failures.rootMessage(cause),
+                outage);
     }
 
     private long remainingWait() {

@@ -1,8 +1,12 @@
 package io.warden.internal;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
 import io.warden.RedisUnavailableException;
 import io.warden.WardenException;
+import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +45,32 @@ final class Failures {
             return new RedisUnavailableException(lockName, address, operation + " was cancelled", cause);
         }
         return new RedisUnavailableException(lockName, address, operation + " failed: " + rootMessage(cause), cause);
+    }
+
+    /**
+     * Server errors that pass: a server loading its data, a replica not yet promoted, a master
+     * without its replicas, a busy script, a Cluster moving slots, memory full until keys expire.
+     */
+    private static final List<String> PASSING_SERVER_ERRORS =
+            List.of("LOADING", "READONLY", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "OOM", "NOREPLICAS");
+
+    /**
+     * Whether {@code error} may pass by itself, so that a caller with time left may try again: the
+     * connection failed, a command timed out, replicas did not acknowledge, or the server answered
+     * with one of the {@link #PASSING_SERVER_ERRORS}. Not: authentication and permission errors,
+     * unknown commands, foreign data, anything Warden itself decided.
+     */
+    static boolean passing(Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof RedisCommandExecutionException execution) {
+            String message = execution.getMessage() == null ? "" : execution.getMessage();
+            return PASSING_SERVER_ERRORS.stream()
+                    .anyMatch(code -> message.startsWith(code + " ") || message.equals(code));
+        }
+        return cause instanceof RedisException // connection and timeout failures of the client
+                || cause instanceof TimeoutException
+                || cause instanceof IOException
+                || cause instanceof ReplicaAckException;
     }
 
     /** Wraps {@code failure} to fail a dependent future with it. */

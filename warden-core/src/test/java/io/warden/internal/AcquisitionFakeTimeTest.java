@@ -6,11 +6,13 @@ import io.warden.Backoff;
 import io.warden.Lease;
 import io.warden.LeaseOptions;
 import io.warden.LockTimeoutException;
+import io.warden.RedisUnavailableException;
 import io.warden.internal.FakeTimeWardens.Node;
 import io.warden.internal.sim.FaultPlan;
 import io.warden.internal.sim.Trace;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,6 +94,55 @@ class AcquisitionFakeTimeTest {
                 .as("no later than the backoff's ceiling after the release")
                 .isPositive()
                 .isLessThanOrEqualTo(S);
+    }
+
+    @Test
+    void aWaiterRidesOutAStoppedServerAndAcquiresWhenItServesAgain() {
+        FaultyStore store =
+                new FaultyStore(w.redis.connect(), w.scheduler, FaultPlan.none(), 5, new Trace(w.ticker::nanos), "a");
+        Node waiter = w.node(store, UnaryOperator.identity());
+        store.pause();
+        CompletableFuture<Lease> waiting = waiter.lock("outage").acquireAsync(Duration.ofSeconds(60));
+        w.scheduler.runFor(20 * S); // several command timeouts
+        assertThat(waiting).as("still waiting through the outage").isNotDone();
+        store.resume();
+        runUntilDone(waiting, 30 * S);
+        assertThat(waiting).isCompletedWithValueMatching(Lease::isHeld);
+        waiting.join().releaseAsync();
+        w.scheduler.runFor(5 * S);
+        assertThat(w.redis.exists("warden:{outage}"))
+                .as("the timed-out attempts were given back: nothing is left once the lease is released")
+                .isFalse();
+    }
+
+    @Test
+    void aWaiterWhoseServerStaysStoppedFailsWhenItsWaitEndsNamingTheOutage() {
+        FaultyStore store =
+                new FaultyStore(w.redis.connect(), w.scheduler, FaultPlan.none(), 5, new Trace(w.ticker::nanos), "a");
+        Node waiter = w.node(store, UnaryOperator.identity());
+        store.pause();
+        long start = w.ticker.nanos();
+        CompletableFuture<Lease> waiting = waiter.lock("outage").acquireAsync(Duration.ofSeconds(5));
+        long doneAt = runUntilDone(waiting, 30 * S);
+        assertThat(doneAt - start)
+                .as("at the deadline, or when the attempt in flight then times out")
+                .isBetween(5 * S, 5 * S + FaultPlan.none().commandTimeout().toNanos());
+        assertThat(failure(waiting))
+                .isInstanceOf(RedisUnavailableException.class)
+                .hasMessageContaining("still unavailable when the wait of PT5S ended");
+    }
+
+    @Test
+    void tryAcquireDuringAnOutageFailsAfterOneAttempt() {
+        FaultyStore store =
+                new FaultyStore(w.redis.connect(), w.scheduler, FaultPlan.none(), 5, new Trace(w.ticker::nanos), "a");
+        Node node = w.node(store, UnaryOperator.identity());
+        store.pause();
+        long start = w.ticker.nanos();
+        CompletableFuture<Lease> once = node.lock("outage").acquireAsync(Duration.ZERO);
+        long doneAt = runUntilDone(once, 30 * S);
+        assertThat(doneAt - start).isEqualTo(FaultPlan.none().commandTimeout().toNanos());
+        assertThat(failure(once)).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("timed out");
     }
 
     @Test
