@@ -3,6 +3,7 @@ package io.warden.internal;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.warden.Backoff;
+import io.warden.FencingTokens;
 import io.warden.LossPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param replicaAcks replicas that must acknowledge each write (WAIT); 0 turns it off
  * @param replicaAckTimeout how long WAIT may block for those acknowledgements
+ * @param fencingTokens how tokens are minted when {@code fencing} is on; null means the default,
+ *     {@link FencingTokens#CLOCK_FLOORED}
  */
 public record Settings(
         @Nullable RedisURI uri,
@@ -32,7 +35,8 @@ public record Settings(
         LossPolicy lossPolicy,
         @Nullable Executor callbackExecutor,
         int replicaAcks,
-        Duration replicaAckTimeout) {
+        Duration replicaAckTimeout,
+        FencingTokens fencingTokens) {
 
     public Settings {
         clusterSeeds = clusterSeeds == null ? List.of() : List.copyOf(clusterSeeds);
@@ -50,6 +54,9 @@ public record Settings(
         }
         if (replicaAckTimeout == null) {
             replicaAckTimeout = Duration.ZERO;
+        }
+        if (fencingTokens == null) {
+            fencingTokens = FencingTokens.CLOCK_FLOORED;
         }
     }
 
@@ -70,6 +77,7 @@ public record Settings(
                 lossPolicy,
                 callbackExecutor,
                 replicaAcks,
-                replicaAckTimeout);
+                replicaAckTimeout,
+                fencingTokens);
     }
 }

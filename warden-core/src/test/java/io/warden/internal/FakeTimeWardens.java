@@ -54,7 +54,8 @@ final class FakeTimeWardens {
                 LossPolicy.INTERRUPT,
                 null,
                 0,
-                Duration.ZERO));
+                Duration.ZERO,
+                null));
     }
 
     static Settings withLease(Settings s, Duration lease) {
@@ -73,7 +74,8 @@ final class FakeTimeWardens {
                 s.lossPolicy(),
                 null,
                 0,
-                Duration.ZERO);
+                Duration.ZERO,
+                s.fencingTokens());
     }
 
     static Settings withBackoff(Settings s, Backoff backoff) {
@@ -92,7 +94,8 @@ final class FakeTimeWardens {
                 s.lossPolicy(),
                 null,
                 0,
-                Duration.ZERO);
+                Duration.ZERO,
+                s.fencingTokens());
     }
 
     /** A process with default settings on its own client. */

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class RedlockStoreTest {
     private static final KeySpace KEYS = new KeySpace("warden");
-    private static final Stamp STAMP = new Stamp("test-host", 42, true, 1_000);
+    private static final Stamp STAMP = new Stamp("test-host", 42, LockStore.Minting.COUNTER, 1_000);
     private static RedisServerGroup nodes;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
@@ -100,7 +100,7 @@ class RedlockStoreTest {
         LockKeys keys = KEYS.keys("unfenced");
         RedlockStore store = store();
 
-        Stamp unfenced = new Stamp("test-host", 42, false, 1_000);
+        Stamp unfenced = new Stamp("test-host", 42, LockStore.Minting.NONE, 1_000);
         assertThat(await(store.acquire(keys, "mine", 10_000, unfenced))).isEqualTo(new Granted(0));
         for (RedisServer node : nodes.servers()) {
             assertThat(node.command("EXISTS", keys.fenceKey())).isEqualTo(0L);
@@ -412,6 +412,7 @@ class RedlockStoreTest {
                 null,
                 null,
                 0,
+                null,
                 null);
         RedlockStore store = RedlockStore.connect(settings, Ticker.SYSTEM);
         closing.add(0, store); // closed before the proxy it may use

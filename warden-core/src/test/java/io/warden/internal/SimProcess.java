@@ -45,7 +45,8 @@ final class SimProcess {
                 LossPolicy.INTERRUPT,
                 world.scheduler,
                 0,
-                Duration.ZERO);
+                Duration.ZERO,
+                null);
         Wiring wiring = new Wiring(
                 store,
                 world.scheduler.ticker(),
