@@ -35,7 +35,9 @@ public interface Lease extends AutoCloseable {
     /**
      * A number strictly greater than every token issued before for this lock name, minted
      * atomically with the acquisition and kept across releases and expiry. Re-entrant holds share
-     * their outer acquisition's token.
+     * their outer acquisition's token. By default it is floored by the Redis server's clock, so it
+     * stays greater even after Redis lost its data; {@link FencingTokens} says under which
+     * conditions, and how to get small tokens instead.
      *
      * @throws IllegalStateException if fencing tokens are disabled for this {@link Warden}
      */

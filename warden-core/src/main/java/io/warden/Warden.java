@@ -95,6 +95,7 @@ public interface Warden extends AutoCloseable {
         private Duration commandTimeout = Duration.ofSeconds(3);
         private int renewalsPerLease = 3;
         private boolean fencing = true;
+        private FencingTokens fencingTokens = FencingTokens.CLOCK_FLOORED;
         private Backoff waitBackoff = Backoff.defaults();
         private LossPolicy lossPolicy = LossPolicy.INTERRUPT;
         private @Nullable Executor callbackExecutor;
@@ -300,6 +301,19 @@ public interface Warden extends AutoCloseable {
             return this;
         }
 
+        /**
+         * How fencing tokens are minted. Default {@link FencingTokens#CLOCK_FLOORED}: tokens keep
+         * increasing even after Redis loses its data, provided the Redis servers' clocks agree to
+         * within the time a restart or failover takes; the tokens are large numbers (about 1.8 ×
+         * 10<sup>15</sup>). {@link FencingTokens#COUNTER} gives small tokens (1, 2, 3, …) that repeat
+         * after such a loss. Switching kinds keeps an existing counter: tokens jump up once, never
+         * back. Has no effect with {@link #fencing(boolean) fencing(false)}.
+         */
+        public Builder fencingTokens(FencingTokens tokens) {
+            this.fencingTokens = Objects.requireNonNull(tokens, "tokens");
+            return this;
+        }
+
         /** The waiters' safety-net backoff. Default {@link Backoff#defaults()}. */
         public Builder waitBackoff(Backoff backoff) {
             this.waitBackoff = Objects.requireNonNull(backoff, "backoff");
@@ -368,7 +382,8 @@ public interface Warden extends AutoCloseable {
                     fencing,
                     waitBackoff,
                     lossPolicy,
-                    callbackExecutor);
+                    callbackExecutor,
+                    fencingTokens);
             return new ConnectedWarden(WardenCore.open(settings));
         }
     }

@@ -60,7 +60,7 @@ class ClusterLockTest extends LockContract {
 
     @Test
     void locksSpreadOverEveryMasterAndEachKeepsItsKeysInOneSlot() throws Exception {
-        Warden warden = wardens.open();
+        Warden warden = wardens.open(b -> b.fencingTokens(FencingTokens.COUNTER));
         List<Lease> leases = new ArrayList<>();
         Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < 60; i++) {

@@ -216,6 +216,28 @@ public abstract class LockContract {
     }
 
     @Test
+    void fencingTokensAreFlooredByTheServersClockByDefault() throws Exception {
+        long before = System.currentTimeMillis() * 1_000L;
+        try (Lease lease = wardens.open().lock("clocked").acquire(Duration.ofSeconds(2))) {
+            // The servers run on this machine, so their clock is ours (1 s of slack either way).
+            assertThat(lease.fencingToken())
+                    .isBetween(before - 1_000_000L, System.currentTimeMillis() * 1_000L + 1_000_000L);
+        }
+    }
+
+    @Test
+    void smallFencingTokensCountFromOneWhenAskedFor() throws Exception {
+        Warden warden = wardens.open(b -> b.fencingTokens(FencingTokens.COUNTER));
+        List<Long> tokens = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            try (Lease lease = warden.lock("small").acquire(Duration.ofSeconds(2))) {
+                tokens.add(lease.fencingToken());
+            }
+        }
+        assertThat(tokens).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
     void fencingCanBeTurnedOffForHighCardinalityNames() throws Exception {
         Warden warden = wardens.open(b -> b.fencing(false));
         Lease lease = warden.lock("no-fence").acquire(Duration.ZERO);

@@ -140,6 +140,26 @@ class RedlockFaultTest {
     }
 
     @Test
+    void afterAMajorityRestartedWithoutPersistenceTokensStillExceedEveryEarlierOne() throws Exception {
+        Warden warden = wardens.open();
+        long highest = 0;
+        for (int i = 0; i < 3; i++) {
+            try (Lease lease = warden.lock("fenced-restart").acquire(Duration.ofSeconds(2))) {
+                assertThat(lease.fencingToken()).isGreaterThan(highest);
+                highest = lease.fencingToken();
+            }
+        }
+        // The one node that kept its counter goes down, and the other two come back empty: the
+        // only majority left has lost every counter.
+        nodes.get(2).kill();
+        nodes.get(0).killAndRestart();
+        nodes.get(1).killAndRestart();
+        try (Lease next = wardens.open().lock("fenced-restart").acquire(Duration.ofSeconds(5))) {
+            assertThat(next.fencingToken()).isGreaterThan(highest);
+        }
+    }
+
+    @Test
     void aContendedLockIsHandedOverWhenTheHolderReleases() throws Exception {
         Warden a = wardens.open();
         Warden b = wardens.open();

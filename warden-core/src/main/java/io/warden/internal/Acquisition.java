@@ -203,7 +203,8 @@ final class Acquisition implements LockEntry.Waiter {
         LockStore.Stamp stamp = new LockStore.Stamp(
                 wiring.identity().host(),
                 wiring.identity().pid(),
-                wiring.settings().fencing(),
+                LockStore.Minting.of(
+                        wiring.settings().fencing(), wiring.settings().fencingTokens()),
                 System.currentTimeMillis());
         wiring.store()
                 .acquire(keys, token, LeaseSpec.toMillisCeil(ttlNanos), stamp)

@@ -1,5 +1,6 @@
 package io.warden.internal;
 
+import io.warden.FencingTokens;
 import io.warden.HolderInfo;
 import java.util.List;
 import java.util.OptionalLong;
@@ -77,10 +78,39 @@ interface LockStore extends AutoCloseable {
     /**
      * What an acquisition records about its holder, for operators and skipped tasks.
      *
-     * @param fencing whether to mint a fencing token (else the fence is 0)
+     * @param minting whether and how to mint a fencing token (with {@link Minting#NONE} the fence is
+     *     0)
      * @param sinceMillis acquisition time on the holder's wall clock, for display only
      */
-    record Stamp(String host, long pid, boolean fencing, long sinceMillis) {}
+    record Stamp(String host, long pid, Minting minting, long sinceMillis) {
+        boolean fencing() {
+            return minting != Minting.NONE;
+        }
+    }
+
+    /**
+     * How an acquisition of a free lock mints its fencing token. Both store the token minted in the
+     * counter, so switching between them never makes tokens go back.
+     */
+    enum Minting {
+        /** No token (the fence is 0); the counter is left alone. */
+        NONE,
+        /** The counter plus one. */
+        COUNTER,
+        /**
+         * The larger of the counter plus one and the server's clock in microseconds since the epoch:
+         * a counter the server lost (restart without persistence, failover) starts again above
+         * every token minted before, as long as the servers' clocks agree to within the outage.
+         */
+        CLOCK_FLOORED;
+
+        static Minting of(boolean fencing, FencingTokens tokens) {
+            if (!fencing) {
+                return NONE;
+            }
+            return tokens == FencingTokens.COUNTER ? COUNTER : CLOCK_FLOORED;
+        }
+    }
 
     /** One lease's part of a renewal batch. */
     record Renewal(String lockKey, String token, long ttlMillis) {}

@@ -59,6 +59,23 @@ final class Quorum {
     }
 
     /**
+     * True when every granting node minted or stored the same token: their counters are all at least
+     * it already. Only meaningful once a majority granted.
+     */
+    static boolean grantsAgree(Replies<Acquired> replies) {
+        long seen = -1;
+        for (Acquired reply : replies.ok()) {
+            if (reply instanceof Granted granted) {
+                if (seen >= 0 && granted.fence() != seen) {
+                    return false;
+                }
+                seen = granted.fence();
+            }
+        }
+        return seen >= 0;
+    }
+
+    /**
      * Why a majority did not grant: foreign data on any node first (an operator must act, waiting
      * will not help), else the holder with the least remaining time (the earliest moment a retry
      * can succeed; a key without TTL counts as the longest), else null: too few nodes answered.

@@ -32,10 +32,13 @@ import org.slf4j.LoggerFactory;
  *       instead of colliding again), and the answer is {@link Foreign}, {@link Held}, or a failed
  *       future when too few nodes answered. Whether the grant came in time for its lease is the
  *       engine's check, on its own clock: this store reads no clock.
- *   <li><b>Fencing</b>: each node mints from its own counter; the token is the highest among the
- *       granting nodes, and every node's counter is then raised to it, a majority confirming before
- *       the grant is returned. Any later majority shares a node with that one, so it mints a higher
- *       token, as long as no node loses its counter (a restart without persistence does).
+ *   <li><b>Fencing</b>: each node mints from its own counter (floored by its own clock, unless
+ *       small tokens were asked for); the token is the highest among the granting nodes, and every
+ *       node's counter is then raised to it, a majority confirming before the grant is returned.
+ *       Any later majority shares a node with that one, so it mints a higher token. When every
+ *       granting node reported the same token the raise is skipped: that majority already holds it.
+ *       A node that loses its counter (a restart without persistence) starts again at its clock
+ *       with clock-floored tokens, and at 1 with small ones.
  *   <li><b>Renew</b>: a key is OWNED when a majority renewed it; the future fails when fewer than a
  *       majority answered at all (the engine retries until the lease's deadline).
  *   <li><b>Release</b> goes to every node, and is sent again to a node where it failed after it
@@ -126,7 +129,17 @@ final class RedlockStore implements LockStore {
             if (!stamp.fencing()) {
                 return CompletableFuture.completedFuture(new Granted(0));
             }
-            return raiseFence(acquires, keys, token, Quorum.highestFence(replies));
+            long fence = Quorum.highestFence(replies);
+            if (Quorum.grantsAgree(replies)) {
+                // Every granting node, a majority, minted or stored this very token, so each of
+                // their counters is already at least it, and their leases record it: raising
+                // would change nothing there. The nodes left below it are the others (refused,
+                // down, or not answered yet), a minority, and every later majority shares a node
+                // with this one, which mints above it. That is what the raise guarantees too: it
+                // needs only a majority of confirmations, so it may leave the same minority below.
+                return CompletableFuture.completedFuture(new Granted(fence));
+            }
+            return raiseFence(acquires, keys, token, fence);
         });
     }
 

@@ -35,9 +35,18 @@ final class ScriptStore implements LockStore {
                         Long.toString(ttlMillis),
                         stamp.host(),
                         Long.toString(stamp.pid()),
-                        stamp.fencing() ? "1" : "0",
+                        minting(stamp.minting()),
                         Long.toString(stamp.sinceMillis()))
                 .thenApply(ScriptStore::acquired);
+    }
+
+    /** acquire.lua's ARGV[5]. */
+    private static String minting(Minting minting) {
+        return switch (minting) {
+            case NONE -> "off";
+            case COUNTER -> "counter";
+            case CLOCK_FLOORED -> "clock";
+        };
     }
 
     static Acquired acquired(List<Object> reply) {

@@ -1,6 +1,7 @@
 package io.warden.internal;
 
 import io.warden.Backoff;
+import io.warden.FencingTokens;
 import io.warden.LossPolicy;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -9,6 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A Warden's validated configuration: where Redis is ({@link Connection}) and how leases behave.
  * Built by {@code Warden.Builder}.
+ *
+ * @param fencingTokens how tokens are minted when {@code fencing} is on; null means the default,
+ *     {@link FencingTokens#CLOCK_FLOORED}
  */
 public record Settings(
         Connection connection,
@@ -19,11 +23,15 @@ public record Settings(
         boolean fencing,
         Backoff waitBackoff,
         LossPolicy lossPolicy,
-        @Nullable Executor callbackExecutor) {
+        @Nullable Executor callbackExecutor,
+        FencingTokens fencingTokens) {
 
     public Settings {
         if (lossPolicy == null) {
             lossPolicy = LossPolicy.INTERRUPT;
+        }
+        if (fencingTokens == null) {
+            fencingTokens = FencingTokens.CLOCK_FLOORED;
         }
     }
 

@@ -48,6 +48,7 @@ final class FakeTimeWardens {
                 true,
                 Backoff.defaults(),
                 LossPolicy.INTERRUPT,
+                null,
                 null));
     }
 
@@ -61,7 +62,8 @@ final class FakeTimeWardens {
                 s.fencing(),
                 s.waitBackoff(),
                 s.lossPolicy(),
-                null);
+                null,
+                s.fencingTokens());
     }
 
     static Settings withBackoff(Settings s, Backoff backoff) {
@@ -74,7 +76,8 @@ final class FakeTimeWardens {
                 s.fencing(),
                 backoff,
                 s.lossPolicy(),
-                null);
+                null,
+                s.fencingTokens());
     }
 
     /** A process with default settings on its own client. */

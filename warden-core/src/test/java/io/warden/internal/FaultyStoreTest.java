@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class FaultyStoreTest {
-    private static final Stamp STAMP = new Stamp("host", 1, true, 0);
+    private static final Stamp STAMP = new Stamp("host", 1, LockStore.Minting.COUNTER, 0);
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final FakeScheduler scheduler = new FakeScheduler(new FakeTicker(), 3);

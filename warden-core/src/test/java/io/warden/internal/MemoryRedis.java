@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Semantics follow Redis where the scripts depend on them: a key whose expiry instant has come
  * is gone (expiry is checked on every access, like Redis's lazy expiry, so an expired key is never
  * seen); PEXPIRE with a non-positive TTL deletes; INCR of a missing key starts at 1 and keeps any
- * TTL; PTTL is -2 for a missing key, -1 without a TTL, else the remaining time rounded up to a
+ * TTL; TIME reads a wall clock that moves with the ticker and can be stepped; PTTL is -2 for a missing key, -1 without a TTL, else the remaining time rounded up to a
  * millisecond (so a live key never reports 0). A published message reaches each subscribed client
  * as a separate task on the {@link Scheduler}, i.e. asynchronously, like a message read off a socket.
  *
@@ -24,7 +24,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * script atomicity breaking (every operation is atomic here), and sharded pub/sub.
  */
 final class MemoryRedis {
+    /**
+     * What {@link #timeMicros()} reads when the ticker is at 0: a wall-clock instant in 2026
+     * (2026-01-01T00:00:00Z), so that clock-floored tokens have the size they have on a real server.
+     */
+    static final long WALL_CLOCK_ORIGIN_MICROS = 1_767_225_600_000_000L;
+
     private final Ticker ticker;
+    /** How far the server's wall clock was stepped from the ticker (may be negative). */
+    private long clockStepMicros;
+
     private final Scheduler scheduler;
     private final Map<String, Entry> keys = new HashMap<>();
     private final List<MemoryStore> clients = new CopyOnWriteArrayList<>();
@@ -99,6 +108,19 @@ final class MemoryRedis {
             return -1;
         }
         return -Math.floorDiv(ticker.nanos() - entry.expiresAt, 1_000_000L);
+    }
+
+    /**
+     * TIME, in microseconds since the epoch: the server's wall clock, which follows the fake ticker
+     * and can be stepped like a real one ({@link #stepClock}).
+     */
+    synchronized long timeMicros() {
+        return WALL_CLOCK_ORIGIN_MICROS + Math.floorDiv(ticker.nanos(), 1_000L) + clockStepMicros;
+    }
+
+    /** Steps the server's wall clock (not the ticker: TTLs run on) by {@code micros}, back if negative. */
+    synchronized void stepClock(long micros) {
+        clockStepMicros += micros;
     }
 
     /** Live keys matching a SCAN MATCH glob, in sorted order (Redis gives no order at all). */

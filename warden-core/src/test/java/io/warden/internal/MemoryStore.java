@@ -86,6 +86,10 @@ public final class MemoryStore implements LockStore {
                 }
                 counter = redis.create(keys.fenceKey(), "string");
                 fence = (counter.value == null ? 0 : Long.parseLong(counter.value)) + 1;
+                if (stamp.minting() == Minting.CLOCK_FLOORED && redis.timeMicros() > fence) {
+                    fence = redis.timeMicros();
+                    counter.expiresAt = Long.MAX_VALUE; // SET drops a TTL, as INCR does not
+                }
                 counter.value = Long.toString(fence);
             }
             lock = redis.create(lockKey, "hash");
@@ -254,6 +258,16 @@ public final class MemoryStore implements LockStore {
     /** Sets a string key (a fencing counter, say), without TTL. */
     public void putString(String key, String value) {
         redis.put(key, "string", value);
+    }
+
+    /** TIME, in microseconds since the epoch: the fake server's wall clock. */
+    public long timeMicros() {
+        return redis.timeMicros();
+    }
+
+    /** Steps the server's wall clock by {@code micros} (back if negative); TTLs are unaffected. */
+    public void stepClock(long micros) {
+        redis.stepClock(micros);
     }
 
     public long pttl(String key) {

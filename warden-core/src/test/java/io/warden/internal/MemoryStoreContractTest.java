@@ -44,6 +44,43 @@ class MemoryStoreContractTest extends StoreContract {
         scheduler.runFor(duration);
     }
 
+    @Override
+    long serverMicros() {
+        return memory.timeMicros();
+    }
+
+    @Override
+    void setString(String key, String value) {
+        memory.putString(key, value);
+    }
+
+    @Override
+    void loseData() {
+        memory.flush();
+    }
+
+    @Test
+    void aServerClockSteppedBackByLessThanTheCountersLeadStillGivesIncreasingTokens() {
+        long first = fence(store.acquire(job, "t1", 30_000, CLOCKED));
+        get(store.release(job, "t1", 0, true));
+        memory.stepClock(-10_000_000); // NTP steps the server's clock 10 s back
+        elapse(Duration.ofSeconds(1));
+        assertThat(fence(store.acquire(job, "t2", 30_000, CLOCKED)))
+                .as("the counter takes over")
+                .isEqualTo(first + 1);
+    }
+
+    @Test
+    void theFloorCannotHelpWhenTheCounterIsLostAndTheClockWentBackFurtherThanTheOutage() {
+        // The stated assumption, shown: clocks must agree to within the outage.
+        long first = fence(store.acquire(job, "t1", 30_000, CLOCKED));
+        get(store.release(job, "t1", 0, true));
+        memory.flush();
+        memory.stepClock(-10_000_000);
+        elapse(Duration.ofSeconds(1));
+        assertThat(fence(store.acquire(job, "t2", 30_000, CLOCKED))).isLessThan(first);
+    }
+
     @Test
     void clientsShareTheDataAndEachSubscriberIsTold() {
         MemoryStore second = memory.connect();

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class RedlockStoreTest {
     private static final KeySpace KEYS = new KeySpace("warden");
-    private static final Stamp STAMP = new Stamp("test-host", 42, true, 1_000);
+    private static final Stamp STAMP = new Stamp("test-host", 42, LockStore.Minting.COUNTER, 1_000);
     private static RedisServerGroup nodes;
 
     private final List<AutoCloseable> closing = new ArrayList<>();
@@ -96,11 +96,49 @@ class RedlockStoreTest {
     }
 
     @Test
+    void whenEveryGrantingNodeMintedTheSameTokenNoCounterIsRaisedAndTheNextMajorityStillMintsHigher() throws Exception {
+        LockKeys keys = KEYS.keys("agreed");
+        holdElsewhere(2, keys, 10_000); // nodes 0 and 1 grant; both mint 1 from no counter
+        RedlockStore store = store();
+        store.acquire(KEYS.keys("warm-up"), "w", 10_000, STAMP).get(10, TimeUnit.SECONDS);
+        long[] before = evalshaCalls();
+
+        assertThat(await(store.acquire(keys, "first", 10_000, STAMP))).isEqualTo(new Granted(1));
+        long[] after = evalshaCalls();
+        // A raise is confirmed by a majority before the grant is returned, so it would show here
+        // as a second script call on at least two nodes.
+        for (int i = 0; i < 3; i++) {
+            assertThat(after[i] - before[i]).as("script calls on node %d", i).isLessThanOrEqualTo(1);
+        }
+        assertThat(node(2).command("EXISTS", keys.fenceKey()))
+                .as("node 2, which refused, is left below the token")
+                .isEqualTo(0L);
+
+        // Safe anyway: every later majority shares a node with {0, 1}, whose counters hold the token.
+        await(store.release(keys, "first", 0, true));
+        node(2).command("DEL", keys.lockKey());
+        holdElsewhere(0, keys, 10_000); // the next majority is nodes 1 and 2
+        assertThat(await(store.acquire(keys, "second", 10_000, STAMP))).isEqualTo(new Granted(2));
+        Await.until(
+                "node 2's counter is raised to 2",
+                Duration.ofSeconds(5),
+                () -> "2".equals(node(2).command("GET", keys.fenceKey())));
+    }
+
+    private static long[] evalshaCalls() {
+        long[] calls = new long[3];
+        for (int i = 0; i < 3; i++) {
+            calls[i] = node(i).commandCalls("evalsha");
+        }
+        return calls;
+    }
+
+    @Test
     void withFencingOffAGrantCarriesFenceZeroAndMintsNothing() throws Exception {
         LockKeys keys = KEYS.keys("unfenced");
         RedlockStore store = store();
 
-        Stamp unfenced = new Stamp("test-host", 42, false, 1_000);
+        Stamp unfenced = new Stamp("test-host", 42, LockStore.Minting.NONE, 1_000);
         assertThat(await(store.acquire(keys, "mine", 10_000, unfenced))).isEqualTo(new Granted(0));
         for (RedisServer node : nodes.servers()) {
             assertThat(node.command("EXISTS", keys.fenceKey())).isEqualTo(0L);

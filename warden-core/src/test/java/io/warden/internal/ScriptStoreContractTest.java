@@ -6,6 +6,7 @@ import io.lettuce.core.RedisURI;
 import io.warden.testkit.RedisServer;
 import io.warden.testkit.WithRedis;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +67,23 @@ class ScriptStoreContractTest extends StoreContract {
         }
     }
 
+    @Override
+    long serverMicros() {
+        List<?> time = (List<?>) server.command("TIME");
+        return Long.parseLong(time.get(0).toString()) * 1_000_000L
+                + Long.parseLong(time.get(1).toString());
+    }
+
+    @Override
+    void setString(String key, String value) {
+        server.command("SET", key, value);
+    }
+
+    @Override
+    void loseData() {
+        server.flushAll();
+    }
+
     /**
      * After the server forgot its scripts (restart, SCRIPT FLUSH), commands sent together still run
      * in the order they were sent. The engine relies on it: a lease's validity counts the last TTL
@@ -77,7 +95,7 @@ class ScriptStoreContractTest extends StoreContract {
     void afterTheServerForgotItsScriptsCommandsSentTogetherKeepTheirOrder() throws Exception {
         try (LockStore fresh = openStore()) {
             LockKeys keys = new KeySpace("warden").keys("noscript");
-            LockStore.Stamp stamp = new LockStore.Stamp("h", 1, true, 0);
+            LockStore.Stamp stamp = new LockStore.Stamp("h", 1, LockStore.Minting.COUNTER, 0);
             assertThat(fresh.acquire(keys, "token-1", 30_000, stamp).get(5, TimeUnit.SECONDS))
                     .isInstanceOf(LockStore.Granted.class);
             server.command("SCRIPT", "FLUSH");

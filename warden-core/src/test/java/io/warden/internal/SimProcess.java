@@ -39,7 +39,8 @@ final class SimProcess {
                 // so seeds replay exactly. Release messages still wake waiters early.
                 Backoff.exponential(Duration.ofSeconds(30), Duration.ofSeconds(30)),
                 LossPolicy.INTERRUPT,
-                world.scheduler);
+                world.scheduler,
+                null);
         Wiring wiring = new Wiring(
                 store,
                 world.scheduler.ticker(),

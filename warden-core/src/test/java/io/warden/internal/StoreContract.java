@@ -16,6 +16,7 @@ import io.warden.internal.LockStore.Renewal;
 import io.warden.internal.LockStore.Stamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -39,8 +40,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 abstract class StoreContract {
     static final KeySpace SPACE = new KeySpace("warden");
     static final long SINCE = 1_700_000_000_000L;
-    static final Stamp A = new Stamp("host-a", 41, true, SINCE);
-    static final Stamp B = new Stamp("host-b", 42, true, SINCE + 1);
+    static final Stamp A = new Stamp("host-a", 41, LockStore.Minting.COUNTER, SINCE);
+    static final Stamp B = new Stamp("host-b", 42, LockStore.Minting.COUNTER, SINCE + 1);
+    /** The default: tokens floored by the server's clock. */
+    static final Stamp CLOCKED = new Stamp("host-c", 43, LockStore.Minting.CLOCK_FLOORED, SINCE + 2);
 
     final LockKeys job = SPACE.keys("job");
     final LockKeys other = SPACE.keys("other");
@@ -61,6 +64,15 @@ abstract class StoreContract {
 
     /** Lets time pass: the fake clock moves (running what falls due), or the test sleeps. */
     abstract void elapse(Duration duration);
+
+    /** The server's clock as TIME reads it, in microseconds since the epoch. */
+    abstract long serverMicros();
+
+    /** SET {@code key} {@code value}: a string key without TTL. */
+    abstract void setString(String key, String value);
+
+    /** The server forgets every key, as a restart without persistence does (FLUSHALL). */
+    abstract void loseData();
 
     @BeforeEach
     void open() {
@@ -92,7 +104,7 @@ abstract class StoreContract {
 
     @Test
     void withoutFencingTheTokenIsZeroAndTheCounterUntouched() {
-        Stamp unfenced = new Stamp("host-a", 41, false, SINCE);
+        Stamp unfenced = new Stamp("host-a", 41, LockStore.Minting.NONE, SINCE);
         assertThat(get(store.acquire(job, "t1", 30_000, unfenced))).isEqualTo(new Granted(0));
         assertThat(exists(job.fenceKey())).isFalse();
         assertThat(get(store.inspect(job)).holder().fencingToken()).isZero();
@@ -106,6 +118,76 @@ abstract class StoreContract {
         assertThat(get(store.inspect(job)).lastIssued())
                 .as("nothing new minted")
                 .hasValue(1);
+    }
+
+    // ---- clock-floored fencing tokens ----------------------------------------------------------------
+
+    @Test
+    void aClockFlooredTokenIsTheServersTimeInMicrosecondsWhenTheCounterIsBehind() {
+        long before = serverMicros();
+        long fence = fence(store.acquire(job, "t1", 30_000, CLOCKED));
+        assertThat(fence).isBetween(before, serverMicros());
+        assertThat(get(store.inspect(job)).lastIssued())
+                .as("the counter holds it")
+                .hasValue(fence);
+        assertThat(get(store.inspect(job)).holder().fencingToken()).isEqualTo(fence);
+        elapse(Duration.ofMillis(2));
+        assertThat(fence(store.acquire(job, "t1", 30_000, CLOCKED)))
+                .as("a repeated acquire mints nothing")
+                .isEqualTo(fence);
+    }
+
+    @Test
+    void clockFlooredTokensStrictlyIncreaseEvenFasterThanTheClock() {
+        // On the fake clock no time passes at all: the counter alone must make them increase.
+        List<Long> tokens = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            tokens.add(fence(store.acquire(job, "t" + i, 30_000, CLOCKED)));
+            get(store.release(job, "t" + i, 0, true));
+        }
+        assertThat(tokens).isSorted().doesNotHaveDuplicates();
+        assertThat(get(store.inspect(job)).lastIssued()).hasValue(tokens.get(tokens.size() - 1));
+    }
+
+    @Test
+    void afterTheServerLostItsDataTheNextClockFlooredTokenExceedsEveryEarlierOne() {
+        long highest = 0;
+        for (int i = 0; i < 5; i++) {
+            highest = fence(store.acquire(job, "t" + i, 30_000, CLOCKED));
+            get(store.release(job, "t" + i, 0, true));
+        }
+        loseData();
+        elapse(Duration.ofMillis(1)); // a restart or failover takes at least this long
+        assertThat(fence(store.acquire(job, "after", 30_000, CLOCKED))).isGreaterThan(highest);
+        assertThat(fence(store.acquire(other, "small", 30_000, A)))
+                .as("small tokens start again at 1: the data loss they do not survive")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anExistingSmallCounterJumpsOnceToTheClockAndNeverGoesBack() {
+        assertThat(fence(store.acquire(job, "t1", 30_000, A))).isEqualTo(1);
+        get(store.release(job, "t1", 0, true));
+        long before = serverMicros();
+        long clocked = fence(store.acquire(job, "t2", 30_000, CLOCKED));
+        assertThat(clocked).isGreaterThanOrEqualTo(before);
+        get(store.release(job, "t2", 0, true));
+        assertThat(fence(store.acquire(job, "t3", 30_000, A)))
+                .as("small tokens again: they count on from the clock-floored counter")
+                .isEqualTo(clocked + 1);
+    }
+
+    @Test
+    void aCounterAheadOfTheClockKeepsCountingExactly() {
+        // 16 significant digits, the last odd: a number printed with fewer digits, or rounded
+        // through a float, would come back changed.
+        long ahead = serverMicros() + 1_000_000_000L + 7;
+        setString(job.fenceKey(), Long.toString(ahead));
+        assertThat(fence(store.acquire(job, "t1", 30_000, CLOCKED))).isEqualTo(ahead + 1);
+        assertThat(get(store.inspect(job)).holder().fencingToken()).isEqualTo(ahead + 1);
+        assertThat(get(store.inspect(job)).lastIssued()).hasValue(ahead + 1);
+        get(store.release(job, "t1", 0, true));
+        assertThat(fence(store.acquire(job, "t2", 30_000, CLOCKED))).isEqualTo(ahead + 2);
     }
 
     @Test
@@ -242,7 +324,7 @@ abstract class StoreContract {
         // inspect.lua reads any string counter; ScriptStore turns a non-integer into 0.
         OptionalLong shown = kind.equals("string") ? OptionalLong.of(0) : OptionalLong.empty();
         assertThat(get(store.inspect(job)).lastIssued()).isEqualTo(shown);
-        Stamp unfenced = new Stamp("host-a", 41, false, SINCE);
+        Stamp unfenced = new Stamp("host-a", 41, LockStore.Minting.NONE, SINCE);
         assertThat(get(store.acquire(job, "t1", 30_000, unfenced)))
                 .as("fencing off")
                 .isEqualTo(new Granted(0));
@@ -307,6 +389,13 @@ abstract class StoreContract {
     }
 
     // ---- helpers --------------------------------------------------------------------------------
+
+    /** The fence of a grant. */
+    static long fence(CompletableFuture<Acquired> acquire) {
+        Acquired acquired = get(acquire);
+        assertThat(acquired).isInstanceOf(Granted.class);
+        return ((Granted) acquired).fence();
+    }
 
     static <T> T get(CompletableFuture<T> future) {
         try {
