@@ -5,6 +5,8 @@
 module io.warden {
     requires transitive lettuce.core;
     requires transitive org.slf4j;
+    // Lettuce's own dependency: its event bus is how a Cluster's topology changes are heard.
+    requires reactor.core;
     // The API's nullness annotations: needed to compile against them, optional at run time.
     requires static transitive org.jspecify;
 

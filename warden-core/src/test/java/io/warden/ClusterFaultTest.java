@@ -2,11 +2,14 @@ package io.warden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.warden.testkit.Await;
 import io.warden.testkit.RedisCluster;
 import io.warden.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -101,5 +104,42 @@ class ClusterFaultTest extends FailoverContract {
         try (Lease lease = holder.lock("hot").acquire(Duration.ofSeconds(5))) {
             assertThat(lease.fencingToken()).isGreaterThan(tokenBefore);
         }
+    }
+
+    /**
+     * A slot migration ends the waiters' shard subscriptions on the old owner (the server says so);
+     * Warden subscribes again on the new one, so the next release wakes a waiter at once. Its
+     * backoff and the holder's TTL are far longer than the test allows.
+     */
+    @Test
+    void aWaiterIsWokenByAReleaseMessageAfterItsSlotMigrated() throws Exception {
+        cluster = RedisCluster.builder().masters(3).start();
+        wardens = new WardenFixture(b -> b.uri(cluster.uri()));
+        Warden holder = open(Duration.ofSeconds(30));
+        Warden waiter =
+                wardens.open(b -> b.waitBackoff(Backoff.exponential(Duration.ofMinutes(5), Duration.ofMinutes(5))));
+        String name = "woken-after-migration";
+        int slot = RedisCluster.slotOf("warden:{" + name + "}");
+        Lease held = holder.lock(name).acquire(Duration.ZERO);
+        CompletableFuture<Lease> waiting = waiter.lock(name).acquireAsync(Duration.ofMinutes(2));
+        Thread.sleep(500); // the waiter tried, subscribed, and sleeps until the holder's TTL (~30 s)
+
+        RedisServer source = cluster.masterOfSlot(slot);
+        RedisServer target = cluster.masters().stream()
+                .filter(m -> m.port() != source.port())
+                .findFirst()
+                .orElseThrow();
+        cluster.migrateSlotSlowly(slot, target, Duration.ofMillis(20));
+        assertThat(cluster.masterOfSlot(slot).port()).isEqualTo(target.port());
+        Thread.sleep(1_000); // time for the subscription to be made again on the new owner
+        assertThat(waiting).isNotDone();
+
+        long released = System.nanoTime();
+        held.release();
+        Lease taken = waiting.get(20, TimeUnit.SECONDS);
+        assertThat(Await.millisSince(released))
+                .as("woken by the release message, not by the holder's TTL or the backoff")
+                .isLessThan(5_000);
+        taken.release();
     }
 }

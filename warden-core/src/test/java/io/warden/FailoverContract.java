@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -143,6 +144,42 @@ abstract class FailoverContract {
                 lease.release();
             }
         }
+    }
+
+    /**
+     * A waiter's release subscription follows the failover: the first release on the new master
+     * wakes it at once. Its backoff and the holder's TTL are far longer than the test allows, so
+     * only the message can wake it in time.
+     */
+    @Test
+    void aWaiterIsWokenByTheFirstReleaseMessageAfterTheFailover() throws Exception {
+        start();
+        Warden holder = open(Duration.ofSeconds(30));
+        Warden waiter = wardens.open(b -> b.commandTimeout(Duration.ofSeconds(2))
+                .waitBackoff(Backoff.exponential(Duration.ofMinutes(5), Duration.ofMinutes(5))));
+        String name = "woken-after-failover";
+        Lease held = holder.lock(name).acquire(Duration.ofSeconds(5));
+        CompletableFuture<Lease> waiting = waiter.lock(name).acquireAsync(Duration.ofMinutes(2));
+        Thread.sleep(500); // the waiter tried, subscribed, and sleeps until the holder's TTL (~30 s)
+
+        RedisServer victim = killMasterOf(key(name));
+        awaitFailover(victim, FAILOVER_TIMEOUT);
+        Await.until("the holder's lease is renewed on the new master", FAILOVER_TIMEOUT, () -> {
+            Object ttl = masterOf(key(name)).command("PTTL", key(name));
+            return ttl instanceof Long pttl && pttl > 25_000;
+        });
+        Thread.sleep(2_000); // time for the subscription to be made again where the channel lives now
+        assertThat(waiting).isNotDone();
+        assertThat(held.isHeld()).isTrue();
+
+        long released = System.nanoTime();
+        held.release();
+        Lease taken = waiting.get(20, TimeUnit.SECONDS);
+        assertThat(Await.millisSince(released))
+                .as("woken by the release message, not by the holder's TTL or the backoff")
+                .isLessThan(5_000);
+        assertThat(taken.isHeld()).isTrue();
+        taken.release();
     }
 
     @Test

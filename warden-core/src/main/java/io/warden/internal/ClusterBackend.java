@@ -9,6 +9,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
@@ -33,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * classic pub/sub, which the cluster broadcasts to every node.
  *
  * <p>A script meeting a slot in the middle of a migration with its keys split between the two
- * nodes gets TRYAGAIN; it is retried after a short pause, within the command timeout. A shard
- * subscription that the server drops because its slot moved is renewed on the slot's new master.
+ * nodes gets TRYAGAIN; it is retried after a short pause, within the command timeout. Shard
+ * subscriptions follow their slots: to the new owner after a migration (the server drops them)
+ * and to the promoted replica after a failover (the dead master cannot say so), at the topology
+ * refresh that shows the change.
  */
 final class ClusterBackend extends LettuceBackend {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
@@ -54,6 +57,8 @@ final class ClusterBackend extends LettuceBackend {
 
     private volatile boolean closed;
     private final Ticker ticker;
+    /** Follows topology changes, so that shard subscriptions move with their slots. */
+    private final reactor.core.Disposable topologyEvents;
 
     private ClusterBackend(
             Connection target,
@@ -85,9 +90,14 @@ final class ClusterBackend extends LettuceBackend {
 
             @Override
             public void sunsubscribed(RedisClusterNode node, String channel, long count) {
-                serverUnsubscribed(channel);
+                serverUnsubscribed(node, channel);
             }
         });
+        this.topologyEvents = client.getResources()
+                .eventBus()
+                .get()
+                .filter(ClusterTopologyChangedEvent.class::isInstance)
+                .subscribe(event -> followSlots());
     }
 
     // Lettuce 7 deprecates the adaptive-trigger builder methods without a replacement in this
@@ -202,13 +212,19 @@ final class ClusterBackend extends LettuceBackend {
     }
 
     private CompletableFuture<Void> shardSubscribe(String channel) {
-        RedisClusterNode master = pubSub.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+        RedisClusterNode master = client.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
         if (master == null) {
             return CompletableFuture.failedFuture(new RedisException("no master serves the slot of " + channel));
         }
-        subscribedAt.put(channel, master.getNodeId());
-        return bounded(pubSub.getConnectionAsync(master.getNodeId())
-                .thenCompose(node -> node.async().ssubscribe(channel).toCompletableFuture()));
+        String nodeId = master.getNodeId();
+        subscribedAt.put(channel, nodeId);
+        return bounded(pubSub.getConnectionAsync(nodeId)
+                        .thenCompose(node -> node.async().ssubscribe(channel).toCompletableFuture()))
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        subscribedAt.remove(channel, nodeId); // the next topology change tries again
+                    }
+                });
     }
 
     @Override
@@ -226,33 +242,55 @@ final class ClusterBackend extends LettuceBackend {
     }
 
     /**
-     * The server dropped a shard subscription we did not give up: its slot moved (migration or
-     * failover). Subscribe again where the slot lives now. Waiters meanwhile still wake on their
+     * The server dropped a shard subscription we did not give up: its slot moved (a migration; a
+     * failed-over master says nothing, see {@link #followSlots}). The subscription is made again on
+     * the slot's new master once the topology shows it: a refresh is asked for now, and its change
+     * event (or the periodic refresh) moves the subscription. Waiters meanwhile still wake on their
      * timers, so a message missed in between only delays them.
      */
-    private void serverUnsubscribed(String channel) {
-        if (closed || !wanted.contains(channel)) {
-            return;
+    private void serverUnsubscribed(RedisClusterNode node, String channel) {
+        if (closed || !wanted.contains(channel) || !subscribedAt.remove(channel, node.getNodeId())) {
+            return; // given up by us, or an old node's late notice about a subscription moved already
         }
         log.debug("shard subscription to {} was dropped by the server (slot moved); subscribing again", channel);
         Executor later = CompletableFuture.delayedExecutor(RESUBSCRIBE_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
         CompletableFuture.runAsync(
-                () -> {
-                    if (!closed && wanted.contains(channel)) {
-                        shardSubscribe(channel).whenComplete((ok, error) -> {
-                            if (error != null) {
-                                log.debug("resubscribing to {} failed: {}", channel, Failures.rootMessage(error));
-                            }
-                        });
-                    }
-                },
-                later);
+                () -> client.refreshPartitionsAsync().whenComplete((ok, error) -> followSlots()), later);
+    }
+
+    /**
+     * Makes every wanted shard subscription live on its slot's current master: after a migration,
+     * and after a failover, when the dead master's subscriptions are gone without a word. Runs on
+     * every topology change Lettuce reports; subscribing to a channel already subscribed on a node
+     * changes nothing.
+     */
+    private void followSlots() {
+        if (closed || !sharded) {
+            return;
+        }
+        for (String channel : wanted) {
+            RedisClusterNode master = client.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+            String at = subscribedAt.get(channel);
+            if (master == null || master.getNodeId().equals(at)) {
+                continue;
+            }
+            log.debug("shard channel {} moved to {}; subscribing there", channel, master.getUri());
+            shardSubscribe(channel).whenComplete((ok, error) -> {
+                if (error != null) {
+                    log.debug(
+                            "subscribing to {} failed; retried at the next topology change: {}",
+                            channel,
+                            Failures.rootMessage(error));
+                }
+            });
+        }
     }
 
     @Override
     public void close() {
         client.removeListener(disconnectCounter);
         closed = true;
+        topologyEvents.dispose();
         closeQuietly(pubSub::close);
         closeQuietly(connection::close);
         closeQuietly(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
