@@ -145,7 +145,7 @@ final class ClusterBackend extends LettuceBackend {
     }
 
     private static int majorVersion(String info) {
-        for (String line : info.split("\r?\n")) {
+        for (String line : info.split("\r?\n", -1)) {
             if (line.startsWith("redis_version:")) {
                 String version = line.substring("redis_version:".length()).trim();
                 int dot = version.indexOf('.');

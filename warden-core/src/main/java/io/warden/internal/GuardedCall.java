@@ -133,7 +133,9 @@ final class GuardedCall {
         return value;
     }
 
-    @SuppressWarnings("unchecked")
+    // E appears only in the throws clause on purpose: the caller's checked exception type is
+    // rethrown as it is, without wrapping (a "sneaky throw").
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
     private static <E extends Exception> E sneaky(Throwable failure) throws E {
         if (failure instanceof RuntimeException runtime) {
             throw runtime;

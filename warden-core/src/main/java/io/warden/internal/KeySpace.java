@@ -92,7 +92,8 @@ final class KeySpace {
 
     private static String globEscape(String literal) {
         StringBuilder out = new StringBuilder(literal.length() + 8);
-        for (char c : literal.toCharArray()) {
+        for (int i = 0; i < literal.length(); i++) {
+            char c = literal.charAt(i);
             if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
                 out.append('\\');
             }

@@ -4,6 +4,7 @@ import io.warden.LossCause;
 import io.warden.WardenMetrics;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The counters behind {@link WardenMetrics}; cheap to update from any thread. */
@@ -15,23 +16,27 @@ final class Metrics {
     final LongAdder renewalCalls = new LongAdder();
     final LongAdder renewalRoundTrips = new LongAdder();
     final LongAdder renewalFailures = new LongAdder();
-    /** Indexed by {@link LossCause#ordinal()}: one counter per cause, none ever missing. */
-    private final LongAdder[] lost = new LongAdder[LossCause.values().length];
+    /** One counter per cause, none ever missing; filled once, then only read. */
+    private final Map<LossCause, LongAdder> lost = new EnumMap<>(LossCause.class);
 
     Metrics() {
         for (LossCause cause : LossCause.values()) {
-            lost[cause.ordinal()] = new LongAdder();
+            lost.put(cause, new LongAdder());
         }
     }
 
     void lost(LossCause cause) {
-        lost[cause.ordinal()].increment();
+        counter(cause).increment();
+    }
+
+    private LongAdder counter(LossCause cause) {
+        return Objects.requireNonNull(lost.get(cause), "a counter for every cause");
     }
 
     WardenMetrics snapshot() {
         Map<LossCause, Long> lostCounts = new EnumMap<>(LossCause.class);
         for (LossCause cause : LossCause.values()) {
-            lostCounts.put(cause, lost[cause.ordinal()].sum());
+            lostCounts.put(cause, counter(cause).sum());
         }
         return new WardenMetrics(
                 leasesHeld.sum(),

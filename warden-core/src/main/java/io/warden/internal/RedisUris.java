@@ -45,7 +45,7 @@ public final class RedisUris {
         }
         String tail = rest.substring(end);
         List<RedisURI> seeds = new ArrayList<>();
-        for (String host : rest.substring(0, end).split(",")) {
+        for (String host : rest.substring(0, end).split(",", -1)) {
             if (host.isBlank()) {
                 continue;
             }

@@ -280,8 +280,9 @@ final class RedlockStore implements LockStore {
 
     // ---- fan-out -------------------------------------------------------------------------------
 
+    /** Waits for every node: nothing is decided before all answered. */
     private static <R> Predicate<Replies<R>> all() {
-        return replies -> false;
+        return Replies::allAnswered;
     }
 
     /** Sends {@code call} to every node's store; see {@link Replies#collect}. */

@@ -33,6 +33,11 @@ record Replies<R>(List<R> ok, List<Throwable> errors, int pending) {
         return done;
     }
 
+    /** Whether every node answered or failed. */
+    boolean allAnswered() {
+        return pending == 0;
+    }
+
     /** Records replies as they arrive, from any thread. */
     private static final class Collector<R> {
         private final List<R> ok = new ArrayList<>();

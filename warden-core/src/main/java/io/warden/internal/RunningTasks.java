@@ -22,7 +22,11 @@ public final class RunningTasks {
         }
     }
 
-    /** @throws IllegalStateException unless the innermost task run on this thread holds its lease */
+    /**
+     * Checks that the innermost task run on this thread still holds its lease.
+     *
+     * @throws IllegalStateException unless it does
+     */
     public static void assertHeld() {
         Lease lease = RUNNING.get().peek();
         if (lease == null) {

@@ -16,8 +16,6 @@ import io.warden.RedisUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A single Redis server, a managed endpoint that behaves like one, or the master a Sentinel group
@@ -26,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * shared and pipelined by Lettuce, and one pub/sub connection for release messages.
  */
 final class StandaloneBackend extends LettuceBackend {
-    private static final Logger log = LoggerFactory.getLogger(StandaloneBackend.class);
-
     private final RedisClient client;
     private final boolean ownsClient;
     private final StatefulRedisConnection<String, String> connection;
