@@ -83,6 +83,7 @@ final class WardenLock implements SimpleLock {
             run.extend(lockAtMostFor, lockAtLeastFor);
         } catch (LeaseNotHeldException e) {
             held.remove(run.name(), this);
+            endLostRun();
             return Optional.empty();
         } catch (RuntimeException e) {
             used.set(false); // not extended: this lock is still the one to use
@@ -91,6 +92,18 @@ final class WardenLock implements SimpleLock {
         WardenLock next = new WardenLock(run, held);
         held.replace(run.name(), this, next);
         return Optional.of(next);
+    }
+
+    /**
+     * ShedLock will not unlock a lock whose extension failed (it is used up), so end the run here: a
+     * lost lease whose key may still be ours is released, owner-checked, and the run's end is told.
+     */
+    private void endLostRun() {
+        try {
+            run.finish();
+        } catch (LeaseNotHeldException | RedisUnavailableException expected) {
+            log.debug("ShedLock lock '{}' could not be extended: {}", run.name(), expected.getMessage());
+        }
     }
 
     private void claim() {

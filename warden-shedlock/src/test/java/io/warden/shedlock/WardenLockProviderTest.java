@@ -171,6 +171,12 @@ class WardenLockProviderTest {
                 .isEmpty();
     }
 
+    /**
+     * ShedLock's KeepAliveLockProvider renews at half of lockAtMostFor (at least 30 s) and stops
+     * silently when a renewal fails (../shared/ANCHORS.md). Warden's watchdog renews a lease a few
+     * times per lease time, and the end of the lock is visible: the fencing token is gone and unlock
+     * logs that the lock was lost.
+     */
     @Test
     void withTheWatchdogALongTaskKeepsItsLockPastTheLeaseButNotPastLockAtMostFor() {
         WardenLockProvider a = WardenLockProvider.builder(warden(Duration.ofMillis(500)))
@@ -183,9 +189,13 @@ class WardenLockProviderTest {
         assertThat(pttl("long")).as("the key lives for the lease").isLessThanOrEqualTo(500);
         Await.sleep(1_500); // three leases: elapsed time is what this checks
         assertThat(pttl("long")).as("renewed by the watchdog").isPositive();
+        assertThat(a.fencingToken("long")).isPresent();
         assertThat(b.lock(config("long", Duration.ofMinutes(1), Duration.ZERO))).isEmpty();
         Await.until("the lock ended at lockAtMostFor", Duration.ofSeconds(10), () -> pttl("long") == -2);
         assertThat(Await.millisSince(started)).isGreaterThanOrEqualTo(2_900).isLessThan(8_000);
+        assertThat(a.fencingToken("long"))
+                .as("the task can see its lock is gone")
+                .isEmpty();
         lock.unlock(); // logged: the lock was lost at lockAtMostFor
         assertThat(b.lock(config("long", Duration.ofMinutes(1), Duration.ZERO))).isPresent();
     }
