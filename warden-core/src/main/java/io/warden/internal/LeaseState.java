@@ -193,9 +193,10 @@ final class LeaseState {
 
     /**
      * Releases one hold; the last one runs the owner-checked release ({@code keepNanos > 0} keeps the
-     * key that much longer, never past the maximum hold: lockAtLeastFor). Fails with {@link LeaseNotHeldException} if the lease
-     * had ended, or with a Redis error if the outcome is unknown: the lease is then no longer held,
-     * the release may be retried, and otherwise the key expires.
+     * key that much longer, never past the maximum hold: lockAtLeastFor, {@code release(keep)}).
+     * Fails with {@link LeaseNotHeldException} if the lease had ended, or with a Redis error if the
+     * outcome is unknown: the lease is then no longer held, the release may be retried, and
+     * otherwise the key expires.
      */
     CompletableFuture<Void> releaseAsync(long keepNanos) {
         // A holder waking from a pause may release past its local deadline before the watchdog
