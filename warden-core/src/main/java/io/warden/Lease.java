@@ -96,6 +96,34 @@ public interface Lease extends AutoCloseable {
     void release();
 
     /**
+     * Releases this handle but keeps the lock taken for {@code keepLockedFor} more: the last handle of
+     * an acquisition sets the key's TTL to {@code keepLockedFor} (owner-checked, one script) instead
+     * of deleting it, so that no other owner can acquire the lock until then. For "at least this long"
+     * holds such as a task lock's {@code lockAtLeastFor}. Zero is the same as {@link #release()}.
+     *
+     * <p><b>Guarantees.</b> Like {@link #release()}: the call waits for Redis, never touches another
+     * owner's key, and afterwards this lease is not held ({@link #isHeld()} is false, the watchdog
+     * stops, a local re-entrant acquisition goes to Redis and finds the lock taken). The key is kept
+     * for {@code keepLockedFor} from when Redis ran the release, but never past a {@link
+     * LeaseOptions#withMaxHold maximum hold}: with less than 1 ms of it left, the key is deleted.
+     *
+     * <p><b>Not guaranteed.</b> Nobody is notified when the kept key expires: waiters in other
+     * processes are woken at its TTL, not by a release message. Releasing an inner re-entrant handle
+     * only drops that hold; {@code keepLockedFor} applies to the last one. The kept key cannot be
+     * released early through this lease (it is no longer held); it expires on its own.
+     *
+     * @param keepLockedFor zero, or between {@link LeaseOptions#MIN_LEASE_TIME 1 ms} and {@link
+     *     LeaseOptions#MAX_LEASE_TIME 3650 days}
+     * @throws NullPointerException if {@code keepLockedFor} is null
+     * @throws IllegalArgumentException if {@code keepLockedFor} is negative, positive but under 1 ms,
+     *     or over 3650 days; the message names the lock. Nothing is released then.
+     * @throws LeaseNotHeldException as {@link #release()}
+     * @throws RedisUnavailableException as {@link #release()}: the outcome is unknown, the lease is not
+     *     held, and the release (with the same keep time) may be retried
+     */
+    void release(Duration keepLockedFor);
+
+    /**
      * {@link #release()} without blocking a thread: the returned future completes when Redis
      * confirmed, or fails with the exceptions {@link #release()} throws.
      */

@@ -1,6 +1,7 @@
 package io.warden;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.event.Level;
 
@@ -73,6 +74,20 @@ public interface TaskLock {
 
     /** A listener told of each run's events; its exceptions are logged and contained. */
     TaskLock listener(TaskListener listener);
+
+    /**
+     * Starts a run if the lock is free, without waiting, and hands it back for the caller to {@link
+     * RunningTask#finish() finish}: for callers that cannot pass the task as a callback. The run holds
+     * the lock under this task lock's settings ({@code lockAtMostFor}, {@code lockAtLeastFor},
+     * watchdog, listener, log level); a run that is never finished frees the lock after {@code
+     * lockAtMostFor} at the latest. Not re-entrant: a second {@code tryStart} while a run holds the
+     * lock, from any thread, returns empty. A node that does not get the lock never touches it.
+     *
+     * @return the run, or empty if another run holds the lock (the listener is told who, when known)
+     * @throws RedisUnavailableException if Redis could not be asked; no run started
+     * @throws LockKeyConflictException if the lock's key holds data Warden did not write
+     */
+    Optional<RunningTask> tryStart();
 
     /**
      * Runs {@code task} if the lock is free, without waiting.

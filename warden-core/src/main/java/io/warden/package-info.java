@@ -12,11 +12,13 @@
  *       asynchronous) with {@link io.warden.LeaseOptions}, and runs guarded code with {@code
  *       callLocked}/{@code runLocked} ({@link io.warden.CriticalSection}). An acquisition yields a
  *       {@link io.warden.Lease}: {@code isHeld()}, {@code fencingToken()}, {@code extend},
- *       {@code release}/{@code releaseAsync}, and the loss signal ({@code onLost}, {@code
+ *       {@code release}/{@code releaseAsync} (or {@code release(keepLockedFor)}, which keeps the lock
+ *       taken a while longer), and the loss signal ({@code onLost}, {@code
  *       lostFuture}, {@link io.warden.LeaseLostEvent}, {@link io.warden.LossCause}).
  *   <li><b>Scheduled jobs:</b> {@link io.warden.TaskLock} runs a task on one node and skips it
  *       elsewhere (lockAtMostFor, lockAtLeastFor), reporting a {@link io.warden.TaskResult} and
- *       telling a {@link io.warden.TaskListener}.
+ *       telling a {@link io.warden.TaskListener}; {@code tryStart()} hands out the run as a {@link
+ *       io.warden.RunningTask} (extend, finish) for callers that cannot pass a callback.
  *   <li><b>Operators:</b> {@link io.warden.LockAdmin} inspects, lists and force-unlocks ({@link
  *       io.warden.LockInfo}, {@link io.warden.HolderInfo}); {@link io.warden.WardenMetrics} counts.
  *   <li><b>Policies:</b> {@link io.warden.Backoff} bounds waits when release messages are lost;

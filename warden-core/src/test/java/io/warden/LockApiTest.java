@@ -247,6 +247,28 @@ class LockApiTest extends OneServerTest {
     }
 
     @Test
+    void aReleaseKeepingTheLockRejectsBadKeepTimesNamingTheLockAndReleasesNothing() throws Exception {
+        Lease lease = wardens.open().lock("keep-args").acquire(Duration.ZERO);
+        assertThatThrownBy(() -> lease.release(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("keep-args")
+                .hasMessageContaining("keepLockedFor");
+        assertThatThrownBy(() -> lease.release(Duration.ofNanos(500_000)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("keep-args")
+                .hasMessageContaining("1 ms");
+        assertThatThrownBy(() -> lease.release(Duration.ofDays(3651)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("3650 days");
+        assertThatThrownBy(() -> lease.release((Duration) null)).isInstanceOf(NullPointerException.class);
+        assertThat(lease.isHeld()).isTrue();
+        lease.release(Duration.ZERO);
+        assertThat(server.command("EXISTS", "warden:{keep-args}"))
+                .as("zero: released at once")
+                .isEqualTo(0L);
+    }
+
+    @Test
     void keyPrefixesKeepApplicationsApart() throws Exception {
         Warden billing = wardens.open(b -> b.keyPrefix("billing"));
         Warden shipping = wardens.open(b -> b.keyPrefix("shipping"));

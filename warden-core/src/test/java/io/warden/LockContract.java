@@ -118,6 +118,35 @@ public abstract class LockContract {
         assertThat(redis("warden:{report}", "EXISTS", "warden:{report}")).isEqualTo(0L);
     }
 
+    /** {@code release(keepLockedFor)}: the holder lets go, but the key stays (owner-checked) until then. */
+    @Test
+    void aReleaseThatKeepsTheLockLeavesItTakenUntilTheKeepTimeAndNotHeld() throws Exception {
+        Warden a = wardens.open();
+        Warden b = wardens.open();
+        Lease lease = a.lock("kept").acquire(Duration.ZERO);
+        long released = System.nanoTime();
+        lease.release(Duration.ofMillis(1500));
+        assertThat(lease.isHeld()).isFalse();
+        assertThat(a.lock("kept").isHeldByCurrentThread()).isFalse();
+        long pttl = (Long) redis("warden:{kept}", "PTTL", "warden:{kept}");
+        assertThat(pttl).isPositive().isLessThanOrEqualTo(1500);
+        assertThat(b.lock("kept").tryAcquire())
+                .as("kept: another owner cannot take it")
+                .isEmpty();
+        assertThat(a.lock("kept").tryAcquire())
+                .as("kept: nor can its old owner")
+                .isEmpty();
+        Lease next = b.lock("kept").acquire(Duration.ofSeconds(5));
+        assertThat(Await.millisSince(released))
+                .as("free only after the keep time")
+                .isGreaterThanOrEqualTo(1400);
+        assertThatThrownBy(() -> lease.release(Duration.ofSeconds(1))).isInstanceOf(LeaseNotHeldException.class);
+        assertThat(next.isHeld())
+                .as("the old handle's second release touched nothing")
+                .isTrue();
+        next.release();
+    }
+
     /**
      * The blog-post lock's bug: after its lease expired, a client's DEL removes the next holder's
      * lock. Warden's release is owner-checked and leaves the new holder alone.

@@ -101,6 +101,13 @@ final class Acquisition implements LockEntry.Waiter {
     void begin() {
         while (true) {
             LockEntry candidate = table.entry(keys);
+            LeaseState local = candidate.holder();
+            if (local != null) {
+                // The watchdog declares a lease lost at its deadline, but on its own thread, which a
+                // busy machine may run late: never queue behind (or be refused for) a lease that is
+                // already over. Declaring it lost here passes the gate on, as the tick would.
+                local.checkDeadline(wiring.ticker().nanos());
+            }
             // Set before entering: once queued, another thread may start us at any moment.
             entry = candidate;
             LockEntry.Entered entered = candidate.enter(this);

@@ -6,6 +6,7 @@ import io.warden.Lease;
 import io.warden.LeaseOptions;
 import io.warden.LockTimeoutException;
 import io.warden.LossPolicy;
+import io.warden.RunningTask;
 import io.warden.TaskListener;
 import io.warden.TaskLock;
 import io.warden.TaskResult;
@@ -13,13 +14,10 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
-/** A task lock: a {@link DefaultLock} plus the run-or-skip protocol, logging and listener. */
+/** A task lock: a {@link DefaultLock} plus its settings and the run-or-skip protocol; runs are {@link DefaultRunningTask}s. */
 final class DefaultTaskLock implements TaskLock {
-    private static final Logger log = LoggerFactory.getLogger(TaskLock.class);
     static final Duration DEFAULT_AT_MOST = Duration.ofMinutes(30);
 
     private final DefaultLock lock;
@@ -70,7 +68,7 @@ final class DefaultTaskLock implements TaskLock {
     @Override
     public TaskLock lockAtMostFor(Duration lockAtMostFor) {
         Durations.leaseNanos(lockAtMostFor, "lockAtMostFor", name());
-        checkOrder(lockAtMostFor, atLeast);
+        Durations.checkOrder(name(), lockAtMostFor, atLeast);
         return new DefaultTaskLock(lock, lockAtMostFor, true, atLeast, watchdog, lossPolicy, level, listener);
     }
 
@@ -78,7 +76,7 @@ final class DefaultTaskLock implements TaskLock {
     public TaskLock lockAtLeastFor(Duration lockAtLeastFor) {
         Durations.leaseNanosOrZero(lockAtLeastFor, "lockAtLeastFor", name());
         if (atMostExplicit) {
-            checkOrder(atMost, lockAtLeastFor);
+            Durations.checkOrder(name(), atMost, lockAtLeastFor);
         }
         return new DefaultTaskLock(lock, atMost, atMostExplicit, lockAtLeastFor, watchdog, lossPolicy, level, listener);
     }
@@ -128,15 +126,27 @@ final class DefaultTaskLock implements TaskLock {
     }
 
     @Override
+    public Optional<RunningTask> tryStart() {
+        Durations.checkOrder(name(), atMost, atLeast);
+        // A fresh owner: the run may be finished on another thread than the one that started it.
+        Object outcome = lock.tryAcquireOrConflict(leaseOptions().withOwner(new Object()));
+        if (outcome instanceof LockTimeoutException conflict) {
+            skipped(conflict);
+            return Optional.empty();
+        }
+        return Optional.of(start((Lease) outcome));
+    }
+
+    @Override
     public <T extends @Nullable Object, E extends Exception> TaskResult<T> runIfFree(CriticalSection<T, E> task)
             throws E {
         Objects.requireNonNull(task, "task");
-        checkOrder(atMost, atLeast);
+        Durations.checkOrder(name(), atMost, atLeast);
         Object outcome = lock.tryAcquireOrConflict(leaseOptions());
         if (outcome instanceof LockTimeoutException conflict) {
             return skipped(conflict);
         }
-        return run((Lease) outcome, task);
+        return start((Lease) outcome).run(task, lossPolicy);
     }
 
     @Override
@@ -156,62 +166,28 @@ final class DefaultTaskLock implements TaskLock {
     public <T extends @Nullable Object, E extends Exception> TaskResult<T> runWhenFree(
             Duration wait, CriticalSection<T, E> task) throws E, InterruptedException {
         Objects.requireNonNull(task, "task");
-        checkOrder(atMost, atLeast);
+        Durations.checkOrder(name(), atMost, atLeast);
         Lease lease;
         try {
             lease = lock.acquire(wait, leaseOptions());
         } catch (LockTimeoutException conflict) {
             return skipped(conflict);
         }
-        return run(lease, task);
+        return start(lease).run(task, lossPolicy);
     }
 
-    private <T extends @Nullable Object, E extends Exception> TaskResult<T> run(Lease lease, CriticalSection<T, E> task)
-            throws E {
-        long started = lock.engine().wiring().ticker().nanos();
-        long token = lock.engine().settings().fencing() ? lease.fencingToken() : 0;
-        log.atLevel(level).log("task '{}' started on this node (fencing token {})", name(), token);
-        contain(() -> listener.onAcquired(name(), token));
-        lease.onLost(event -> contain(() -> listener.onLost(name(), event)));
-        RunningTasks.push(lease);
-        T value;
-        try {
-            value = GuardedCall.run(
-                    (LeaseHandle) lease,
-                    task,
-                    lossPolicy,
-                    lock.engine().address(),
-                    () -> atLeast.toNanos() - (lock.engine().wiring().ticker().nanos() - started));
-        } catch (Exception | Error e) {
-            finished(started, e);
-            throw e;
-        } finally {
-            RunningTasks.pop();
-        }
-        Duration took = finished(started, null);
-        return TaskResult.executed(value, took, token);
-    }
-
-    private Duration finished(long started, @Nullable Throwable failure) {
-        Duration took = Duration.ofNanos(lock.engine().wiring().ticker().nanos() - started);
-        if (failure == null) {
-            log.atLevel(level).log("task '{}' finished in {} ms", name(), took.toMillis());
-        } else {
-            log.atLevel(level).log("task '{}' failed after {} ms: {}", name(), took.toMillis(), failure.toString());
-        }
-        contain(() -> listener.onFinished(name(), took, failure));
-        return took;
+    private DefaultRunningTask start(Lease lease) {
+        return DefaultRunningTask.start(lease, events(), lock.engine(), atLeast.toNanos());
     }
 
     private <T extends @Nullable Object> TaskResult<T> skipped(LockTimeoutException conflict) {
         Optional<HolderInfo> holder = conflict.holder();
-        log.atLevel(level)
-                .log(
-                        "task '{}' skipped: held by {}",
-                        name(),
-                        holder.map(HolderInfo::toString).orElse("another node"));
-        contain(() -> listener.onSkipped(name(), holder));
+        events().skipped(holder);
         return TaskResult.skipped(holder.orElse(null));
+    }
+
+    private TaskEvents events() {
+        return new TaskEvents(name(), level, listener);
     }
 
     private LeaseOptions leaseOptions() {
@@ -220,21 +196,6 @@ final class DefaultTaskLock implements TaskLock {
             options = options.withLeaseTime(atMost).withWatchdog(false);
         }
         return options;
-    }
-
-    private void checkOrder(Duration mostFor, Duration leastFor) {
-        if (leastFor.compareTo(mostFor) > 0) {
-            throw new IllegalArgumentException("task '" + name() + "': lockAtLeastFor (" + leastFor
-                    + ") must not exceed lockAtMostFor (" + mostFor + ")");
-        }
-    }
-
-    private void contain(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException | Error e) {
-            log.error("a listener of task '{}' threw", name(), e);
-        }
     }
 
     @Override

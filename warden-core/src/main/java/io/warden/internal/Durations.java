@@ -62,6 +62,18 @@ public final class Durations {
         return check(duration, what, lockName, true, MAX_LEASE, MAX_LEASE_WHY);
     }
 
+    /**
+     * Checks a task lock's bounds against each other.
+     *
+     * @throws IllegalArgumentException naming the lock if {@code leastFor} exceeds {@code mostFor}
+     */
+    static void checkOrder(String name, Duration mostFor, Duration leastFor) {
+        if (leastFor.compareTo(mostFor) > 0) {
+            throw new IllegalArgumentException("task '" + name + "': lockAtLeastFor (" + leastFor
+                    + ") must not exceed lockAtMostFor (" + mostFor + ")");
+        }
+    }
+
     /** A command timeout in nanoseconds: between {@link #MIN_LEASE 1 ms} and {@link #MAX_COMMAND_TIMEOUT}. */
     public static long commandTimeoutNanos(@Nullable Duration duration, String what) {
         return check(duration, what, null, false, MAX_COMMAND_TIMEOUT, MAX_COMMAND_TIMEOUT_WHY);

@@ -66,6 +66,14 @@ final class LeaseHandle implements Lease {
         state.extend(nanos);
     }
 
+    /** Moves the maximum hold to {@code maxHoldNanos} from now (task runs' extend); see {@link LeaseState#extendHold}. */
+    void extendHold(long maxHoldNanos) {
+        if (released.get()) {
+            throw alreadyReleased();
+        }
+        state.extendHold(maxHoldNanos);
+    }
+
     @Override
     public void onLost(Consumer<LeaseLostEvent> listener) {
         state.onLost(Objects.requireNonNull(listener, "listener"));
@@ -84,6 +92,11 @@ final class LeaseHandle implements Lease {
     @Override
     public void release() {
         releaseKeeping(0);
+    }
+
+    @Override
+    public void release(Duration keepLockedFor) {
+        releaseKeeping(Durations.leaseNanosOrZero(keepLockedFor, "keepLockedFor", state.name()));
     }
 
     @Override

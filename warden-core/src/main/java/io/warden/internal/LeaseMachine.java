@@ -55,8 +55,10 @@ final class LeaseMachine {
     record ReleaseVerdict(boolean released, @Nullable LossCause cause) {}
 
     private final long renewalsPerLease;
-    private final long hardDeadline;
     private final long leaseNanos;
+
+    /** The maximum hold's end ({@link Ticker} nanos), or {@code Long.MAX_VALUE}; moved by a confirmed hold extension. */
+    private long hardDeadline;
 
     private Phase phase = Phase.HELD;
     private int holds = 1;
@@ -214,6 +216,40 @@ final class LeaseMachine {
         if (phase == Phase.HELD) {
             confirmedInOrder(sentAt, ttl, asked);
         }
+    }
+
+    /**
+     * The TTL of a hold extension sent at {@code sentAt} that moves the maximum hold to {@code
+     * maxHoldNanos} from then: the lease time capped by it when watched, else the whole of it. Until
+     * the extension is confirmed the maximum hold only ever moves earlier, so that renewals never
+     * reach past a bound that Redis has not confirmed.
+     */
+    long holdExtensionTtl(long sentAt, long maxHoldNanos) {
+        long deadline = sentAt + maxHoldNanos;
+        if (hardDeadline == Long.MAX_VALUE || deadline - hardDeadline < 0) {
+            hardDeadline = deadline;
+        }
+        return watched ? Math.min(leaseNanos, maxHoldNanos) : maxHoldNanos;
+    }
+
+    /** A hold extension sent at {@code sentAt} was confirmed: the maximum hold now ends {@code maxHoldNanos} after it. */
+    void holdExtended(long sentAt, long ttl, long maxHoldNanos) {
+        if (phase == Phase.HELD) {
+            hardDeadline = sentAt + maxHoldNanos;
+            confirmedInOrder(sentAt, ttl, watched ? leaseNanos : ttl);
+        }
+    }
+
+    /**
+     * How long a release at {@code now} may keep the key for a holder that asked {@code keepNanos}:
+     * never past the maximum hold; 0 (delete now) when less than a millisecond of it is left.
+     */
+    long keepNanos(long now, long keepNanos) {
+        if (keepNanos <= 0) {
+            return 0;
+        }
+        long kept = hardDeadline == Long.MAX_VALUE ? keepNanos : Math.min(keepNanos, hardDeadline - now);
+        return kept < 1_000_000L ? 0 : kept;
     }
 
     /** When the watchdog must next look at this lease, or {@code Long.MAX_VALUE}. */

@@ -193,9 +193,10 @@ final class LeaseState {
 
     /**
      * Releases one hold; the last one runs the owner-checked release ({@code keepNanos > 0} keeps the
-     * key that much longer: lockAtLeastFor). Fails with {@link LeaseNotHeldException} if the lease
-     * had ended, or with a Redis error if the outcome is unknown: the lease is then no longer held,
-     * the release may be retried, and otherwise the key expires.
+     * key that much longer, never past the maximum hold: lockAtLeastFor, {@code release(keep)}).
+     * Fails with {@link LeaseNotHeldException} if the lease had ended, or with a Redis error if the
+     * outcome is unknown: the lease is then no longer held, the release may be retried, and
+     * otherwise the key expires.
      */
     CompletableFuture<Void> releaseAsync(long keepNanos) {
         // A holder waking from a pause may release past its local deadline before the watchdog
@@ -203,7 +204,9 @@ final class LeaseState {
         long now = wiring.ticker().nanos();
         LeaseMachine.ReleaseStep step;
         @Nullable LossCause cause;
+        long keep;
         synchronized (this) {
+            keep = machine.keepNanos(now, keepNanos);
             step = machine.beginRelease(now);
             cause = machine.lossCause();
         }
@@ -221,7 +224,7 @@ final class LeaseState {
             default:
                 break;
         }
-        long keepMillis = keepNanos <= 0 ? 0 : LeaseSpec.toMillisCeil(keepNanos);
+        long keepMillis = keep <= 0 ? 0 : LeaseSpec.toMillisCeil(keep);
         return wiring.store()
                 .release(keys, token, keepMillis, true)
                 .handle((outcome, error) -> {
@@ -305,10 +308,7 @@ final class LeaseState {
         long shortened;
         synchronized (this) {
             if (!machine.isHeld(sentAt)) {
-                LossCause cause = machine.lossCause();
-                return CompletableFuture.failedFuture(notHeld(
-                        cause != null ? Losses.reason(cause) : LeaseNotHeldException.Reason.EXPIRED,
-                        "cannot extend a lease that is no longer held"));
+                return notHeldForExtend();
             }
             ttl = machine.extendTtl(sentAt, leaseNanos);
             if (ttl >= 1_000_000L) {
@@ -323,6 +323,46 @@ final class LeaseState {
                     + "' reached its maximum hold of " + Duration.ofNanos(spec.maxHoldNanos())
                     + "; it cannot be extended"));
         }
+        long sent = ttl;
+        return sendExtend(sentAt, sent, () -> machine.extended(sentAt, sent, leaseNanos));
+    }
+
+    /** Moves the maximum hold to {@code maxHoldNanos} from now and sets the TTL to match, owner-checked; waits. */
+    void extendHold(long maxHoldNanos) {
+        Futures.awaitUninterruptibly(extendHoldAsync(maxHoldNanos));
+    }
+
+    /**
+     * Moves the maximum hold to end {@code maxHoldNanos} after now (earlier or later than before) and
+     * sets the TTL to what the lease allows under it: the lease time when watched, else all of it.
+     * The new bound applies only once Redis confirmed it; until then only a shorter one counts.
+     */
+    CompletableFuture<Void> extendHoldAsync(long maxHoldNanos) {
+        long sentAt = wiring.ticker().nanos();
+        long ttl;
+        long shortened;
+        synchronized (this) {
+            if (!machine.isHeld(sentAt)) {
+                return notHeldForExtend();
+            }
+            ttl = machine.holdExtensionTtl(sentAt, maxHoldNanos);
+            machine.sending(sentAt, ttl);
+            shortened = machine.nextEventAt();
+        }
+        surroundings.nextEventAt(shortened);
+        long sent = ttl;
+        return sendExtend(sentAt, sent, () -> machine.holdExtended(sentAt, sent, maxHoldNanos));
+    }
+
+    private CompletableFuture<Void> notHeldForExtend() {
+        LossCause cause = machine.lossCause();
+        return CompletableFuture.failedFuture(notHeld(
+                cause != null ? Losses.reason(cause) : LeaseNotHeldException.Reason.EXPIRED,
+                "cannot extend a lease that is no longer held"));
+    }
+
+    /** Sends an owner-checked TTL change; {@code confirm} runs under the monitor once Redis confirmed it. */
+    private CompletableFuture<Void> sendExtend(long sentAt, long ttl, Runnable confirm) {
         LockStore.Renewal request = new LockStore.Renewal(keys.lockKey(), token, LeaseSpec.toMillisCeil(ttl));
         return wiring.store().renew(List.of(request)).handle((outcomes, error) -> {
             if (error != null) {
@@ -332,7 +372,7 @@ final class LeaseState {
             if (outcome == LockStore.Ownership.OWNED) {
                 long next;
                 synchronized (this) {
-                    machine.extended(sentAt, ttl, leaseNanos);
+                    confirm.run();
                     next = machine.nextEventAt();
                 }
                 surroundings.nextEventAt(next);

@@ -164,6 +164,29 @@ class AcquisitionFakeTimeTest {
         assertThat(w.scheduler.pending()).as("nothing left behind").isLessThanOrEqualTo(pendingBefore);
     }
 
+    /**
+     * The watchdog declares a lease lost at its deadline on its own thread, which a loaded machine
+     * can run late (ShedLock's suite saw this at load average 11). A local acquisition must not queue
+     * behind a lease that is already over and be told the lock is held: it declares that lease lost
+     * itself and goes to Redis.
+     */
+    @Test
+    void aLocalHolderPastItsDeadlineDoesNotBlockTheNextLocalAcquisitionWhenTheWatchdogIsLate() {
+        Node node = w.node();
+        Lease first = acquireNow(
+                node, "late-tick", LeaseOptions.leaseTime(Duration.ofMillis(50)).withReentrant(false));
+        w.ticker.advance(100 * MS); // the clock moves, the watchdog's tick has not run yet
+        assertThat(first.isHeld()).isFalse();
+        assertThat(w.redis.exists("warden:{late-tick}")).isFalse();
+
+        CompletableFuture<Lease> next = node.lock("late-tick")
+                .acquireAsync(Duration.ZERO, LeaseOptions.owner(new Object()).withReentrant(false));
+        w.scheduler.runReady();
+        assertThat(failure(next)).as("acquired, not refused locally").isNull();
+        assertThat(first.lostCause()).isPresent();
+        assertThat(next.join().isHeld()).isTrue();
+    }
+
     @Test
     void aContendersWaitEndsAtItsDeadlineWhileTheHolderKeepsTheLock() {
         Node holder = w.node();
