@@ -210,6 +210,15 @@ final class ExecCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     cli, "'" + argv.get(0) + "' after NAME: options go before NAME; the command goes after --");
         }
+        for (String text : argv) {
+            String problem = Arguments.unpassable(text);
+            if (problem != null) {
+                throw new CommandLine.ParameterException(cli, problem);
+            }
+        }
+        if (Arguments.unpassable(name) != null) {
+            throw new CommandLine.ParameterException(cli, "lock name " + Arguments.unpassable(name));
+        }
         if (noWait && wait != null) {
             throw new CommandLine.ParameterException(cli, "-n/--no-wait and -w/--wait exclude each other");
         }

@@ -123,6 +123,7 @@ final class GuardedCommand implements TaskListener {
     Integer run() throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         Map<String, String> env = builder.environment();
+        CallerLocale.restore(env);
         env.put("WARDEN_LOCK_NAME", lockName);
         env.put("WARDEN_FENCING_TOKEN", Long.toString(fencingToken));
         Process started;

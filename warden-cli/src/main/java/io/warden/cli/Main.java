@@ -10,7 +10,14 @@ public final class Main {
 
     public static void main(String[] args) {
         Logging.quietByDefault();
-        int code = run(args);
+        Arguments.Decoded decoded = Arguments.decode(args);
+        int code;
+        if (decoded.problem().isPresent()) {
+            System.err.println("warden: " + decoded.problem().get());
+            code = ExitCodes.USAGE;
+        } else {
+            code = run(decoded.args());
+        }
         System.out.flush();
         System.exit(code);
     }

@@ -27,6 +27,7 @@ final class Cli implements AutoCloseable {
     private final Map<String, String> env;
     private final List<Run> runs = new ArrayList<>();
     private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
+    private boolean bare;
 
     Cli(String redisUri, Path dir) {
         this.dir = dir;
@@ -40,6 +41,15 @@ final class Cli implements AutoCloseable {
         return this;
     }
 
+    /**
+     * From now on, starts processes with an environment as bare as cron's: only PATH, JAVA_HOME and the
+     * variables set with {@link #env}; no LANG or LC_*, so the C locale.
+     */
+    Cli withoutLocale() {
+        bare = true;
+        return this;
+    }
+
     Path dir() {
         return dir;
     }
@@ -50,10 +60,30 @@ final class Cli implements AutoCloseable {
     }
 
     /** Starts {@code bin/warden args...} with {@code stdin} as its standard input (null: none). */
-    synchronized Run startWithInput(String stdin, String... args) {
+    Run startWithInput(String stdin, String... args) {
         List<String> command = new ArrayList<>();
         command.add(LAUNCHER.toAbsolutePath().toString());
         command.addAll(List.of(args));
+        return startProcess(stdin, command);
+    }
+
+    /**
+     * Starts {@code sh -c script} with bin/warden as {@code $0}: for arguments that must reach warden as
+     * exact bytes (written with printf escapes), which this JVM's own locale might otherwise alter.
+     */
+    Run startShell(String script) {
+        return startProcess(
+                null, List.of("sh", "-c", script, LAUNCHER.toAbsolutePath().toString()));
+    }
+
+    /** Runs {@link #startShell} to its end (at most {@code timeout}). */
+    Run runShell(Duration timeout, String script) {
+        Run run = startShell(script);
+        run.waitFor(timeout);
+        return run;
+    }
+
+    private synchronized Run startProcess(String stdin, List<String> command) {
         int n = runs.size();
         Path out = dir.resolve("run-" + n + ".out");
         Path err = dir.resolve("run-" + n + ".err");
@@ -62,6 +92,11 @@ final class Cli implements AutoCloseable {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         Map<String, String> environment = builder.environment();
+        if (bare) {
+            String path = environment.get("PATH");
+            environment.clear();
+            environment.put("PATH", path);
+        }
         environment.remove("REDIS_URL");
         environment.remove("WARDEN_REDIS_URL");
         environment.remove("JAVA_TOOL_OPTIONS");
@@ -152,6 +187,14 @@ final class Cli implements AutoCloseable {
 
         String stdout() {
             return read(out);
+        }
+
+        byte[] stdoutBytes() {
+            try {
+                return Files.readAllBytes(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         String stderr() {
