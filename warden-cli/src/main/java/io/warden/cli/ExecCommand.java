@@ -42,9 +42,12 @@ import picocli.CommandLine.Spec;
                     + " token than the last it accepted is safe even from a holder that was paused past"
                     + " its lease.",
             "",
-            "SIGINT, SIGTERM and SIGHUP sent to warden are passed on to COMMAND; warden releases the"
+            "SIGINT, SIGTERM and SIGHUP sent to warden are passed on to COMMAND, once: from a terminal,"
+                    + " COMMAND shares warden's process group and gets Ctrl-C and hangups from the terminal"
+                    + " itself; elsewhere it runs in a session of its own (setsid). Warden releases the"
                     + " lock after COMMAND exits. If warden itself is killed (SIGKILL), the lock is free"
-                    + " again when its lease runs out, and COMMAND keeps running.",
+                    + " again when its lease runs out, and on Linux with setpriv(1) COMMAND gets SIGTERM"
+                    + " at once (its own children are its business).",
             ""
         },
         footerHeading = "%n",
@@ -163,7 +166,8 @@ final class ExecCommand implements Callable<Integer> {
     public Integer call() {
         List<String> argv = validate();
         PrintWriter err = spec.commandLine().getErr();
-        GuardedCommand child = new GuardedCommand(argv, name, onLost, killGrace, err);
+        GuardedCommand child = new GuardedCommand(
+                argv, name, onLost, killGrace, err, ChildLaunch.forThisProcess(System.getenv("PATH")));
         SignalForwarding.install(child::signal);
         child.redisAddress(connection.address());
         Warden warden;
@@ -257,6 +261,11 @@ final class ExecCommand implements Callable<Integer> {
     }
 
     private int cannotStart(IOException e, GuardedCommand child, PrintWriter err) {
+        if (e instanceof CommandPath.CannotRunException cannot) {
+            err.println("warden: cannot run '" + child.commandLine() + "': " + cannot.getMessage());
+            err.flush();
+            return cannot.exitCode();
+        }
         String message = String.valueOf(e.getMessage());
         // ENOENT, as JDK 17 ("error=2, No such file...") and later JDKs ("error: 2 (No such file...)") word it.
         boolean missing = message.contains("error=2,") || message.contains("No such file or directory");

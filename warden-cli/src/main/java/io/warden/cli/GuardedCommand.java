@@ -40,6 +40,7 @@ final class GuardedCommand implements TaskListener {
     private final OnLost onLost;
     private final Duration killGrace;
     private final PrintWriter err;
+    private final ChildLaunch launch;
     private final Thread waitingThread = Thread.currentThread();
 
     private volatile String redisAddress = "redis";
@@ -51,12 +52,19 @@ final class GuardedCommand implements TaskListener {
     private boolean killedForLoss;
     private volatile boolean forcedKill;
 
-    GuardedCommand(List<String> command, String lockName, OnLost onLost, Duration killGrace, PrintWriter err) {
+    GuardedCommand(
+            List<String> command,
+            String lockName,
+            OnLost onLost,
+            Duration killGrace,
+            PrintWriter err,
+            ChildLaunch launch) {
         this.command = List.copyOf(command);
         this.lockName = lockName;
         this.onLost = onLost;
         this.killGrace = killGrace;
         this.err = err;
+        this.launch = launch;
     }
 
     void redisAddress(String address) {
@@ -93,8 +101,8 @@ final class GuardedCommand implements TaskListener {
     }
 
     /**
-     * A signal warden received: passed on to the command while it runs; before it starts, it stops the
-     * wait and the command is never started.
+     * A signal warden received: passed on to the command while it runs, unless the command got it too
+     * (see {@link ChildLaunch}); before it starts, it stops the wait and the command is never started.
      */
     void signal(String name, int number) {
         Process running;
@@ -106,7 +114,7 @@ final class GuardedCommand implements TaskListener {
                 }
                 return;
             }
-            if (state == State.DONE) {
+            if (state == State.DONE || !launch.passesOn(name)) {
                 return;
             }
             running = process;
@@ -119,9 +127,13 @@ final class GuardedCommand implements TaskListener {
         return stopSignal;
     }
 
-    /** The task run under the lock: starts the command and returns its exit code. */
+    /**
+     * The task run under the lock: starts the command and returns its exit code. Runs on the thread that
+     * lives as long as the command: the parent-death signal fires when the starting thread ends.
+     */
     Integer run() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        CommandPath.check(command.get(0), System.getenv("PATH"));
+        ProcessBuilder builder = new ProcessBuilder(launch.argv(command)).inheritIO();
         Map<String, String> env = builder.environment();
         CallerLocale.restore(env);
         env.put("WARDEN_LOCK_NAME", lockName);

@@ -203,14 +203,26 @@ final class Cli implements AutoCloseable {
 
         /** Sends a signal by name (TERM, INT, HUP, STOP, CONT, KILL) with kill(1). */
         void signal(String name) {
+            kill(name, Long.toString(process.pid()));
+        }
+
+        /**
+         * Sends a signal to the process group led by this process (started with {@code setsid}), as a
+         * terminal's Ctrl-C does.
+         */
+        void signalGroup(String name) {
+            kill(name, "-" + process.pid());
+        }
+
+        private void kill(String name, String target) {
             remember();
             try {
-                Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
+                Process kill = new ProcessBuilder("kill", "-s", name, "--", target)
                         .redirectErrorStream(true)
                         .start();
                 kill.getInputStream().readAllBytes();
                 if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                    throw new AssertionError("kill -s " + name + " " + process.pid() + " failed");
+                    throw new AssertionError("kill -s " + name + " -- " + target + " failed");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -266,6 +266,14 @@ class ExecIT {
     }
 
     @Test
+    void aDirectoryAsTheCommandExits126SayingItIsADirectory() {
+        Cli.Run directory = cli.run(RUN, "exec", "x", "--", cli.dir().toString());
+
+        assertThat(directory.exitCode()).isEqualTo(126);
+        assertThat(directory.stderr()).isEqualTo("warden: cannot run '" + cli.dir() + "': is a directory\n");
+    }
+
+    @Test
     void minHoldKeepsTheLockAfterTheCommandEndsAndMaxHoldEndsARunawayCommand() {
         assertThat(cli.run(RUN, "exec", "--min-hold", "20s", "report", "--", "true")
                         .exitCode())
