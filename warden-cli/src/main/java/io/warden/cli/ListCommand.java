@@ -37,9 +37,11 @@ import picocli.CommandLine.Spec;
             "",
             "Exit codes:",
             "  0   listed (also when no lock is held)",
-            "  64  bad usage",
+            "  64  bad usage, including a malformed Redis URI",
             "  69  Redis unreachable",
-            "  70  internal error"
+            "  70  internal error",
+            "  77  Redis refused the credentials, or an ACL denied a command or key",
+            "  78  Redis refused the configuration (a database number it does not have)"
         })
 final class ListCommand implements Callable<Integer> {
     @Spec

@@ -16,7 +16,7 @@ final class Problems {
     /** The exit code for {@code error}. */
     static int exitCode(Throwable error) {
         if (error instanceof RedisUnavailableException) {
-            return ExitCodes.REDIS_UNAVAILABLE;
+            return RedisRefusals.exitCode(error).orElse(ExitCodes.REDIS_UNAVAILABLE);
         }
         if (error instanceof LockKeyConflictException) {
             return ExitCodes.FOREIGN_KEY;

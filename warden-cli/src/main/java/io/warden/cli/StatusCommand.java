@@ -38,10 +38,12 @@ import picocli.CommandLine.Spec;
             "Exit codes:",
             "  0   the lock is held",
             "  1   the lock is free",
-            "  64  bad usage",
+            "  64  bad usage, including a malformed Redis URI",
             "  65  the key holds data Warden did not write",
             "  69  Redis unreachable",
-            "  70  internal error"
+            "  70  internal error",
+            "  77  Redis refused the credentials, or an ACL denied a command or key",
+            "  78  Redis refused the configuration (a database number it does not have)"
         })
 final class StatusCommand implements Callable<Integer> {
     @Spec

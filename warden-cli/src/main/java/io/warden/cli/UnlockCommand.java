@@ -41,7 +41,9 @@ import picocli.CommandLine.Spec;
             "  64  bad usage, including a missing --force",
             "  65  the key holds data Warden did not write (left untouched)",
             "  69  Redis unreachable",
-            "  70  internal error"
+            "  70  internal error",
+            "  77  Redis refused the credentials, or an ACL denied a command or key",
+            "  78  Redis refused the configuration (a database number it does not have)"
         })
 final class UnlockCommand implements Callable<Integer> {
     @Spec

@@ -149,6 +149,43 @@ class AdminIT {
     }
 
     @Test
+    void refusedCredentialsOrAclExit77AndAMissingDatabase78NotUnreachable() {
+        server.command("ACL", "SETUSER", "limited", "on", ">pw", "~other:*", "+@all");
+        String address = "127.0.0.1:" + server.port();
+        try {
+            for (List<String> args : List.of(List.of("status", "x"), List.of("exec", "-n", "x", "--", "true"))) {
+                for (String uri : List.of("redis://nobody:wrong@" + address, "redis://limited:pw@" + address)) {
+                    Cli.Run run = cli.env("WARDEN_REDIS_URL", uri).run(RUN, args.toArray(String[]::new));
+                    assertThat(run.exitCode())
+                            .as("%s %s: %s", uri, args, run.stderr())
+                            .isEqualTo(77);
+                    assertThat(run.stderr().lines()).hasSize(1);
+                }
+                Cli.Run database = cli.env("WARDEN_REDIS_URL", "redis://" + address + "/99")
+                        .run(RUN, args.toArray(String[]::new));
+                assertThat(database.exitCode())
+                        .as("%s: %s", args, database.stderr())
+                        .isEqualTo(78);
+                assertThat(database.stderr()).contains("DB index is out of range");
+            }
+        } finally {
+            server.command("ACL", "DELUSER", "limited");
+        }
+    }
+
+    @Test
+    void aMalformedRedisUriIsAUsageErrorNotUnreachable() {
+        for (String uri : List.of("redis://:6550", "redis://127.0.0.1:notaport", "redis://user:secret@:6550")) {
+            Cli.Run run = cli.run(RUN, "status", "--redis", uri, "x");
+            assertThat(run.exitCode()).as("%s: %s", uri, run.stderr()).isEqualTo(64);
+            assertThat(run.stderr()).startsWith("warden: not a Redis URI: ").doesNotContain("secret");
+        }
+        Cli.Run exec = cli.env("WARDEN_REDIS_URL", "redis://:6550").run(RUN, "exec", "x", "--", "touch", "ran");
+        assertThat(exec.exitCode()).isEqualTo(64);
+        assertThat(cli.dir().resolve("ran")).doesNotExist();
+    }
+
+    @Test
     void helpDocumentsEveryCommandWithExamplesAndExitCodes() {
         for (String command : List.of("exec", "status", "list", "unlock", "demo")) {
             Cli.Run help = cli.run(RUN, command, "--help");
@@ -157,7 +194,8 @@ class AdminIT {
         }
         Cli.Run top = cli.run(RUN, "--help");
         assertThat(top.exitCode()).isZero();
-        assertThat(top.stdout()).contains("exec", "status", "list", "unlock", "demo", "75", "76", "69", "64");
+        assertThat(top.stdout())
+                .contains("exec", "status", "list", "unlock", "demo", "75", "76", "69", "64", "77", "78");
         assertThat(cli.run(RUN, "no-such-command").exitCode()).isEqualTo(64);
     }
 
