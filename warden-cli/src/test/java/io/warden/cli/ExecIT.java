@@ -251,6 +251,22 @@ class ExecIT {
     }
 
     @Test
+    void redisOutOfMemoryIsUnavailable69NotForeignData() {
+        server.command("CONFIG", "SET", "maxmemory-policy", "noeviction");
+        server.command("CONFIG", "SET", "maxmemory", "1");
+        try {
+            Cli.Run run =
+                    cli.run(RUN, "exec", "-n", "oom", "--", "touch", file("ran").toString());
+
+            assertThat(run.exitCode()).as(run.stderr()).isEqualTo(69);
+            assertThat(run.stderr()).contains("OOM").doesNotContain("did not write");
+        } finally {
+            server.command("CONFIG", "SET", "maxmemory", "0");
+        }
+        assertThat(file("ran")).doesNotExist();
+    }
+
+    @Test
     void badUsageExitsWith64AndAMissingCommandWith127() {
         assertThat(cli.run(RUN, "exec", "-w", "soon", "x", "--", "true").exitCode())
                 .isEqualTo(64);
