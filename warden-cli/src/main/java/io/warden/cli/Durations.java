@@ -9,6 +9,10 @@ final class Durations {
 
     static String brief(Duration duration) {
         long millis = duration.toMillis();
+        if (millis == 0 && !duration.isZero()) {
+            return String.format(Locale.ROOT, "%.3fms", duration.toNanos() / 1e6)
+                    .replaceAll("0+ms$", "ms");
+        }
         if (millis < 1_000) {
             return millis + "ms";
         }

@@ -69,6 +69,9 @@ import picocli.CommandLine.Spec;
             "Exit codes:"
         })
 final class ExecCommand implements Callable<Integer> {
+    /** The shortest lease the watchdog can keep across a few milliseconds of round trip and pauses. */
+    static final Duration MIN_LEASE = Duration.ofMillis(100);
+
     /** "Forever" for waits: a wait this long saturates to an unbounded one. */
     static final Duration FOREVER = Duration.ofDays(36_500);
 
@@ -112,7 +115,8 @@ final class ExecCommand implements Callable<Integer> {
             converter = DurationConverter.class,
             description = {
                 "Lease time, renewed by the watchdog every third of it while COMMAND runs. If warden "
-                        + "dies or hangs, others get the lock after at most this long. Default: ${DEFAULT-VALUE}."
+                        + "dies or hangs, others get the lock after at most this long. At least 100ms. "
+                        + "Default: ${DEFAULT-VALUE}."
             })
     private Duration lease;
 
@@ -229,8 +233,11 @@ final class ExecCommand implements Callable<Integer> {
         if (conflictExitCode < 0 || conflictExitCode > 255) {
             throw new CommandLine.ParameterException(cli, "-E/--conflict-exit-code must be 0-255");
         }
-        if (lease.isZero()) {
-            throw new CommandLine.ParameterException(cli, "--lease must be positive");
+        if (lease.compareTo(MIN_LEASE) < 0) {
+            throw new CommandLine.ParameterException(
+                    cli,
+                    "--lease " + Durations.brief(lease) + " is too short: at least " + Durations.brief(MIN_LEASE)
+                            + ", so that the watchdog, renewing every third of it, can keep it alive");
         }
         if (maxHold != null && (maxHold.isZero() || minHold.compareTo(maxHold) > 0)) {
             throw new CommandLine.ParameterException(

@@ -276,6 +276,16 @@ class ExecIT {
         assertThat(cli.run(RUN, "exec", "--min-hold", "5s", "--max-hold", "1s", "x", "--", "true")
                         .exitCode())
                 .isEqualTo(64);
+        for (String lease : List.of("1ms", "0.4ms")) {
+            Cli.Run tooShort = cli.run(RUN, "exec", "--lease", lease, "x", "--", "true");
+            assertThat(tooShort.exitCode()).isEqualTo(64);
+            assertThat(tooShort.stderr()).startsWith("warden: --lease " + lease + " is too short: at least 100ms");
+        }
+        for (String option : List.of("--lease", "-w", "--min-hold")) {
+            Cli.Run tooLong = cli.run(RUN, "exec", option, "P99999999D", "x", "--", "true");
+            assertThat(tooLong.exitCode()).as(option).isEqualTo(64);
+            assertThat(tooLong.stderr()).contains("'P99999999D' is too long (over 100 years)");
+        }
         Cli.Run missing = cli.run(RUN, "exec", "x", "--", "no-such-command-anywhere");
         assertThat(missing.exitCode()).isEqualTo(127);
         assertThat(missing.stderr()).startsWith("warden: cannot run 'no-such-command-anywhere'");
