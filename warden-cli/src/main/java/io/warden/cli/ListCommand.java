@@ -95,7 +95,8 @@ final class ListCommand implements Callable<Integer> {
                     .map(HolderInfo::fencingToken)
                     .map(String::valueOf)
                     .orElse("-");
-            out.printf(Locale.ROOT, row, info.name(), Durations.brief(info.ttl()), token, holder);
+            String ttl = StatusCommand.noExpiry(info) ? "no expiry" : Durations.brief(info.ttl());
+            out.printf(Locale.ROOT, row, info.name(), ttl, token, holder);
         }
     }
 }

@@ -55,7 +55,7 @@ final class StatusCommand implements Callable<Integer> {
     @Option(
             names = "--json",
             description = "Print one JSON object: name, state (HELD, FREE or FOREIGN), holder {host, pid, since,"
-                    + " fencingToken} or null, ttlMillis, lastFencingToken.")
+                    + " fencingToken} or null, ttlMillis (-1: the key has no expiry), lastFencingToken.")
     private boolean json;
 
     @Option(
@@ -94,10 +94,22 @@ final class StatusCommand implements Callable<Integer> {
             case HELD ->
                 "lock '" + info.name() + "' is held by "
                         + info.holder().map(StatusCommand::holder).orElse("an unknown holder")
-                        + ", " + Durations.brief(info.ttl()) + " left on its lease; " + token;
+                        + ", "
+                        + (noExpiry(info)
+                                ? "no expiry on its key (it stays until unlock --force)"
+                                : Durations.brief(info.ttl()) + " left on its lease")
+                        + "; " + token;
             case FREE -> "lock '" + info.name() + "' is free; " + token;
             case FOREIGN -> "lock '" + info.name() + "': its key holds data Warden did not write";
         };
+    }
+
+    /**
+     * True for a key without a TTL: Warden always sets one, but a key written otherwise may have none,
+     * and the library reports its TTL as zero (a key whose TTL ran out is gone, so zero means none).
+     */
+    static boolean noExpiry(LockInfo info) {
+        return info.state() != LockInfo.State.FREE && info.ttl().isZero();
     }
 
     static String holder(HolderInfo holder) {

@@ -1,6 +1,7 @@
 package io.warden.cli;
 
 import io.warden.HolderInfo;
+import io.warden.LockInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -70,10 +71,22 @@ final class UnlockCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Optional<HolderInfo> removed;
+        LockInfo before;
         try (Warden warden = connection.connect()) {
+            // The library reports a removed key that named no holder (no host field) like a free lock:
+            // look first, so that such a deletion is reported as one.
+            before = warden.admin().inspect(name);
             removed = warden.admin().forceUnlock(name);
         } catch (RuntimeException e) {
             return Problems.report(e, name, spec.commandLine().getErr());
+        }
+        if (removed.isEmpty()
+                && before.state() == LockInfo.State.HELD
+                && before.holder().isEmpty()) {
+            out.println("removed lock '" + name + "', whose key named no holder (no host, pid or since)"
+                    + (StatusCommand.noExpiry(before) ? " and had no expiry" : ""));
+            out.flush();
+            return ExitCodes.OK;
         }
         if (removed.isEmpty()) {
             out.println("lock '" + name + "' was not held; nothing removed");

@@ -132,6 +132,25 @@ class AdminIT {
     }
 
     @Test
+    void aKeyWithoutHolderOrExpiryShowsNoExpiryAndUnlockSaysItRemovedIt() throws Exception {
+        server.command("HSET", "warden:{bare}", "owner", "not-from-warden");
+
+        Cli.Run status = cli.run(RUN, "status", "bare");
+        assertThat(status.stdout()).contains("no expiry").doesNotContain("0ms");
+        assertThat(JSON.readTree(cli.run(RUN, "status", "--json", "bare").stdout())
+                        .get("ttlMillis")
+                        .asLong())
+                .isEqualTo(-1);
+        assertThat(cli.run(RUN, "list").stdout()).contains("no expiry");
+
+        Cli.Run unlock = cli.run(RUN, "unlock", "--force", "bare");
+
+        assertThat(unlock.exitCode()).isZero();
+        assertThat(unlock.stdout()).startsWith("removed lock 'bare', whose key named no holder");
+        assertThat(server.command("EXISTS", "warden:{bare}")).isEqualTo(0L);
+    }
+
+    @Test
     void redisUrlIsTheFallbackAfterWardenRedisUrl() {
         cli.env("WARDEN_REDIS_URL", null).env("REDIS_URL", server.uri());
         assertThat(cli.run(RUN, "status", "x").exitCode()).isEqualTo(1);
@@ -196,7 +215,9 @@ class AdminIT {
         assertThat(top.exitCode()).isZero();
         assertThat(top.stdout())
                 .contains("exec", "status", "list", "unlock", "demo", "75", "76", "69", "64", "77", "78");
-        assertThat(cli.run(RUN, "no-such-command").exitCode()).isEqualTo(64);
+        Cli.Run unknown = cli.run(RUN, "no-such-command");
+        assertThat(unknown.exitCode()).isEqualTo(64);
+        assertThat(unknown.stderr()).startsWith("warden: unknown command 'no-such-command'\n");
     }
 
     private static List<String> names(JsonNode array) {
