@@ -7,6 +7,14 @@ import java.util.Locale;
 final class Durations {
     private Durations() {}
 
+    private static final java.util.regex.Pattern ISO =
+            java.util.regex.Pattern.compile("\\bPT(?=\\d)(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?\\b");
+
+    /** {@code text} with every ISO-8601 duration in it ({@code PT0.00201S}) written as {@link #brief}. */
+    static String humanize(String text) {
+        return ISO.matcher(text).replaceAll(match -> brief(Duration.parse(match.group())));
+    }
+
     static String brief(Duration duration) {
         long millis = duration.toMillis();
         if (millis == 0 && !duration.isZero()) {

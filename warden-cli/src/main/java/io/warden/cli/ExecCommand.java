@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
                     + " token than the last it accepted is safe even from a holder that was paused past"
                     + " its lease.",
             "",
-            "SIGINT, SIGTERM and SIGHUP sent to warden are passed on to COMMAND, once: from a terminal,"
+            "SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 sent to warden are passed on to COMMAND, once (SIGQUIT"
+                    + " is ignored: the JVM reserves it): from a terminal,"
                     + " COMMAND shares warden's process group and gets Ctrl-C and hangups from the terminal"
                     + " itself; elsewhere it runs in a session of its own (setsid). Warden releases the"
                     + " lock after COMMAND exits. If warden itself is killed (SIGKILL), the lock is free"
@@ -261,7 +262,7 @@ final class ExecCommand implements Callable<Integer> {
         err.println(Problems.about(
                 name,
                 e.redisAddress(),
-                "lease lost while the command ran: " + event.cause() + " (" + event.detail() + "); "
+                "lease lost while the command ran: " + event.cause() + " (" + Durations.humanize(event.detail()) + "); "
                         + child.outcomeAfterLoss(e.result().orElse("?"))));
         err.flush();
         return ExitCodes.LEASE_LOST;

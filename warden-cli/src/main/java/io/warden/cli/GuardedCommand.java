@@ -35,6 +35,9 @@ final class GuardedCommand implements TaskListener {
         DONE
     }
 
+    /** The signals that end warden while it waits; others (USR1, USR2) are for the command only. */
+    private static final java.util.Set<String> STOPS_WAITING = java.util.Set.of("INT", "TERM", "HUP");
+
     private final List<String> command;
     private final String lockName;
     private final OnLost onLost;
@@ -102,13 +105,14 @@ final class GuardedCommand implements TaskListener {
 
     /**
      * A signal warden received: passed on to the command while it runs, unless the command got it too
-     * (see {@link ChildLaunch}); before it starts, it stops the wait and the command is never started.
+     * (see {@link ChildLaunch}); before it starts, INT, TERM and HUP stop the wait and the command is
+     * never started.
      */
     void signal(String name, int number) {
         Process running;
         synchronized (this) {
             if (state == State.WAITING) {
-                if (stopSignal == 0) {
+                if (stopSignal == 0 && STOPS_WAITING.contains(name)) {
                     stopSignal = number;
                     waitingThread.interrupt();
                 }

@@ -57,6 +57,24 @@ class ChildProcessIT {
     }
 
     @Test
+    void sigquitWritesNothingIntoTheCommandsStreamsAndSigusr2ReachesTheCommand() {
+        String script =
+                "trap 'echo usr2 >> got' USR2; touch started; while [ ! -e stop ]; do sleep 0.1; done; echo done";
+        Cli.Run run = cli.start("exec", "quiet", "--", "sh", "-c", script);
+        Await.until("the command started", RUN, () -> Files.exists(file("started")));
+
+        run.signal("QUIT");
+        run.signal("USR2");
+
+        Await.until("the command got SIGUSR2", RUN, () -> Files.exists(file("got")));
+        ExecIT.touch(file("stop"));
+        assertThat(run.waitFor(RUN)).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo("done\n");
+        assertThat(run.stderr()).isEmpty();
+        assertThat(ExecIT.read(file("got"))).isEqualTo("usr2\n");
+    }
+
+    @Test
     void theCommandDiesWithinSecondsWhenWardenIsKilled() {
         Cli.Run run = cli.start("exec", "orphan", "--", "sh", "-c", "touch started; exec sleep 120");
         Await.until("the command started", RUN, () -> Files.exists(file("started")));

@@ -310,7 +310,10 @@ class ExecIT {
 
         Cli.Run runaway = cli.run(RUN, "exec", "--lease", "1s", "--max-hold", "2s", "runaway", "--", "sleep", "60");
         assertThat(runaway.exitCode()).isEqualTo(76);
-        assertThat(runaway.stderr()).contains("MAX_HOLD_REACHED");
+        assertThat(runaway.stderr()).contains("MAX_HOLD_REACHED", "2.0s").doesNotContain("PT2S");
+        assertThat(runaway.stderr().lines())
+                .as("one line, warden's own: %s", runaway.stderr())
+                .hasSize(1);
     }
 
     private long subscribers(String channel) {
@@ -321,6 +324,14 @@ class ExecIT {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
+        }
+    }
+
+    static void touch(Path file) {
+        try {
+            Files.createFile(file);
+        } catch (IOException e) {
+            throw new AssertionError("cannot create " + file, e);
         }
     }
 
