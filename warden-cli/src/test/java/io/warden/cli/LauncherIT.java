@@ -44,6 +44,23 @@ class LauncherIT {
         assertThat(result.stdout).startsWith("fake java: ").contains("-jar ").endsWith("warden.jar exec a b -- true\n");
     }
 
+    @Test
+    void itWorksThroughSymlinksFromOtherDirectoriesAbsoluteOrRelative(@TempDir Path dir) throws Exception {
+        Path absolute = dir.resolve("usr/local/bin/warden");
+        Files.createDirectories(absolute.getParent());
+        Files.createSymbolicLink(absolute, LAUNCHER.toAbsolutePath());
+        Path relative = dir.resolve("home/me/bin/w");
+        Files.createDirectories(relative.getParent());
+        Files.createSymbolicLink(relative, relative.getParent().relativize(absolute));
+
+        for (Path link : List.of(absolute, relative)) {
+            Result result = run(List.of(link.toString(), "--version"), null);
+
+            assertThat(result.code).as("%s: %s", link, result.stderr).isZero();
+            assertThat(result.stdout).startsWith("warden ");
+        }
+    }
+
     private static Path copyLauncherInto(Path checkout) throws IOException {
         Path script = checkout.resolve("bin/warden");
         Files.createDirectories(script.getParent());
