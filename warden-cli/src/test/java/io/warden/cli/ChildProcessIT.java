@@ -1,6 +1,7 @@
 package io.warden.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.warden.LockInfo;
 import io.warden.Warden;
@@ -54,6 +55,24 @@ class ChildProcessIT {
         run.signal("TERM");
         assertThat(run.waitFor(RUN)).as(run.stderr()).isEqualTo(143);
         assertThat(warden.admin().inspect("ctrl-c").state()).isEqualTo(LockInfo.State.FREE);
+    }
+
+    @Test
+    void ctrlCInATerminalReachesTheCommandOnceAndItKeepsTheTerminal() {
+        assumeTrue(new java.io.File("/usr/bin/script").canExecute(), "script(1) makes the terminal");
+        String script = "trap 'echo int >> ints' INT; test -t 0 && touch started;"
+                + " while [ ! -e stop ]; do sleep 0.1; done; echo done";
+        Cli.Run run = cli.startInTerminal("exec", "tty", "--", "sh", "-c", script);
+        Await.until("the command started, on the terminal", RUN, () -> Files.exists(file("started")));
+
+        run.type("\u0003");
+
+        Await.until("the command got SIGINT", RUN, () -> Files.exists(file("ints")));
+        Await.sleep(2_000); // a second delivery came ~100 ms after the first: wait well past it
+        ExecIT.touch(file("stop"));
+        assertThat(run.waitFor(RUN)).as(run.stdout()).isZero();
+        assertThat(ExecIT.read(file("ints"))).as("SIGINTs the command got").isEqualTo("int\n");
+        assertThat(run.stdout()).contains("done");
     }
 
     @Test

@@ -64,7 +64,24 @@ final class Cli implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(LAUNCHER.toAbsolutePath().toString());
         command.addAll(List.of(args));
-        return startProcess(stdin, command);
+        return startProcess(stdin, command, false);
+    }
+
+    /**
+     * Starts {@code bin/warden args...} as the foreground job of a fresh terminal, with script(1), whose
+     * keyboard is {@link Run#type}. The terminal's output, the command's included, is the run's stdout.
+     */
+    Run startInTerminal(String... args) {
+        StringBuilder line = new StringBuilder("exec ")
+                .append(quoted(LAUNCHER.toAbsolutePath().toString()));
+        for (String arg : args) {
+            line.append(' ').append(quoted(arg));
+        }
+        return startProcess(null, List.of("script", "-qfec", line.toString(), "/dev/null"), true);
+    }
+
+    private static String quoted(String arg) {
+        return "'" + arg.replace("'", "'\\''") + "'";
     }
 
     /**
@@ -73,7 +90,7 @@ final class Cli implements AutoCloseable {
      */
     Run startShell(String script) {
         return startProcess(
-                null, List.of("sh", "-c", script, LAUNCHER.toAbsolutePath().toString()));
+                null, List.of("sh", "-c", script, LAUNCHER.toAbsolutePath().toString()), false);
     }
 
     /** Runs {@link #startShell} to its end (at most {@code timeout}). */
@@ -83,7 +100,7 @@ final class Cli implements AutoCloseable {
         return run;
     }
 
-    private synchronized Run startProcess(String stdin, List<String> command) {
+    private synchronized Run startProcess(String stdin, List<String> command, boolean keepInputOpen) {
         int n = runs.size();
         Path out = dir.resolve("run-" + n + ".out");
         Path err = dir.resolve("run-" + n + ".err");
@@ -110,9 +127,11 @@ final class Cli implements AutoCloseable {
         });
         try {
             Process process = builder.start();
-            try (var in = process.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            if (!keepInputOpen) {
+                try (var in = process.getOutputStream()) {
+                    if (stdin != null) {
+                        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                    }
                 }
             }
             Run run = new Run(process, out, err);
@@ -157,6 +176,16 @@ final class Cli implements AutoCloseable {
             this.process = process;
             this.out = out;
             this.err = err;
+        }
+
+        /** Writes {@code keys} to the standard input kept open by {@link #startInTerminal}. */
+        void type(String keys) {
+            try {
+                process.getOutputStream().write(keys.getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         long pid() {
