@@ -98,10 +98,20 @@ final class StatusCommand implements Callable<Integer> {
                         + (noExpiry(info)
                                 ? "no expiry on its key (it stays until unlock --force)"
                                 : Durations.brief(info.ttl()) + " left on its lease")
-                        + "; " + token;
+                        + "; " + token + ended(info);
             case FREE -> "lock '" + info.name() + "' is free; " + token;
             case FOREIGN -> "lock '" + info.name() + "': its key holds data Warden did not write";
         };
+    }
+
+    /** For a holder that is gone from this machine: why the lock is still held. */
+    private static String ended(LockInfo info) {
+        return info.holder().filter(HolderProcess::endedHere).isPresent()
+                ? ". Pid " + info.holder().get().pid() + " no longer runs here: its command finished (or warden"
+                        + " died) and the lock is kept until its lease ends at "
+                        + Instant.now().plus(info.ttl()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + ", as --min-hold asks"
+                : "";
     }
 
     /**

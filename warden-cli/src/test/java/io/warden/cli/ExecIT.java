@@ -307,6 +307,9 @@ class ExecIT {
         LockInfo kept = warden.admin().inspect("report");
         assertThat(kept.state()).isEqualTo(LockInfo.State.HELD);
         assertThat(kept.ttl()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20));
+        assertThat(cli.run(RUN, "status", "report").stdout())
+                .as("status names the finished holder as such")
+                .contains("no longer runs here: its command finished", "the lock is kept until its lease ends at ");
 
         Cli.Run runaway = cli.run(RUN, "exec", "--lease", "1s", "--max-hold", "2s", "runaway", "--", "sleep", "60");
         assertThat(runaway.exitCode()).isEqualTo(76);
