@@ -61,6 +61,22 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void installWardenPutsALauncherAndTheJarUnderThePrefixThatWorkWithoutTheCheckout(@TempDir Path prefix)
+            throws Exception {
+        Path installer = LAUNCHER.resolveSibling("install-warden");
+
+        Result install = run(List.of(installer.toString(), prefix.toString()), null);
+
+        assertThat(install.code).as(install.stderr).isZero();
+        assertThat(prefix.resolve("lib/warden/warden.jar")).isRegularFile();
+        Path installed = prefix.resolve("bin/warden");
+        assertThat(Files.isExecutable(installed)).isTrue();
+        Result version = run(List.of(installed.toString(), "--version"), null);
+        assertThat(version.code).as(version.stderr).isZero();
+        assertThat(version.stdout).startsWith("warden ");
+    }
+
     private static Path copyLauncherInto(Path checkout) throws IOException {
         Path script = checkout.resolve("bin/warden");
         Files.createDirectories(script.getParent());
