@@ -2,13 +2,14 @@ package io.warden.cli;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Durations for people: {@code 850ms}, {@code 12.3s}, {@code 4m05s}, {@code 2h10m}. */
 final class Durations {
-    private Durations() {}
+    /** An ISO-8601 duration as {@link Duration#toString()} writes it: PT2S, PT0.00201S, PT1H30M. */
+    private static final Pattern ISO = Pattern.compile("\\bPT(?=\\d)(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?\\b");
 
-    private static final java.util.regex.Pattern ISO =
-            java.util.regex.Pattern.compile("\\bPT(?=\\d)(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?\\b");
+    private Durations() {}
 
     /** {@code text} with every ISO-8601 duration in it ({@code PT0.00201S}) written as {@link #brief}. */
     static String humanize(String text) {
