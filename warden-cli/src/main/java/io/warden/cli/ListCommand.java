@@ -74,7 +74,7 @@ final class ListCommand implements Callable<Integer> {
             out.println(Json.locks(held));
         } else if (held.isEmpty()) {
             out.println("no locks held under key prefix '" + connection.keyPrefix() + "'"
-                    + (namePrefix.isEmpty() ? "" : " with names starting '" + namePrefix + "'"));
+                    + (namePrefix.isEmpty() ? "" : " with names starting '" + Names.shown(namePrefix) + "'"));
         } else {
             table(held, out);
         }
@@ -84,7 +84,11 @@ final class ListCommand implements Callable<Integer> {
 
     private static void table(List<LockInfo> held, PrintWriter out) {
         int width = Math.max(
-                4, held.stream().mapToInt(info -> info.name().length()).max().orElse(4));
+                4,
+                held.stream()
+                        .mapToInt(info -> Names.shown(info.name()).length())
+                        .max()
+                        .orElse(4));
         String row = "%-" + width + "s  %-9s  %-6s  %s%n";
         out.printf(Locale.ROOT, row, "NAME", "TTL", "TOKEN", "HOLDER");
         for (LockInfo info : held) {
@@ -96,7 +100,7 @@ final class ListCommand implements Callable<Integer> {
                     .map(String::valueOf)
                     .orElse("-");
             String ttl = StatusCommand.noExpiry(info) ? "no expiry" : Durations.brief(info.ttl());
-            out.printf(Locale.ROOT, row, info.name(), ttl, token, holder);
+            out.printf(Locale.ROOT, row, Names.shown(info.name()), ttl, token, holder);
         }
     }
 }

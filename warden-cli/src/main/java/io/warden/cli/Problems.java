@@ -53,7 +53,7 @@ final class Problems {
 
     /** {@code warden: lock 'NAME' on host:port: what} (or {@code warden: host:port: what} without a lock). */
     static String about(String lockName, String address, String what) {
-        String subject = lockName == null ? "" : "lock '" + lockName + "' on ";
+        String subject = lockName == null ? "" : "lock '" + Names.shown(lockName) + "' on ";
         return "warden: " + subject + address + ": " + what;
     }
 

@@ -92,15 +92,15 @@ final class StatusCommand implements Callable<Integer> {
         String token = "last fencing token " + info.lastFencingToken();
         return switch (info.state()) {
             case HELD ->
-                "lock '" + info.name() + "' is held by "
+                "lock '" + Names.shown(info.name()) + "' is held by "
                         + info.holder().map(StatusCommand::holder).orElse("an unknown holder")
                         + ", "
                         + (noExpiry(info)
                                 ? "no expiry on its key (it stays until unlock --force)"
                                 : Durations.brief(info.ttl()) + " left on its lease")
                         + "; " + token + ended(info);
-            case FREE -> "lock '" + info.name() + "' is free; " + token;
-            case FOREIGN -> "lock '" + info.name() + "': its key holds data Warden did not write";
+            case FREE -> "lock '" + Names.shown(info.name()) + "' is free; " + token;
+            case FOREIGN -> "lock '" + Names.shown(info.name()) + "': its key holds data Warden did not write";
         };
     }
 

@@ -83,17 +83,17 @@ final class UnlockCommand implements Callable<Integer> {
         if (removed.isEmpty()
                 && before.state() == LockInfo.State.HELD
                 && before.holder().isEmpty()) {
-            out.println("removed lock '" + name + "', whose key named no holder (no host, pid or since)"
+            out.println("removed lock '" + Names.shown(name) + "', whose key named no holder (no host, pid or since)"
                     + (StatusCommand.noExpiry(before) ? " and had no expiry" : ""));
             out.flush();
             return ExitCodes.OK;
         }
         if (removed.isEmpty()) {
-            out.println("lock '" + name + "' was not held; nothing removed");
+            out.println("lock '" + Names.shown(name) + "' was not held; nothing removed");
             out.flush();
             return ExitCodes.FREE;
         }
-        out.println("removed lock '" + name + "' held by " + StatusCommand.holder(removed.get()));
+        out.println("removed lock '" + Names.shown(name) + "' held by " + StatusCommand.holder(removed.get()));
         out.flush();
         return ExitCodes.OK;
     }

@@ -151,6 +151,21 @@ class AdminIT {
     }
 
     @Test
+    void aNewlineInALockNameKeepsTheTableAndStatusOneLinePerLock() throws Exception {
+        try (Lease lease = warden.lock("two\nlines").acquire(Duration.ofSeconds(5))) {
+            assertThat(lease.isHeld()).isTrue();
+
+            Cli.Run list = cli.run(RUN, "list");
+            Cli.Run status = cli.run(RUN, "status", "two\nlines");
+
+            assertThat(list.stdout().lines()).as(list.stdout()).hasSize(2);
+            assertThat(list.stdout()).contains("two\\nlines");
+            assertThat(status.stdout().lines()).as(status.stdout()).hasSize(1);
+            assertThat(status.stdout()).startsWith("lock 'two\\nlines' is held by ");
+        }
+    }
+
+    @Test
     void redisUrlIsTheFallbackAfterWardenRedisUrl() {
         cli.env("WARDEN_REDIS_URL", null).env("REDIS_URL", server.uri());
         assertThat(cli.run(RUN, "status", "x").exitCode()).isEqualTo(1);
