@@ -75,6 +75,23 @@ final class ConnectionOptions {
         }
     }
 
+    /** {@code uri} with any user and password replaced by {@code ***}, for messages. */
+    static String redacted(String uri) {
+        int start = uri.indexOf("://");
+        if (start < 0) {
+            return uri;
+        }
+        int end = uri.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int cut = uri.indexOf(c, start + 3);
+            if (cut >= 0 && cut < end) {
+                end = cut;
+            }
+        }
+        int at = uri.lastIndexOf('@', end - 1);
+        return at < start ? uri : uri.substring(0, start + 3) + "***" + uri.substring(at);
+    }
+
     /**
      * Connects, with the settings {@code customize} adds.
      *
@@ -82,6 +99,7 @@ final class ConnectionOptions {
      * @throws IllegalArgumentException if the URI or prefix is malformed
      */
     Warden connect(UnaryOperator<Warden.Builder> customize) {
+        RedisUriCheck.check(uri());
         return customize.apply(Warden.builder().uri(uri()).keyPrefix(keyPrefix)).build();
     }
 

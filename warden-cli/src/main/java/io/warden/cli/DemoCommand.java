@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
             "It ends with a PASS/FAIL summary.",
             "",
             "Without --redis it starts a throwaway redis-server (from $WARDEN_REDIS_SERVER or the PATH)"
-                    + " and touches no other Redis. With --redis it uses that server, or starts its own"
-                    + " if nothing answers there; it writes only keys under a random prefix"
+                    + " and touches no other Redis. With --redis it uses that server, or, if nothing answers"
+                    + " there, says so and starts its own; it writes only keys under a random prefix"
                     + " 'warden-demo-...' and deletes them at the end.",
             ""
         },
@@ -84,7 +84,8 @@ public final class DemoCommand implements Callable<Integer> {
                 timeline.log(
                         uri == null
                                 ? "no --redis given: starting a throwaway redis-server"
-                                : "nothing answers at " + uri + ": starting a throwaway redis-server");
+                                : "nothing answers at " + ConnectionOptions.redacted(uri)
+                                        + ": starting a throwaway redis-server instead");
                 try {
                     own = Demo.startThrowawayRedis();
                 } catch (RuntimeException e) {
@@ -106,11 +107,19 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * False only if nothing answers at {@code uri}; a malformed URI or a Redis that refuses the
+     * credentials is reported (64, 77, 78) rather than replaced by a throwaway server.
+     */
     private static boolean answers(String uri) {
+        RedisUriCheck.check(uri);
         try (Warden probe =
                 Warden.builder().uri(uri).commandTimeout(Duration.ofSeconds(2)).build()) {
             return probe != null;
         } catch (RedisUnavailableException e) {
+            if (RedisRefusals.exitCode(e).isPresent()) {
+                throw e;
+            }
             return false;
         }
     }

@@ -13,6 +13,9 @@ import picocli.CommandLine;
  * are refused; a bad value becomes a usage error naming the accepted forms.
  */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    /** The longest duration accepted: longer ones are typos, and overflow the arithmetic downstream. */
+    static final Duration LONGEST = Duration.ofDays(100L * 365);
+
     private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
 
     @Override
@@ -33,6 +36,9 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
         if (text.startsWith("pt") || text.startsWith("p")) {
             try {
                 Duration iso = Duration.parse(text.toUpperCase(Locale.ROOT));
+                if (iso.compareTo(LONGEST) > 0) {
+                    throw tooLong(value);
+                }
                 if (!iso.isNegative()) {
                     return iso;
                 }
@@ -52,10 +58,14 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
             case "h" -> amount * 3_600_000;
             default -> amount * 86_400_000;
         };
-        if (millis > 100L * 365 * 86_400_000) {
-            throw new CommandLine.TypeConversionException("'" + original + "' is too long (over 100 years)");
+        if (millis > LONGEST.toMillis()) {
+            throw tooLong(original);
         }
         return Duration.ofNanos(Math.round(millis * 1_000_000));
+    }
+
+    private static CommandLine.TypeConversionException tooLong(String value) {
+        return new CommandLine.TypeConversionException("'" + value + "' is too long (over 100 years)");
     }
 
     private static CommandLine.TypeConversionException invalid(String value) {

@@ -42,9 +42,13 @@ import picocli.CommandLine.Spec;
                     + " token than the last it accepted is safe even from a holder that was paused past"
                     + " its lease.",
             "",
-            "SIGINT, SIGTERM and SIGHUP sent to warden are passed on to COMMAND; warden releases the"
+            "SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 sent to warden are passed on to COMMAND, once (SIGQUIT"
+                    + " is ignored: the JVM reserves it): from a terminal,"
+                    + " COMMAND shares warden's process group and gets Ctrl-C and hangups from the terminal"
+                    + " itself; elsewhere it runs in a session of its own (setsid). Warden releases the"
                     + " lock after COMMAND exits. If warden itself is killed (SIGKILL), the lock is free"
-                    + " again when its lease runs out, and COMMAND keeps running.",
+                    + " again when its lease runs out, and on Linux with setpriv(1) COMMAND gets SIGTERM"
+                    + " at once (its own children are its business).",
             ""
         },
         footerHeading = "%n",
@@ -66,6 +70,9 @@ import picocli.CommandLine.Spec;
             "Exit codes:"
         })
 final class ExecCommand implements Callable<Integer> {
+    /** The shortest lease the watchdog can keep across a few milliseconds of round trip and pauses. */
+    static final Duration MIN_LEASE = Duration.ofMillis(100);
+
     /** "Forever" for waits: a wait this long saturates to an unbounded one. */
     static final Duration FOREVER = Duration.ofDays(36_500);
 
@@ -109,7 +116,8 @@ final class ExecCommand implements Callable<Integer> {
             converter = DurationConverter.class,
             description = {
                 "Lease time, renewed by the watchdog every third of it while COMMAND runs. If warden "
-                        + "dies or hangs, others get the lock after at most this long. Default: ${DEFAULT-VALUE}."
+                        + "dies or hangs, others get the lock after at most this long. At least 100ms. "
+                        + "Default: ${DEFAULT-VALUE}."
             })
     private Duration lease;
 
@@ -163,7 +171,8 @@ final class ExecCommand implements Callable<Integer> {
     public Integer call() {
         List<String> argv = validate();
         PrintWriter err = spec.commandLine().getErr();
-        GuardedCommand child = new GuardedCommand(argv, name, onLost, killGrace, err);
+        GuardedCommand child = new GuardedCommand(
+                argv, name, onLost, killGrace, err, ChildLaunch.forThisProcess(System.getenv("PATH")));
         SignalForwarding.install(child::signal);
         child.redisAddress(connection.address());
         Warden warden;
@@ -210,14 +219,26 @@ final class ExecCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     cli, "'" + argv.get(0) + "' after NAME: options go before NAME; the command goes after --");
         }
+        for (String text : argv) {
+            String problem = Arguments.unpassable(text);
+            if (problem != null) {
+                throw new CommandLine.ParameterException(cli, problem);
+            }
+        }
+        if (Arguments.unpassable(name) != null) {
+            throw new CommandLine.ParameterException(cli, "lock name " + Arguments.unpassable(name));
+        }
         if (noWait && wait != null) {
             throw new CommandLine.ParameterException(cli, "-n/--no-wait and -w/--wait exclude each other");
         }
         if (conflictExitCode < 0 || conflictExitCode > 255) {
             throw new CommandLine.ParameterException(cli, "-E/--conflict-exit-code must be 0-255");
         }
-        if (lease.isZero()) {
-            throw new CommandLine.ParameterException(cli, "--lease must be positive");
+        if (lease.compareTo(MIN_LEASE) < 0) {
+            throw new CommandLine.ParameterException(
+                    cli,
+                    "--lease " + Durations.brief(lease) + " is too short: at least " + Durations.brief(MIN_LEASE)
+                            + ", so that the watchdog, renewing every third of it, can keep it alive");
         }
         if (maxHold != null && (maxHold.isZero() || minHold.compareTo(maxHold) > 0)) {
             throw new CommandLine.ParameterException(
@@ -241,13 +262,18 @@ final class ExecCommand implements Callable<Integer> {
         err.println(Problems.about(
                 name,
                 e.redisAddress(),
-                "lease lost while the command ran: " + event.cause() + " (" + event.detail() + "); "
+                "lease lost while the command ran: " + event.cause() + " (" + Durations.humanize(event.detail()) + "); "
                         + child.outcomeAfterLoss(e.result().orElse("?"))));
         err.flush();
         return ExitCodes.LEASE_LOST;
     }
 
     private int cannotStart(IOException e, GuardedCommand child, PrintWriter err) {
+        if (e instanceof CommandPath.CannotRunException cannot) {
+            err.println("warden: cannot run '" + child.commandLine() + "': " + cannot.getMessage());
+            err.flush();
+            return cannot.exitCode();
+        }
         String message = String.valueOf(e.getMessage());
         // ENOENT, as JDK 17 ("error=2, No such file...") and later JDKs ("error: 2 (No such file...)") word it.
         boolean missing = message.contains("error=2,") || message.contains("No such file or directory");

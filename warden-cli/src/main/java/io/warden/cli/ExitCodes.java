@@ -16,6 +16,10 @@ public final class ExitCodes {
     public static final int FOREIGN_KEY = 65;
     /** EX_UNAVAILABLE: Redis could not be reached or did not answer in time. */
     public static final int REDIS_UNAVAILABLE = 69;
+    /** EX_NOPERM: Redis refused the credentials (wrong password, unknown user) or an ACL denied a command or key. */
+    public static final int NO_PERMISSION = 77;
+    /** EX_CONFIG: Redis refused the configuration given to it, such as a database number it does not have. */
+    public static final int CONFIG = 78;
     /** EX_SOFTWARE: an unexpected internal error (run with --verbose for the stack trace). */
     public static final int INTERNAL = 70;
     /** EX_TEMPFAIL: {@code exec} did not get the lock (default of --conflict-exit-code). */
@@ -33,12 +37,15 @@ public final class ExitCodes {
     static final String[] TABLE = {
         "  0      success; for exec, the command's own exit code is passed through",
         "  1      status: the lock is free; unlock --force: it was already free",
-        "  64     bad usage (unknown option, bad duration, missing --force, ...)",
+        "  64     bad usage (unknown option, bad duration, malformed Redis URI, ...)",
         "  65     the lock's key holds data Warden did not write",
-        "  69     Redis unreachable, or it did not answer within the timeout (3 s)",
+        "  69     Redis unreachable, or it did not answer within the timeout (3 s):",
+        "         worth retrying",
         "  70     internal error (run with --verbose for the stack trace)",
         "  75     exec: the lock was not acquired (-E/--conflict-exit-code changes it)",
         "  76     exec: the lease was lost while the command ran",
+        "  77     Redis refused the credentials, or an ACL denied a command or key",
+        "  78     Redis refused the configuration (a database number it does not have)",
         "  126    exec: the command could not be started",
         "  127    exec: the command was not found",
         "  128+N  exec: the command died of signal N (143 for SIGTERM), or warden",

@@ -35,11 +35,15 @@ final class GuardedCommand implements TaskListener {
         DONE
     }
 
+    /** The signals that end warden while it waits; others (USR1, USR2) are for the command only. */
+    private static final java.util.Set<String> STOPS_WAITING = java.util.Set.of("INT", "TERM", "HUP");
+
     private final List<String> command;
     private final String lockName;
     private final OnLost onLost;
     private final Duration killGrace;
     private final PrintWriter err;
+    private final ChildLaunch launch;
     private final Thread waitingThread = Thread.currentThread();
 
     private volatile String redisAddress = "redis";
@@ -51,12 +55,19 @@ final class GuardedCommand implements TaskListener {
     private boolean killedForLoss;
     private volatile boolean forcedKill;
 
-    GuardedCommand(List<String> command, String lockName, OnLost onLost, Duration killGrace, PrintWriter err) {
+    GuardedCommand(
+            List<String> command,
+            String lockName,
+            OnLost onLost,
+            Duration killGrace,
+            PrintWriter err,
+            ChildLaunch launch) {
         this.command = List.copyOf(command);
         this.lockName = lockName;
         this.onLost = onLost;
         this.killGrace = killGrace;
         this.err = err;
+        this.launch = launch;
     }
 
     void redisAddress(String address) {
@@ -93,20 +104,21 @@ final class GuardedCommand implements TaskListener {
     }
 
     /**
-     * A signal warden received: passed on to the command while it runs; before it starts, it stops the
-     * wait and the command is never started.
+     * A signal warden received: passed on to the command while it runs, unless the command got it too
+     * (see {@link ChildLaunch}); before it starts, INT, TERM and HUP stop the wait and the command is
+     * never started.
      */
     void signal(String name, int number) {
         Process running;
         synchronized (this) {
             if (state == State.WAITING) {
-                if (stopSignal == 0) {
+                if (stopSignal == 0 && STOPS_WAITING.contains(name)) {
                     stopSignal = number;
                     waitingThread.interrupt();
                 }
                 return;
             }
-            if (state == State.DONE) {
+            if (state == State.DONE || !launch.passesOn(name)) {
                 return;
             }
             running = process;
@@ -119,10 +131,15 @@ final class GuardedCommand implements TaskListener {
         return stopSignal;
     }
 
-    /** The task run under the lock: starts the command and returns its exit code. */
+    /**
+     * The task run under the lock: starts the command and returns its exit code. Runs on the thread that
+     * lives as long as the command: the parent-death signal fires when the starting thread ends.
+     */
     Integer run() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        CommandPath.check(command.get(0), System.getenv("PATH"));
+        ProcessBuilder builder = new ProcessBuilder(launch.argv(command)).inheritIO();
         Map<String, String> env = builder.environment();
+        CallerLocale.restore(env);
         env.put("WARDEN_LOCK_NAME", lockName);
         env.put("WARDEN_FENCING_TOKEN", Long.toString(fencingToken));
         Process started;

@@ -8,12 +8,13 @@ import java.util.List;
 final class Json {
     private Json() {}
 
-    /** One lock: name, state, holder (or null), ttlMillis, lastFencingToken. */
+    /** One lock: name, state, holder (or null), ttlMillis (-1 for a key without expiry), lastFencingToken. */
     static String lock(LockInfo info) {
         return "{\"name\":" + string(info.name())
                 + ",\"state\":" + string(info.state().name())
                 + ",\"holder\":" + info.holder().map(Json::holder).orElse("null")
-                + ",\"ttlMillis\":" + info.ttl().toMillis()
+                + ",\"ttlMillis\":"
+                + (StatusCommand.noExpiry(info) ? -1 : info.ttl().toMillis())
                 + ",\"lastFencingToken\":" + info.lastFencingToken()
                 + "}";
     }

@@ -37,9 +37,11 @@ import picocli.CommandLine.Spec;
             "",
             "Exit codes:",
             "  0   listed (also when no lock is held)",
-            "  64  bad usage",
+            "  64  bad usage, including a malformed Redis URI",
             "  69  Redis unreachable",
-            "  70  internal error"
+            "  70  internal error",
+            "  77  Redis refused the credentials, or an ACL denied a command or key",
+            "  78  Redis refused the configuration (a database number it does not have)"
         })
 final class ListCommand implements Callable<Integer> {
     @Spec
@@ -72,7 +74,7 @@ final class ListCommand implements Callable<Integer> {
             out.println(Json.locks(held));
         } else if (held.isEmpty()) {
             out.println("no locks held under key prefix '" + connection.keyPrefix() + "'"
-                    + (namePrefix.isEmpty() ? "" : " with names starting '" + namePrefix + "'"));
+                    + (namePrefix.isEmpty() ? "" : " with names starting '" + Names.shown(namePrefix) + "'"));
         } else {
             table(held, out);
         }
@@ -82,7 +84,11 @@ final class ListCommand implements Callable<Integer> {
 
     private static void table(List<LockInfo> held, PrintWriter out) {
         int width = Math.max(
-                4, held.stream().mapToInt(info -> info.name().length()).max().orElse(4));
+                4,
+                held.stream()
+                        .mapToInt(info -> Names.shown(info.name()).length())
+                        .max()
+                        .orElse(4));
         String row = "%-" + width + "s  %-9s  %-6s  %s%n";
         out.printf(Locale.ROOT, row, "NAME", "TTL", "TOKEN", "HOLDER");
         for (LockInfo info : held) {
@@ -93,7 +99,8 @@ final class ListCommand implements Callable<Integer> {
                     .map(HolderInfo::fencingToken)
                     .map(String::valueOf)
                     .orElse("-");
-            out.printf(Locale.ROOT, row, info.name(), Durations.brief(info.ttl()), token, holder);
+            String ttl = StatusCommand.noExpiry(info) ? "no expiry" : Durations.brief(info.ttl());
+            out.printf(Locale.ROOT, row, Names.shown(info.name()), ttl, token, holder);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.warden.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 
 /** Entry point of the {@code warden} command. */
@@ -10,7 +11,14 @@ public final class Main {
 
     public static void main(String[] args) {
         Logging.quietByDefault();
-        int code = run(args);
+        Arguments.Decoded decoded = Arguments.decode(args);
+        int code;
+        if (decoded.problem().isPresent()) {
+            System.err.println("warden: " + decoded.problem().get());
+            code = ExitCodes.USAGE;
+        } else {
+            code = run(decoded.args());
+        }
         System.out.flush();
         System.exit(code);
     }
@@ -45,11 +53,24 @@ public final class Main {
         command.getCommandSpec().usageMessage().footer(withCodes);
     }
 
+    /** As git and docker say it: "unknown command 'foo'" rather than picocli's "Unmatched argument". */
+    private static String message(CommandLine.ParameterException error) {
+        if (error instanceof CommandLine.UnmatchedArgumentException unmatched
+                && error.getCommandLine().getParent() == null
+                && !unmatched.getUnmatched().isEmpty()
+                && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            List<String> suggestions = unmatched.getSuggestions();
+            return "unknown command '" + unmatched.getUnmatched().get(0) + "'"
+                    + (suggestions.isEmpty() ? "" : "; did you mean '" + suggestions.get(0) + "'?");
+        }
+        return error.getMessage();
+    }
+
     /** One line naming the problem and where to read more, as GNU tools do; never the whole help. */
     private static int usageError(CommandLine.ParameterException error, String[] args) {
         CommandLine command = error.getCommandLine();
         PrintWriter err = command.getErr();
-        err.println("warden: " + error.getMessage());
+        err.println("warden: " + message(error));
         err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitCodes.USAGE;

@@ -16,7 +16,7 @@ final class Problems {
     /** The exit code for {@code error}. */
     static int exitCode(Throwable error) {
         if (error instanceof RedisUnavailableException) {
-            return ExitCodes.REDIS_UNAVAILABLE;
+            return RedisRefusals.exitCode(error).orElse(ExitCodes.REDIS_UNAVAILABLE);
         }
         if (error instanceof LockKeyConflictException) {
             return ExitCodes.FOREIGN_KEY;
@@ -53,7 +53,7 @@ final class Problems {
 
     /** {@code warden: lock 'NAME' on host:port: what} (or {@code warden: host:port: what} without a lock). */
     static String about(String lockName, String address, String what) {
-        String subject = lockName == null ? "" : "lock '" + lockName + "' on ";
+        String subject = lockName == null ? "" : "lock '" + Names.shown(lockName) + "' on ";
         return "warden: " + subject + address + ": " + what;
     }
 

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes over SIGINT, SIGTERM and SIGHUP from the JVM (whose default is to exit), so {@code warden exec}
- * can pass them on to its command and still release the lock afterwards.
+ * Takes over SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 from the JVM (whose default is to exit), so
+ * {@code warden exec} can pass them on to its command and still release the lock afterwards.
  *
  * <p>{@code sun.misc.Signal} (module jdk.unsupported) is the only way to do that without native code.
  * It is reached through reflection because javac's "internal proprietary API" warning about it has no
@@ -28,7 +28,7 @@ final class SignalForwarding {
 
     private SignalForwarding() {}
 
-    /** Installs {@code receiver} for INT, TERM and HUP; returns the names it could take over. */
+    /** Installs {@code receiver} for INT, TERM, HUP, USR1 and USR2; returns the names it could take over. */
     static List<String> install(Receiver receiver) {
         List<String> taken = new ArrayList<>();
         try {
@@ -48,7 +48,7 @@ final class SignalForwarding {
             };
             Object handler = Proxy.newProxyInstance(
                     SignalForwarding.class.getClassLoader(), new Class<?>[] {handlerClass}, dispatch);
-            for (String signal : List.of("INT", "TERM", "HUP")) {
+            for (String signal : List.of("INT", "TERM", "HUP", "USR1", "USR2")) {
                 try {
                     handle.invoke(null, signalClass.getConstructor(String.class).newInstance(signal), handler);
                     taken.add(signal);

@@ -38,10 +38,12 @@ import picocli.CommandLine.Spec;
             "Exit codes:",
             "  0   the lock is held",
             "  1   the lock is free",
-            "  64  bad usage",
+            "  64  bad usage, including a malformed Redis URI",
             "  65  the key holds data Warden did not write",
             "  69  Redis unreachable",
-            "  70  internal error"
+            "  70  internal error",
+            "  77  Redis refused the credentials, or an ACL denied a command or key",
+            "  78  Redis refused the configuration (a database number it does not have)"
         })
 final class StatusCommand implements Callable<Integer> {
     @Spec
@@ -53,7 +55,7 @@ final class StatusCommand implements Callable<Integer> {
     @Option(
             names = "--json",
             description = "Print one JSON object: name, state (HELD, FREE or FOREIGN), holder {host, pid, since,"
-                    + " fencingToken} or null, ttlMillis, lastFencingToken.")
+                    + " fencingToken} or null, ttlMillis (-1: the key has no expiry), lastFencingToken.")
     private boolean json;
 
     @Option(
@@ -90,12 +92,34 @@ final class StatusCommand implements Callable<Integer> {
         String token = "last fencing token " + info.lastFencingToken();
         return switch (info.state()) {
             case HELD ->
-                "lock '" + info.name() + "' is held by "
+                "lock '" + Names.shown(info.name()) + "' is held by "
                         + info.holder().map(StatusCommand::holder).orElse("an unknown holder")
-                        + ", " + Durations.brief(info.ttl()) + " left on its lease; " + token;
-            case FREE -> "lock '" + info.name() + "' is free; " + token;
-            case FOREIGN -> "lock '" + info.name() + "': its key holds data Warden did not write";
+                        + ", "
+                        + (noExpiry(info)
+                                ? "no expiry on its key (it stays until unlock --force)"
+                                : Durations.brief(info.ttl()) + " left on its lease")
+                        + "; " + token + ended(info);
+            case FREE -> "lock '" + Names.shown(info.name()) + "' is free; " + token;
+            case FOREIGN -> "lock '" + Names.shown(info.name()) + "': its key holds data Warden did not write";
         };
+    }
+
+    /** For a holder that is gone from this machine: why the lock is still held. */
+    private static String ended(LockInfo info) {
+        return info.holder().filter(HolderProcess::endedHere).isPresent()
+                ? ". Pid " + info.holder().get().pid() + " no longer runs here: its command finished (or warden"
+                        + " died) and the lock is kept until its lease ends at "
+                        + Instant.now().plus(info.ttl()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + ", as --min-hold asks"
+                : "";
+    }
+
+    /**
+     * True for a key without a TTL: Warden always sets one, but a key written otherwise may have none,
+     * and the library reports its TTL as zero (a key whose TTL ran out is gone, so zero means none).
+     */
+    static boolean noExpiry(LockInfo info) {
+        return info.state() != LockInfo.State.FREE && info.ttl().isZero();
     }
 
     static String holder(HolderInfo holder) {

@@ -1,6 +1,7 @@
 package io.warden.cli;
 
 import io.warden.HolderInfo;
+import io.warden.LockInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -41,7 +42,9 @@ import picocli.CommandLine.Spec;
             "  64  bad usage, including a missing --force",
             "  65  the key holds data Warden did not write (left untouched)",
             "  69  Redis unreachable",
-            "  70  internal error"
+            "  70  internal error",
+            "  77  Redis refused the credentials, or an ACL denied a command or key",
+            "  78  Redis refused the configuration (a database number it does not have)"
         })
 final class UnlockCommand implements Callable<Integer> {
     @Spec
@@ -68,17 +71,29 @@ final class UnlockCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Optional<HolderInfo> removed;
+        LockInfo before;
         try (Warden warden = connection.connect()) {
+            // The library reports a removed key that named no holder (no host field) like a free lock:
+            // look first, so that such a deletion is reported as one.
+            before = warden.admin().inspect(name);
             removed = warden.admin().forceUnlock(name);
         } catch (RuntimeException e) {
             return Problems.report(e, name, spec.commandLine().getErr());
         }
+        if (removed.isEmpty()
+                && before.state() == LockInfo.State.HELD
+                && before.holder().isEmpty()) {
+            out.println("removed lock '" + Names.shown(name) + "', whose key named no holder (no host, pid or since)"
+                    + (StatusCommand.noExpiry(before) ? " and had no expiry" : ""));
+            out.flush();
+            return ExitCodes.OK;
+        }
         if (removed.isEmpty()) {
-            out.println("lock '" + name + "' was not held; nothing removed");
+            out.println("lock '" + Names.shown(name) + "' was not held; nothing removed");
             out.flush();
             return ExitCodes.FREE;
         }
-        out.println("removed lock '" + name + "' held by " + StatusCommand.holder(removed.get()));
+        out.println("removed lock '" + Names.shown(name) + "' held by " + StatusCommand.holder(removed.get()));
         out.flush();
         return ExitCodes.OK;
     }

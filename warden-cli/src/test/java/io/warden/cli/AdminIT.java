@@ -132,6 +132,40 @@ class AdminIT {
     }
 
     @Test
+    void aKeyWithoutHolderOrExpiryShowsNoExpiryAndUnlockSaysItRemovedIt() throws Exception {
+        server.command("HSET", "warden:{bare}", "owner", "not-from-warden");
+
+        Cli.Run status = cli.run(RUN, "status", "bare");
+        assertThat(status.stdout()).contains("no expiry").doesNotContain("0ms");
+        assertThat(JSON.readTree(cli.run(RUN, "status", "--json", "bare").stdout())
+                        .get("ttlMillis")
+                        .asLong())
+                .isEqualTo(-1);
+        assertThat(cli.run(RUN, "list").stdout()).contains("no expiry");
+
+        Cli.Run unlock = cli.run(RUN, "unlock", "--force", "bare");
+
+        assertThat(unlock.exitCode()).isZero();
+        assertThat(unlock.stdout()).startsWith("removed lock 'bare', whose key named no holder");
+        assertThat(server.command("EXISTS", "warden:{bare}")).isEqualTo(0L);
+    }
+
+    @Test
+    void aNewlineInALockNameKeepsTheTableAndStatusOneLinePerLock() throws Exception {
+        try (Lease lease = warden.lock("two\nlines").acquire(Duration.ofSeconds(5))) {
+            assertThat(lease.isHeld()).isTrue();
+
+            Cli.Run list = cli.run(RUN, "list");
+            Cli.Run status = cli.run(RUN, "status", "two\nlines");
+
+            assertThat(list.stdout().lines()).as(list.stdout()).hasSize(2);
+            assertThat(list.stdout()).contains("two\\nlines");
+            assertThat(status.stdout().lines()).as(status.stdout()).hasSize(1);
+            assertThat(status.stdout()).startsWith("lock 'two\\nlines' is held by ");
+        }
+    }
+
+    @Test
     void redisUrlIsTheFallbackAfterWardenRedisUrl() {
         cli.env("WARDEN_REDIS_URL", null).env("REDIS_URL", server.uri());
         assertThat(cli.run(RUN, "status", "x").exitCode()).isEqualTo(1);
@@ -149,6 +183,43 @@ class AdminIT {
     }
 
     @Test
+    void refusedCredentialsOrAclExit77AndAMissingDatabase78NotUnreachable() {
+        server.command("ACL", "SETUSER", "limited", "on", ">pw", "~other:*", "+@all");
+        String address = "127.0.0.1:" + server.port();
+        try {
+            for (List<String> args : List.of(List.of("status", "x"), List.of("exec", "-n", "x", "--", "true"))) {
+                for (String uri : List.of("redis://nobody:wrong@" + address, "redis://limited:pw@" + address)) {
+                    Cli.Run run = cli.env("WARDEN_REDIS_URL", uri).run(RUN, args.toArray(String[]::new));
+                    assertThat(run.exitCode())
+                            .as("%s %s: %s", uri, args, run.stderr())
+                            .isEqualTo(77);
+                    assertThat(run.stderr().lines()).hasSize(1);
+                }
+                Cli.Run database = cli.env("WARDEN_REDIS_URL", "redis://" + address + "/99")
+                        .run(RUN, args.toArray(String[]::new));
+                assertThat(database.exitCode())
+                        .as("%s: %s", args, database.stderr())
+                        .isEqualTo(78);
+                assertThat(database.stderr()).contains("DB index is out of range");
+            }
+        } finally {
+            server.command("ACL", "DELUSER", "limited");
+        }
+    }
+
+    @Test
+    void aMalformedRedisUriIsAUsageErrorNotUnreachable() {
+        for (String uri : List.of("redis://:6550", "redis://127.0.0.1:notaport", "redis://user:secret@:6550")) {
+            Cli.Run run = cli.run(RUN, "status", "--redis", uri, "x");
+            assertThat(run.exitCode()).as("%s: %s", uri, run.stderr()).isEqualTo(64);
+            assertThat(run.stderr()).startsWith("warden: not a Redis URI: ").doesNotContain("secret");
+        }
+        Cli.Run exec = cli.env("WARDEN_REDIS_URL", "redis://:6550").run(RUN, "exec", "x", "--", "touch", "ran");
+        assertThat(exec.exitCode()).isEqualTo(64);
+        assertThat(cli.dir().resolve("ran")).doesNotExist();
+    }
+
+    @Test
     void helpDocumentsEveryCommandWithExamplesAndExitCodes() {
         for (String command : List.of("exec", "status", "list", "unlock", "demo")) {
             Cli.Run help = cli.run(RUN, command, "--help");
@@ -157,8 +228,11 @@ class AdminIT {
         }
         Cli.Run top = cli.run(RUN, "--help");
         assertThat(top.exitCode()).isZero();
-        assertThat(top.stdout()).contains("exec", "status", "list", "unlock", "demo", "75", "76", "69", "64");
-        assertThat(cli.run(RUN, "no-such-command").exitCode()).isEqualTo(64);
+        assertThat(top.stdout())
+                .contains("exec", "status", "list", "unlock", "demo", "75", "76", "69", "64", "77", "78");
+        Cli.Run unknown = cli.run(RUN, "no-such-command");
+        assertThat(unknown.exitCode()).isEqualTo(64);
+        assertThat(unknown.stderr()).startsWith("warden: unknown command 'no-such-command'\n");
     }
 
     private static List<String> names(JsonNode array) {

@@ -27,6 +27,7 @@ final class Cli implements AutoCloseable {
     private final Map<String, String> env;
     private final List<Run> runs = new ArrayList<>();
     private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
+    private boolean bare;
 
     Cli(String redisUri, Path dir) {
         this.dir = dir;
@@ -40,6 +41,15 @@ final class Cli implements AutoCloseable {
         return this;
     }
 
+    /**
+     * From now on, starts processes with an environment as bare as cron's: only PATH, JAVA_HOME and the
+     * variables set with {@link #env}; no LANG or LC_*, so the C locale.
+     */
+    Cli withoutLocale() {
+        bare = true;
+        return this;
+    }
+
     Path dir() {
         return dir;
     }
@@ -50,10 +60,47 @@ final class Cli implements AutoCloseable {
     }
 
     /** Starts {@code bin/warden args...} with {@code stdin} as its standard input (null: none). */
-    synchronized Run startWithInput(String stdin, String... args) {
+    Run startWithInput(String stdin, String... args) {
         List<String> command = new ArrayList<>();
         command.add(LAUNCHER.toAbsolutePath().toString());
         command.addAll(List.of(args));
+        return startProcess(stdin, command, false);
+    }
+
+    /**
+     * Starts {@code bin/warden args...} as the foreground job of a fresh terminal, with script(1), whose
+     * keyboard is {@link Run#type}. The terminal's output, the command's included, is the run's stdout.
+     */
+    Run startInTerminal(String... args) {
+        StringBuilder line = new StringBuilder("exec ")
+                .append(quoted(LAUNCHER.toAbsolutePath().toString()));
+        for (String arg : args) {
+            line.append(' ').append(quoted(arg));
+        }
+        return startProcess(null, List.of("script", "-qfec", line.toString(), "/dev/null"), true);
+    }
+
+    private static String quoted(String arg) {
+        return "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * Starts {@code sh -c script} with bin/warden as {@code $0}: for arguments that must reach warden as
+     * exact bytes (written with printf escapes), which this JVM's own locale might otherwise alter.
+     */
+    Run startShell(String script) {
+        return startProcess(
+                null, List.of("sh", "-c", script, LAUNCHER.toAbsolutePath().toString()), false);
+    }
+
+    /** Runs {@link #startShell} to its end (at most {@code timeout}). */
+    Run runShell(Duration timeout, String script) {
+        Run run = startShell(script);
+        run.waitFor(timeout);
+        return run;
+    }
+
+    private synchronized Run startProcess(String stdin, List<String> command, boolean keepInputOpen) {
         int n = runs.size();
         Path out = dir.resolve("run-" + n + ".out");
         Path err = dir.resolve("run-" + n + ".err");
@@ -62,6 +109,11 @@ final class Cli implements AutoCloseable {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         Map<String, String> environment = builder.environment();
+        if (bare) {
+            String path = environment.get("PATH");
+            environment.clear();
+            environment.put("PATH", path);
+        }
         environment.remove("REDIS_URL");
         environment.remove("WARDEN_REDIS_URL");
         environment.remove("JAVA_TOOL_OPTIONS");
@@ -75,9 +127,11 @@ final class Cli implements AutoCloseable {
         });
         try {
             Process process = builder.start();
-            try (var in = process.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            if (!keepInputOpen) {
+                try (var in = process.getOutputStream()) {
+                    if (stdin != null) {
+                        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                    }
                 }
             }
             Run run = new Run(process, out, err);
@@ -124,6 +178,16 @@ final class Cli implements AutoCloseable {
             this.err = err;
         }
 
+        /** Writes {@code keys} to the standard input kept open by {@link #startInTerminal}. */
+        void type(String keys) {
+            try {
+                process.getOutputStream().write(keys.getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         long pid() {
             return process.pid();
         }
@@ -154,20 +218,40 @@ final class Cli implements AutoCloseable {
             return read(out);
         }
 
+        byte[] stdoutBytes() {
+            try {
+                return Files.readAllBytes(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         String stderr() {
             return read(err);
         }
 
         /** Sends a signal by name (TERM, INT, HUP, STOP, CONT, KILL) with kill(1). */
         void signal(String name) {
+            kill(name, Long.toString(process.pid()));
+        }
+
+        /**
+         * Sends a signal to the process group led by this process (started with {@code setsid}), as a
+         * terminal's Ctrl-C does.
+         */
+        void signalGroup(String name) {
+            kill(name, "-" + process.pid());
+        }
+
+        private void kill(String name, String target) {
             remember();
             try {
-                Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
+                Process kill = new ProcessBuilder("kill", "-s", name, "--", target)
                         .redirectErrorStream(true)
                         .start();
                 kill.getInputStream().readAllBytes();
                 if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                    throw new AssertionError("kill -s " + name + " " + process.pid() + " failed");
+                    throw new AssertionError("kill -s " + name + " -- " + target + " failed");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -47,6 +47,15 @@ class DemoIT {
     }
 
     @Test
+    void aRedisThatRefusesTheCredentialsIsReportedNotReplacedByAThrowawayOne() {
+        Cli.Run demo = cli.run(DEMO, "demo", "--redis", "redis://nobody:wrong@127.0.0.1:" + server.port());
+
+        assertThat(demo.exitCode()).as(demo.stdout() + demo.stderr()).isEqualTo(77);
+        assertThat(demo.stdout()).doesNotContain("throwaway");
+        assertThat(demo.stderr()).contains("WRONGPASS");
+    }
+
+    @Test
     void theDemoStartsItsOwnRedisWhenNothingAnswersAtTheGivenOne() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

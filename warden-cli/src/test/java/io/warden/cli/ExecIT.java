@@ -251,6 +251,22 @@ class ExecIT {
     }
 
     @Test
+    void redisOutOfMemoryIsUnavailable69NotForeignData() {
+        server.command("CONFIG", "SET", "maxmemory-policy", "noeviction");
+        server.command("CONFIG", "SET", "maxmemory", "1");
+        try {
+            Cli.Run run =
+                    cli.run(RUN, "exec", "-n", "oom", "--", "touch", file("ran").toString());
+
+            assertThat(run.exitCode()).as(run.stderr()).isEqualTo(69);
+            assertThat(run.stderr()).contains("OOM").doesNotContain("did not write");
+        } finally {
+            server.command("CONFIG", "SET", "maxmemory", "0");
+        }
+        assertThat(file("ran")).doesNotExist();
+    }
+
+    @Test
     void badUsageExitsWith64AndAMissingCommandWith127() {
         assertThat(cli.run(RUN, "exec", "-w", "soon", "x", "--", "true").exitCode())
                 .isEqualTo(64);
@@ -260,9 +276,27 @@ class ExecIT {
         assertThat(cli.run(RUN, "exec", "--min-hold", "5s", "--max-hold", "1s", "x", "--", "true")
                         .exitCode())
                 .isEqualTo(64);
+        for (String lease : List.of("1ms", "0.4ms")) {
+            Cli.Run tooShort = cli.run(RUN, "exec", "--lease", lease, "x", "--", "true");
+            assertThat(tooShort.exitCode()).isEqualTo(64);
+            assertThat(tooShort.stderr()).startsWith("warden: --lease " + lease + " is too short: at least 100ms");
+        }
+        for (String option : List.of("--lease", "-w", "--min-hold")) {
+            Cli.Run tooLong = cli.run(RUN, "exec", option, "P99999999D", "x", "--", "true");
+            assertThat(tooLong.exitCode()).as(option).isEqualTo(64);
+            assertThat(tooLong.stderr()).contains("'P99999999D' is too long (over 100 years)");
+        }
         Cli.Run missing = cli.run(RUN, "exec", "x", "--", "no-such-command-anywhere");
         assertThat(missing.exitCode()).isEqualTo(127);
         assertThat(missing.stderr()).startsWith("warden: cannot run 'no-such-command-anywhere'");
+    }
+
+    @Test
+    void aDirectoryAsTheCommandExits126SayingItIsADirectory() {
+        Cli.Run directory = cli.run(RUN, "exec", "x", "--", cli.dir().toString());
+
+        assertThat(directory.exitCode()).isEqualTo(126);
+        assertThat(directory.stderr()).isEqualTo("warden: cannot run '" + cli.dir() + "': is a directory\n");
     }
 
     @Test
@@ -273,10 +307,16 @@ class ExecIT {
         LockInfo kept = warden.admin().inspect("report");
         assertThat(kept.state()).isEqualTo(LockInfo.State.HELD);
         assertThat(kept.ttl()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20));
+        assertThat(cli.run(RUN, "status", "report").stdout())
+                .as("status names the finished holder as such")
+                .contains("no longer runs here: its command finished", "the lock is kept until its lease ends at ");
 
         Cli.Run runaway = cli.run(RUN, "exec", "--lease", "1s", "--max-hold", "2s", "runaway", "--", "sleep", "60");
         assertThat(runaway.exitCode()).isEqualTo(76);
-        assertThat(runaway.stderr()).contains("MAX_HOLD_REACHED");
+        assertThat(runaway.stderr()).contains("MAX_HOLD_REACHED", "2.0s").doesNotContain("PT2S");
+        assertThat(runaway.stderr().lines())
+                .as("one line, warden's own: %s", runaway.stderr())
+                .hasSize(1);
     }
 
     private long subscribers(String channel) {
@@ -287,6 +327,14 @@ class ExecIT {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
+        }
+    }
+
+    static void touch(Path file) {
+        try {
+            Files.createFile(file);
+        } catch (IOException e) {
+            throw new AssertionError("cannot create " + file, e);
         }
     }
 

@@ -44,6 +44,39 @@ class LauncherIT {
         assertThat(result.stdout).startsWith("fake java: ").contains("-jar ").endsWith("warden.jar exec a b -- true\n");
     }
 
+    @Test
+    void itWorksThroughSymlinksFromOtherDirectoriesAbsoluteOrRelative(@TempDir Path dir) throws Exception {
+        Path absolute = dir.resolve("usr/local/bin/warden");
+        Files.createDirectories(absolute.getParent());
+        Files.createSymbolicLink(absolute, LAUNCHER.toAbsolutePath());
+        Path relative = dir.resolve("home/me/bin/w");
+        Files.createDirectories(relative.getParent());
+        Files.createSymbolicLink(relative, relative.getParent().relativize(absolute));
+
+        for (Path link : List.of(absolute, relative)) {
+            Result result = run(List.of(link.toString(), "--version"), null);
+
+            assertThat(result.code).as("%s: %s", link, result.stderr).isZero();
+            assertThat(result.stdout).startsWith("warden ");
+        }
+    }
+
+    @Test
+    void installWardenPutsALauncherAndTheJarUnderThePrefixThatWorkWithoutTheCheckout(@TempDir Path prefix)
+            throws Exception {
+        Path installer = LAUNCHER.resolveSibling("install-warden");
+
+        Result install = run(List.of(installer.toString(), prefix.toString()), null);
+
+        assertThat(install.code).as(install.stderr).isZero();
+        assertThat(prefix.resolve("lib/warden/warden.jar")).isRegularFile();
+        Path installed = prefix.resolve("bin/warden");
+        assertThat(Files.isExecutable(installed)).isTrue();
+        Result version = run(List.of(installed.toString(), "--version"), null);
+        assertThat(version.code).as(version.stderr).isZero();
+        assertThat(version.stdout).startsWith("warden ");
+    }
+
     private static Path copyLauncherInto(Path checkout) throws IOException {
         Path script = checkout.resolve("bin/warden");
         Files.createDirectories(script.getParent());

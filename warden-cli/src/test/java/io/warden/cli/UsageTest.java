@@ -55,7 +55,7 @@ class UsageTest {
                 .contains("PT96000H");
         assertThat(run("exec", "--redis", "redis://127.0.0.1:1", "--lease", "0.5ms", "x", "--", "true"))
                 .isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("default lease time must be at least 1 ms");
+        assertThat(err.toString()).contains("--lease 0.5ms is too short: at least 100ms");
     }
 
     @Test
