@@ -45,7 +45,7 @@ public interface TaskLock {
      *
      * @throws NullPointerException if {@code lockAtMostFor} is null
      * @throws IllegalArgumentException if under 1 ms (including zero and negative), over 3650 days, or
-     *     below an explicit {@code lockAtLeastFor}; the message names the lock
+     *     below an explicit {@link #lockAtLeastFor(Duration) minimum hold}; the message names the lock
      */
     TaskLock lockAtMostFor(Duration lockAtMostFor);
 
@@ -56,7 +56,7 @@ public interface TaskLock {
      *
      * @throws NullPointerException if {@code lockAtLeastFor} is null
      * @throws IllegalArgumentException if negative, positive but under 1 ms, over 3650 days, or above
-     *     an explicit {@code lockAtMostFor}; the message names the lock
+     *     an explicit {@link #lockAtMostFor(Duration) maximum hold}; the message names the lock
      */
     TaskLock lockAtLeastFor(Duration lockAtLeastFor);
 

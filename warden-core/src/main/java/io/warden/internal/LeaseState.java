@@ -210,19 +210,21 @@ final class LeaseState {
             step = machine.beginRelease(now);
             cause = machine.lossCause();
         }
-        switch (step) {
-            case INNER_HOLD:
-                return CompletableFuture.completedFuture(null);
-            case ALREADY_RELEASED:
-                return CompletableFuture.failedFuture(
+        @Nullable
+        CompletableFuture<Void> withoutSending = switch (step) {
+            case INNER_HOLD -> CompletableFuture.completedFuture(null);
+            case ALREADY_RELEASED ->
+                CompletableFuture.failedFuture(
                         notHeld(LeaseNotHeldException.Reason.ALREADY_RELEASED, "the lease was already released"));
-            case SEND_AFTER_LOSS:
+            case SEND_AFTER_LOSS -> {
                 giveBackQuietly();
-                return lostEarlier(cause);
-            case LOST:
-                return lostEarlier(cause);
-            default:
-                break;
+                yield lostEarlier(cause);
+            }
+            case LOST -> lostEarlier(cause);
+            case SEND -> null;
+        };
+        if (withoutSending != null) {
+            return withoutSending;
         }
         long keepMillis = keep <= 0 ? 0 : LeaseSpec.toMillisCeil(keep);
         return wiring.store()
@@ -324,7 +326,7 @@ final class LeaseState {
                     + "; it cannot be extended"));
         }
         long sent = ttl;
-        return sendExtend(sentAt, sent, () -> machine.extended(sentAt, sent, leaseNanos));
+        return sendExtend(sent, () -> machine.extended(sentAt, sent, leaseNanos));
     }
 
     /** Moves the maximum hold to {@code maxHoldNanos} from now and sets the TTL to match, owner-checked; waits. */
@@ -351,7 +353,7 @@ final class LeaseState {
         }
         surroundings.nextEventAt(shortened);
         long sent = ttl;
-        return sendExtend(sentAt, sent, () -> machine.holdExtended(sentAt, sent, maxHoldNanos));
+        return sendExtend(sent, () -> machine.holdExtended(sentAt, sent, maxHoldNanos));
     }
 
     private CompletableFuture<Void> notHeldForExtend() {
@@ -362,7 +364,7 @@ final class LeaseState {
     }
 
     /** Sends an owner-checked TTL change; {@code confirm} runs under the monitor once Redis confirmed it. */
-    private CompletableFuture<Void> sendExtend(long sentAt, long ttl, Runnable confirm) {
+    private CompletableFuture<Void> sendExtend(long ttl, Runnable confirm) {
         LockStore.Renewal request = new LockStore.Renewal(keys.lockKey(), token, LeaseSpec.toMillisCeil(ttl));
         return wiring.store().renew(List.of(request)).handle((outcomes, error) -> {
             if (error != null) {
