@@ -2,7 +2,10 @@ package io.warden.cli;
 
 import io.warden.Warden;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
 /** The options every command that talks to Redis shares: where Redis is, the key prefix, verbosity. */
@@ -16,9 +19,11 @@ final class ConnectionOptions {
                 "Redis to use: redis://[user:password@]host[:port][/db], rediss:// for TLS; "
                         + "redis-sentinel://host:port,host:port#master for Sentinel; "
                         + "redis-cluster://host:port,host:port for a Redis Cluster. "
+                        + "Given 3 or more times: Redlock over those independent masters "
+                        + "(a lock is held when a majority holds it). "
                         + "Default: $WARDEN_REDIS_URL, else $REDIS_URL, else localhost:6379."
             })
-    private String redis;
+    private List<String> redis = new ArrayList<>();
 
     @Option(
             names = "--prefix",
@@ -38,12 +43,18 @@ final class ConnectionOptions {
 
     /** True when --redis was given on the command line (not from the environment or the default). */
     boolean explicit() {
-        return redis != null;
+        return !redis.isEmpty();
     }
 
+    /** True when --redis was given several times: Redlock over independent masters. */
+    boolean redlock() {
+        return redis.size() > 1;
+    }
+
+    /** The one Redis to use, or the first Redlock node. */
     String uri() {
-        if (redis != null) {
-            return redis;
+        if (!redis.isEmpty()) {
+            return redis.get(0);
         }
         for (String variable : new String[] {"WARDEN_REDIS_URL", "REDIS_URL"}) {
             String value = System.getenv(variable);
@@ -58,9 +69,14 @@ final class ConnectionOptions {
         return keyPrefix;
     }
 
-    /** {@code host:port} for messages, read from the URI without connecting (credentials left out). */
+    /**
+     * {@code host:port} for messages, read from the URI without connecting (credentials left out);
+     * {@code redlock[host:port,…]} for Redlock.
+     */
     String address() {
-        return address(uri());
+        return redlock()
+                ? redis.stream().map(ConnectionOptions::address).collect(Collectors.joining(",", "redlock[", "]"))
+                : address(uri());
     }
 
     static String address(String uri) {
@@ -99,6 +115,12 @@ final class ConnectionOptions {
      * @throws IllegalArgumentException if the URI or prefix is malformed
      */
     Warden connect(UnaryOperator<Warden.Builder> customize) {
+        if (redlock()) {
+            redis.forEach(RedisUriCheck::check);
+            return customize
+                    .apply(Warden.builder().redlock(redis).keyPrefix(keyPrefix))
+                    .build();
+        }
         RedisUriCheck.check(uri());
         return customize.apply(Warden.builder().uri(uri()).keyPrefix(keyPrefix)).build();
     }
