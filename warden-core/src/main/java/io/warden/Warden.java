@@ -93,6 +93,7 @@ public interface Warden extends AutoCloseable {
         private Duration defaultLeaseTime = Duration.ofSeconds(30);
         private Duration defaultWait = Duration.ofSeconds(30);
         private Duration commandTimeout = Duration.ofSeconds(3);
+        private boolean commandTimeoutSet;
         private int renewalsPerLease = 3;
         private boolean fencing = true;
         private FencingTokens fencingTokens = FencingTokens.CLOCK_FLOORED;
@@ -269,8 +270,9 @@ public interface Warden extends AutoCloseable {
         }
 
         /**
-         * How long any single Redis command may take before it fails (also the connect timeout).
-         * Default 3 s. At least 1 ms, at most 1 day: Lettuce hands it to Netty as an {@code int} of
+         * How long any single Redis command may take before it fails (also the connect timeout, and
+         * each question to a Sentinel). Default: the URI's own {@code timeout} parameter if it has
+         * one ({@code redis://host?timeout=5s}), else 3 s; set here, it wins over the URI's. At least 1 ms, at most 1 day: Lettuce hands it to Netty as an {@code int} of
          * milliseconds, and a longer timeout is a hang.
          *
          * @throws NullPointerException if {@code timeout} is null
@@ -279,6 +281,7 @@ public interface Warden extends AutoCloseable {
         public Builder commandTimeout(Duration timeout) {
             Durations.commandTimeoutNanos(timeout, "command timeout");
             this.commandTimeout = timeout;
+            this.commandTimeoutSet = true;
             return this;
         }
 
@@ -344,6 +347,11 @@ public interface Warden extends AutoCloseable {
             RedisURI target = uri;
             if (target == null && client == null && clusterSeeds.isEmpty() && redlockNodes.isEmpty()) {
                 target = RedisURI.create("redis://localhost:6379");
+            }
+            if (target != null && !commandTimeoutSet) {
+                Duration own = RedisUris.ownTimeout(target).orElse(commandTimeout);
+                Durations.commandTimeoutNanos(own, "command timeout (the URI's timeout parameter)");
+                commandTimeout = own;
             }
             if (target != null) {
                 target = RedisUris.withTimeout(target, commandTimeout);

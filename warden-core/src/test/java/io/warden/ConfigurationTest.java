@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.warden.testkit.Await;
 import io.warden.testkit.RedisServer;
+import io.warden.testkit.SentinelGroup;
 import io.warden.testkit.WithRedis;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,47 @@ class ConfigurationTest {
                         .build())
                 .isInstanceOf(RedisUnavailableException.class)
                 .hasMessageContaining(String.valueOf(server.port()));
+    }
+
+    /** Issue 15: a URI's {@code ?timeout=} was silently replaced by the 3 s default. */
+    @Test
+    void aUrisOwnTimeoutBoundsConnectingUnlessTheBuilderSetsOne(RedisServer server) {
+        server.pause(); // accepts the connection (the kernel does), never answers
+        try {
+            String uri = "redis://127.0.0.1:" + server.port() + "?timeout=200ms";
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Warden.builder().uri(uri).build()).isInstanceOf(RedisUnavailableException.class);
+            assertThat(Await.millisSince(start))
+                    .as("the URI's 200 ms, not the 3 s default")
+                    .isLessThan(2_500);
+
+            long explicit = System.nanoTime();
+            assertThatThrownBy(() -> Warden.builder()
+                            .uri(uri)
+                            .commandTimeout(Duration.ofSeconds(4))
+                            .build())
+                    .isInstanceOf(RedisUnavailableException.class);
+            assertThat(Await.millisSince(explicit)).as("the builder's 4 s wins").isGreaterThan(3_500);
+        } finally {
+            server.resume();
+        }
+    }
+
+    /** Issue 15: a hung sentinel held connecting for Lettuce's 60 s default. */
+    @Test
+    void hungSentinelsFailConnectingWithinTheCommandTimeouts() {
+        try (SentinelGroup group = SentinelGroup.builder().start()) {
+            group.sentinels().forEach(RedisServer::pause);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Warden.builder()
+                            .uri(group.uri())
+                            .commandTimeout(Duration.ofSeconds(1))
+                            .build())
+                    .isInstanceOf(RedisUnavailableException.class);
+            // One command timeout per sentinel asked, with slack: not Lettuce's 60 s.
+            assertThat(Await.millisSince(start)).isLessThan(20_000);
+            group.sentinels().forEach(RedisServer::resume);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.warden.cli;
 
 import io.warden.Warden;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -24,6 +25,14 @@ final class ConnectionOptions {
                         + "Default: $WARDEN_REDIS_URL, else $REDIS_URL, else localhost:6379."
             })
     private List<String> redis = new ArrayList<>();
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Bound on every Redis command and connection attempt (each sentinel asked included). "
+                    + "Default: the URI's timeout parameter (?timeout=5s), else 3s.")
+    private Duration timeout;
 
     @Option(
             names = "--prefix",
@@ -115,14 +124,18 @@ final class ConnectionOptions {
      * @throws IllegalArgumentException if the URI or prefix is malformed
      */
     Warden connect(UnaryOperator<Warden.Builder> customize) {
+        Warden.Builder builder;
         if (redlock()) {
             redis.forEach(RedisUriCheck::check);
-            return customize
-                    .apply(Warden.builder().redlock(redis).keyPrefix(keyPrefix))
-                    .build();
+            builder = Warden.builder().redlock(redis);
+        } else {
+            RedisUriCheck.check(uri());
+            builder = Warden.builder().uri(uri());
         }
-        RedisUriCheck.check(uri());
-        return customize.apply(Warden.builder().uri(uri()).keyPrefix(keyPrefix)).build();
+        if (timeout != null) {
+            builder.commandTimeout(timeout);
+        }
+        return customize.apply(builder.keyPrefix(keyPrefix)).build();
     }
 
     Warden connect() {

@@ -182,6 +182,30 @@ class AdminIT {
         }
     }
 
+    /** Issue 15: the command timeout was fixed at 3 s, a URI's own ignored. */
+    @Test
+    void aRedisThatHangsIsGivenUpAfterTheTimeoutAskedForWithTheOptionOrTheUri() {
+        server.pause(); // accepts connections, never answers
+        try {
+            long start = System.nanoTime();
+            Cli.Run option = cli.run(RUN, "status", "x", "--timeout", "300ms");
+            assertThat(option.exitCode()).as(option.stderr()).isEqualTo(69);
+            long optionMillis = (System.nanoTime() - start) / 1_000_000;
+
+            cli.env("WARDEN_REDIS_URL", server.uri() + "?timeout=300ms");
+            long uriStart = System.nanoTime();
+            Cli.Run uri = cli.run(RUN, "status", "x");
+            assertThat(uri.exitCode()).as(uri.stderr()).isEqualTo(69);
+            long uriMillis = (System.nanoTime() - uriStart) / 1_000_000;
+
+            // The JVM's start takes its share; the 3 s default alone would exceed these bounds.
+            assertThat(optionMillis).as("--timeout 300ms").isLessThan(2_800);
+            assertThat(uriMillis).as("?timeout=300ms").isLessThan(2_800);
+        } finally {
+            server.resume();
+        }
+    }
+
     @Test
     void refusedCredentialsOrAclExit77AndAMissingDatabase78NotUnreachable() {
         server.command("ACL", "SETUSER", "limited", "on", ">pw", "~other:*", "+@all");

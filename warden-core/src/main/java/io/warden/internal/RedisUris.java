@@ -68,10 +68,25 @@ public final class RedisUris {
      * (Lettuce's copy would drop its sentinels); the client's timeout options bound its commands.
      */
     public static RedisURI withTimeout(RedisURI uri, Duration timeout) {
-        if (!uri.getSentinels().isEmpty()) {
-            return uri;
+        if (uri.getSentinels().isEmpty()) {
+            return RedisURI.builder(uri).withTimeout(timeout).build();
         }
-        return RedisURI.builder(uri).withTimeout(timeout).build();
+        // Lettuce's builder cannot copy a Sentinel URI, so this one is bounded in place. The master
+        // is found by asking the sentinels, each with its own timeout: left alone, a hung sentinel
+        // held connecting for Lettuce's default of 60 s.
+        uri.setTimeout(timeout);
+        for (RedisURI sentinel : uri.getSentinels()) {
+            sentinel.setTimeout(timeout);
+        }
+        return uri;
+    }
+
+    /** The {@code timeout} a URI names itself ({@code ?timeout=5s}), if it differs from Lettuce's default. */
+    public static java.util.Optional<Duration> ownTimeout(RedisURI uri) {
+        Duration own = uri.getTimeout();
+        return own == null || own.equals(RedisURI.DEFAULT_TIMEOUT_DURATION)
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(own);
     }
 
     /** A short name of an endpoint for messages: host:port, a socket, or a Sentinel group. */
