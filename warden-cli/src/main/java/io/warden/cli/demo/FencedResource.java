@@ -14,9 +14,11 @@ public final class FencedResource {
     private static final String WRITE_IF_NOT_STALE = """
             -- KEYS[1] highest token accepted, KEYS[2] the data; ARGV[1] token, ARGV[2] value.
             -- Reply: {1, token} if written, {0, highest} if refused as stale.
-            local highest = tonumber(redis.call('GET', KEYS[1]) or '0')
-            if tonumber(ARGV[1]) < highest then
-              return {0, tostring(highest)}
+            -- Tokens are compared as numbers (exact: below 2^53) but returned as the stored text:
+            -- tostring() would print a 16-digit token in exponent notation.
+            local stored = redis.call('GET', KEYS[1]) or '0'
+            if tonumber(ARGV[1]) < tonumber(stored) then
+              return {0, stored}
             end
             redis.call('SET', KEYS[1], ARGV[1])
             redis.call('SET', KEYS[2], ARGV[2])
