@@ -1,5 +1,6 @@
 package io.warden.cli;
 
+import io.lettuce.core.RedisURI;
 import io.warden.Warden;
 import java.net.URI;
 import java.time.Duration;
@@ -12,6 +13,8 @@ import picocli.CommandLine.Option;
 /** The options every command that talks to Redis shares: where Redis is, the key prefix, verbosity. */
 final class ConnectionOptions {
     static final String DEFAULT_URI = "redis://localhost:6379";
+    /** The password for a URI that names none: kept out of the command line, where ps shows it. */
+    static final String PASSWORD_VARIABLE = "WARDEN_REDIS_PASSWORD";
 
     @Option(
             names = "--redis",
@@ -22,7 +25,8 @@ final class ConnectionOptions {
                         + "redis-cluster://host:port,host:port for a Redis Cluster. "
                         + "Given 3 or more times: Redlock over those independent masters "
                         + "(a lock is held when a majority holds it). "
-                        + "Default: $WARDEN_REDIS_URL, else $REDIS_URL, else localhost:6379."
+                        + "Default: $WARDEN_REDIS_URL, else $REDIS_URL, else localhost:6379. "
+                        + "$WARDEN_REDIS_PASSWORD: the password of a redis:// or rediss:// URI that names none."
             })
     private List<String> redis = new ArrayList<>();
 
@@ -130,12 +134,48 @@ final class ConnectionOptions {
             builder = Warden.builder().redlock(redis);
         } else {
             RedisUriCheck.check(uri());
-            builder = Warden.builder().uri(uri());
+            String password = System.getenv(PASSWORD_VARIABLE);
+            boolean plain = uri().startsWith("redis://") || uri().startsWith("rediss://");
+            builder = password == null || password.isEmpty() || !plain
+                    ? Warden.builder().uri(uri())
+                    : Warden.builder().uri(withPassword(uri(), password));
         }
         if (timeout != null) {
             builder.commandTimeout(timeout);
         }
         return customize.apply(builder.keyPrefix(keyPrefix)).build();
+    }
+
+    /**
+     * {@code uri} with {@code password} when it names none, so that the password need not appear on
+     * a command line (where {@code ps} shows it): {@code redis://host} logs in as the default user,
+     * {@code redis://USER@host} as USER. A URI that names its own password keeps it.
+     */
+    static RedisURI withPassword(String uri, String password) {
+        int start = uri.indexOf("://") + 3;
+        int authorityEnd = authorityEnd(uri, start);
+        int at = uri.lastIndexOf('@', authorityEnd - 1);
+        String user = at < start ? null : uri.substring(start, at);
+        if (user != null && user.contains(":")) {
+            return RedisURI.create(uri);
+        }
+        String bare = user == null ? uri : uri.substring(0, start) + uri.substring(at + 1);
+        RedisURI.Builder builder = RedisURI.builder(RedisURI.create(bare));
+        return (user == null || user.isEmpty()
+                        ? builder.withPassword(password)
+                        : builder.withAuthentication(user, password))
+                .build();
+    }
+
+    private static int authorityEnd(String uri, int start) {
+        int end = uri.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int cut = uri.indexOf(c, start);
+            if (cut >= 0 && cut < end) {
+                end = cut;
+            }
+        }
+        return end;
     }
 
     Warden connect() {

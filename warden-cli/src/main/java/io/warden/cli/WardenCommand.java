@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%n",
         footer = {
             "Redis: --redis URI on each command, else $WARDEN_REDIS_URL, else $REDIS_URL,",
-            "else redis://localhost:6379.",
+            "else redis://localhost:6379. $WARDEN_REDIS_PASSWORD is the password of a redis:// or",
+            "rediss:// URI that names none (redis://USER@host for an ACL user), kept out of ps.",
             "",
             "Examples:",
             "  warden exec nightly-report -- ./report.sh   run it, waiting for the lock",

@@ -182,6 +182,26 @@ class AdminIT {
         }
     }
 
+    /** Issue 15: a password given only in the URI shows in ps; the environment keeps it off the command line. */
+    @Test
+    void thePasswordCanComeFromTheEnvironmentForTheUrisUser() {
+        server.command("ACL", "SETUSER", "locker", "on", ">s3cret", "~*", "&*", "+@all");
+        // The default user may not touch Warden's keys: only logging in as locker reaches them.
+        server.command("ACL", "SETUSER", "default", "resetkeys", "~other:*");
+        String uri = "redis://locker@127.0.0.1:" + server.port();
+
+        Cli.Run without = cli.run(RUN, "status", "free-lock", "--redis", uri);
+        assertThat(without.exitCode()).as(without.stderr()).isEqualTo(77);
+
+        cli.env("WARDEN_REDIS_PASSWORD", "s3cret");
+        Cli.Run with = cli.run(RUN, "status", "free-lock", "--redis", uri);
+        assertThat(with.exitCode()).as(with.stderr()).isEqualTo(1); // reached Redis as locker: free
+        Cli.Run wrong =
+                cli.run(RUN, "status", "free-lock", "--redis", "redis://locker:wrong@127.0.0.1:" + server.port());
+        assertThat(wrong.exitCode()).as("a password in the URI wins").isEqualTo(77);
+        assertThat(wrong.stderr()).doesNotContain("s3cret").doesNotContain("wrong@");
+    }
+
     /** Issue 15: the command timeout was fixed at 3 s, a URI's own ignored. */
     @Test
     void aRedisThatHangsIsGivenUpAfterTheTimeoutAskedForWithTheOptionOrTheUri() {
