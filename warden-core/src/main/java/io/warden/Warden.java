@@ -348,11 +348,11 @@ public interface Warden extends AutoCloseable {
             if (target == null && client == null && clusterSeeds.isEmpty() && redlockNodes.isEmpty()) {
                 target = RedisURI.create("redis://localhost:6379");
             }
-            if (target != null && !commandTimeoutSet) {
-                Duration own = RedisUris.ownTimeout(target).orElse(commandTimeout);
-                Durations.commandTimeoutNanos(own, "command timeout (the URI's timeout parameter)");
-                commandTimeout = own;
-            }
+            // The URI's own timeout counts for this build only: the builder is left as it was.
+            Duration commandTimeout = target != null && !commandTimeoutSet
+                    ? RedisUris.ownTimeout(target).orElse(this.commandTimeout)
+                    : this.commandTimeout;
+            Durations.commandTimeoutNanos(commandTimeout, "command timeout (the URI's timeout parameter)");
             if (target != null) {
                 target = RedisUris.withTimeout(target, commandTimeout);
             }

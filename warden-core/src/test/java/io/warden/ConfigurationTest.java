@@ -60,6 +60,15 @@ class ConfigurationTest {
                             .build())
                     .isInstanceOf(RedisUnavailableException.class);
             assertThat(Await.millisSince(explicit)).as("the builder's 4 s wins").isGreaterThan(3_500);
+
+            // A builder that read one URI's timeout does not carry it over to the next URI.
+            Warden.Builder reused = Warden.builder().uri(uri);
+            assertThatThrownBy(reused::build).isInstanceOf(RedisUnavailableException.class);
+            long again = System.nanoTime();
+            assertThatThrownBy(() ->
+                            reused.uri("redis://127.0.0.1:" + server.port()).build())
+                    .isInstanceOf(RedisUnavailableException.class);
+            assertThat(Await.millisSince(again)).as("the 3 s default again").isGreaterThan(2_500);
         } finally {
             server.resume();
         }
