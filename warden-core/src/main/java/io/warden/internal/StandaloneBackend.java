@@ -14,6 +14,9 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.warden.RedisUnavailableException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -62,7 +65,7 @@ final class StandaloneBackend extends LettuceBackend {
         boolean owns = given == null;
         RedisClient client = given != null
                 ? given
-                : resources == null ? RedisClient.create(target.uri()) : RedisClient.create(resources, target.uri());
+                : new AsyncOnlyRedisClient(resources, Objects.requireNonNull(target.uri(), "uri"));
         String address = target.uri() != null ? RedisUris.describe(target.uri()) : "redis (caller's client)";
         if (owns) {
             client.setOptions(ClientOptions.builder()
@@ -106,8 +109,13 @@ final class StandaloneBackend extends LettuceBackend {
 
     /** Loads every script up front, so a burst of first calls does not meet NOSCRIPT. */
     private void preload() {
+        // Pipelined: one round trip for all of them.
+        List<CompletableFuture<String>> loads = new ArrayList<>();
         for (LuaScript script : LuaScript.values()) {
-            connection.sync().scriptLoad(script.body());
+            loads.add(commands.scriptLoad(script.body()).toCompletableFuture());
+        }
+        for (CompletableFuture<String> load : loads) {
+            Futures.awaitUninterruptibly(load);
         }
     }
 
