@@ -385,8 +385,12 @@ class RedlockStoreTest {
         LockKeys keys = KEYS.keys("unknown-release");
         FaultProxy proxy = FaultProxy.to(node(1));
         closing.add(proxy);
-        RedlockStore store = store(List.of(node(0).uri(), proxy.uri(), node(2).uri()), Duration.ofMillis(300));
+        // A timeout generous enough that the acquire reaches every node on a loaded machine.
+        RedlockStore store = store(List.of(node(0).uri(), proxy.uri(), node(2).uri()), Duration.ofSeconds(1));
         assertThat(await(store.acquire(keys, "t", 30_000, STAMP))).isInstanceOf(Granted.class);
+        assertThat(node(1).command("EXISTS", keys.lockKey()))
+                .as("granted on node 1")
+                .isEqualTo(1L);
         node(2).kill();
 
         proxy.blackhole();
