@@ -7,9 +7,10 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.warden.Warden;
 import io.warden.WardenListener;
-import java.util.List;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Binds one {@link Warden}'s metrics to a Micrometer {@link MeterRegistry}. Works on a Warden already
@@ -84,7 +85,8 @@ public final class WardenMeterBinder implements MeterBinder, AutoCloseable {
     private final Tags tags;
     private final boolean lockNameTags;
     private final boolean percentileHistograms;
-    private final List<WardenListener> bound = new CopyOnWriteArrayList<>();
+    /** The listener recording into each registry bound so far, by registry identity. */
+    private final Map<MeterRegistry, WardenListener> bound = Collections.synchronizedMap(new IdentityHashMap<>());
 
     /** Meters without lock names and without percentile histograms. */
     public WardenMeterBinder(Warden warden) {
@@ -116,17 +118,23 @@ public final class WardenMeterBinder implements MeterBinder, AutoCloseable {
         return new WardenMeterBinder(warden, tags, lockNameTags, true);
     }
 
+    /** Registers the meters in {@code registry} and starts recording; binding the same registry again does nothing. */
     @Override
     public void bindTo(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
+        synchronized (bound) {
+            if (bound.containsKey(registry)) {
+                return; // a second listener would count every event twice
+            }
+            WardenMeters meters = new WardenMeters(registry, tags, lockNameTags, percentileHistograms);
+            bound.put(registry, meters);
+            warden.addListener(meters);
+        }
         Gauge.builder(LEASES_HELD, warden, w -> w.metrics().leasesHeld())
                 .tags(tags)
                 .description("Leases held now through this Warden")
                 .baseUnit("leases")
                 .register(registry);
-        WardenMeters meters = new WardenMeters(registry, tags, lockNameTags, percentileHistograms);
-        bound.add(meters);
-        warden.addListener(meters);
     }
 
     /**
@@ -135,9 +143,9 @@ public final class WardenMeterBinder implements MeterBinder, AutoCloseable {
      */
     @Override
     public void close() {
-        for (WardenListener meters : bound) {
-            warden.removeListener(meters);
-            bound.remove(meters);
+        synchronized (bound) {
+            bound.values().forEach(warden::removeListener);
+            bound.clear();
         }
     }
 

@@ -299,7 +299,7 @@ class WardenMeterBinderTest {
     }
 
     @Test
-    void aBinderAttachesToAWardenInUseAndStopsRecordingWhenClosed() throws Exception {
+    void aBinderAttachesToAWardenInUseCountsOncePerRegistryAndStopsRecordingWhenClosed() throws Exception {
         Warden warden = open();
         Lease before = warden.lock("taken-before").acquire(Duration.ZERO);
         WardenMeterBinder binder = new WardenMeterBinder(warden);
@@ -311,6 +311,7 @@ class WardenMeterBinderTest {
                 .as("acquisitions before binding are not counted")
                 .isZero();
 
+        binder.bindTo(registry); // again: must not count twice
         warden.lock("while-bound").acquire(Duration.ZERO).release();
         assertThat(acquireTimer("acquired").count()).isEqualTo(1);
         binder.close();
