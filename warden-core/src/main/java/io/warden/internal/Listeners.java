@@ -32,6 +32,7 @@ final class Listeners {
     }
 
     boolean remove(WardenListener listener) {
+        complained.remove(listener);
         return registered.remove(Objects.requireNonNull(listener, "listener"));
     }
 
