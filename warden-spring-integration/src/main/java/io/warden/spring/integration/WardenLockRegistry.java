@@ -1,5 +1,6 @@
 package io.warden.spring.integration;
 
+import io.warden.Lease;
 import io.warden.LeaseOptions;
 import io.warden.Warden;
 import java.time.Duration;
@@ -60,6 +61,7 @@ import org.springframework.integration.support.locks.RenewableLockRegistry;
  *       {@code RedisLockRegistry} instances exclude each other even within one thread.
  *   <li>{@link #expireUnusedOlderThan} counts a lock that was obtained and never locked from when it
  *       was obtained (and so removes it); {@code RedisLockRegistry} keeps such locks forever.
+ *   <li>{@link #fencingToken} gives the holder a fencing token for the resource it protects.
  *   <li>Keys are Warden's ({@code warden:{registryKey:key}}), not {@code RedisLockRegistry}'s:
  *       nodes on the two registries do not exclude each other during a rolling switch.
  * </ul>
@@ -153,6 +155,24 @@ public final class WardenLockRegistry
             lock = new RegistryLock(warden.lock(name), holds, options);
         }
         lock.renew(ttl);
+    }
+
+    /**
+     * The fencing token of the calling thread's hold on {@code lockKey}: a number that strictly
+     * increases per key across every holder, to pass to the resource the lock protects so that it
+     * can refuse a holder that was paused past its lease ({@code RedisLockRegistry} has none). No I/O.
+     *
+     * @throws IllegalStateException if the calling thread does not hold the lock through this
+     *     registry, or the Warden has fencing turned off
+     */
+    public long fencingToken(Object lockKey) {
+        String name = name(lockKey);
+        Lease lease = holds.peek(name);
+        if (lease == null) {
+            throw new IllegalStateException("no fencing token for lock '" + name + "': not held by thread "
+                    + Thread.currentThread().getName() + " through this registry");
+        }
+        return lease.fencingToken();
     }
 
     private String name(Object lockKey) {

@@ -329,6 +329,21 @@ class WardenLockRegistryTest {
     }
 
     @Test
+    void theHolderGetsAFencingTokenThatIncreasesAcrossRegistries() throws Exception {
+        WardenLockRegistry first = registry();
+        WardenLockRegistry second = registry();
+        assertThatThrownBy(() -> first.fencingToken("fenced")).isInstanceOf(IllegalStateException.class);
+        Lock lock = first.obtain("fenced");
+        lock.lock();
+        long earlier = first.fencingToken("fenced");
+        lock.unlock();
+        Lock other = second.obtain("fenced");
+        other.lock();
+        assertThat(second.fencingToken("fenced")).isGreaterThan(earlier);
+        other.unlock();
+    }
+
+    @Test
     void newConditionIsUnsupported() {
         assertThatThrownBy(() -> registry().obtain("c").newCondition())
                 .isInstanceOf(UnsupportedOperationException.class);
