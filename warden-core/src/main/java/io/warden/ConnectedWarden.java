@@ -31,6 +31,16 @@ final class ConnectedWarden implements Warden {
     }
 
     @Override
+    public void addListener(WardenListener listener) {
+        core.addListener(listener);
+    }
+
+    @Override
+    public boolean removeListener(WardenListener listener) {
+        return core.removeListener(listener);
+    }
+
+    @Override
     public String redisAddress() {
         return core.redisAddress();
     }

@@ -74,6 +74,21 @@ public interface Warden extends AutoCloseable {
     /** A snapshot of this instance's counters. */
     WardenMetrics metrics();
 
+    /**
+     * Tells {@code listener} of this Warden's lock events from now on (see {@link WardenListener} for
+     * the threads it is called on: it must be cheap and never block). Works on a Warden already in
+     * use, so a metrics binder can attach to an application's existing instance. Adding the same
+     * listener twice registers it once.
+     */
+    void addListener(WardenListener listener);
+
+    /**
+     * Stops telling {@code listener} of events; an event already in flight may still reach it.
+     *
+     * @return true if it was registered
+     */
+    boolean removeListener(WardenListener listener);
+
     /** The Redis endpoint, for messages. */
     String redisAddress();
 

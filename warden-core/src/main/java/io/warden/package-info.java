@@ -20,7 +20,9 @@
  *       telling a {@link io.warden.TaskListener}; {@code tryStart()} hands out the run as a {@link
  *       io.warden.RunningTask} (extend, finish) for callers that cannot pass a callback.
  *   <li><b>Operators:</b> {@link io.warden.LockAdmin} inspects, lists and force-unlocks ({@link
- *       io.warden.LockInfo}, {@link io.warden.HolderInfo}); {@link io.warden.WardenMetrics} counts.
+ *       io.warden.LockInfo}, {@link io.warden.HolderInfo}); {@link io.warden.WardenMetrics} counts;
+ *       a {@link io.warden.WardenListener} added to a running Warden is told of each event
+ *       ({@link io.warden.AcquireOutcome}, waits, holds, losses, renewals, task runs) for metrics.
  *   <li><b>Policies:</b> {@link io.warden.Backoff} bounds waits when release messages are lost;
  *       {@link io.warden.LossPolicy} says what a guarded call does when its lease is lost.
  *   <li><b>Errors:</b> all unchecked, under {@link io.warden.WardenException}, each naming the lock

@@ -1,5 +1,6 @@
 package io.warden.internal;
 
+import io.warden.AcquireOutcome;
 import io.warden.HolderInfo;
 import io.warden.LockKeyConflictException;
 import io.warden.LockTimeoutException;
@@ -380,6 +381,8 @@ final class Acquisition implements LockEntry.Waiter {
         wiring.metrics().acquisitions.increment();
         wiring.metrics().leasesHeld.increment();
         watchdog.track(lease);
+        wiring.listeners()
+                .acquire(keys.name(), AcquireOutcome.ACQUIRED, wiring.ticker().nanos() - startedAt);
         if (log.isDebugEnabled()) {
             log.debug(
                     "acquired lock '{}' (fencing token {}) after {} ms",
@@ -429,7 +432,22 @@ final class Acquisition implements LockEntry.Waiter {
             return false;
         }
         withdraw();
-        return result.completeExceptionally(failure);
+        if (!result.completeExceptionally(failure)) {
+            return false;
+        }
+        wiring.listeners()
+                .acquire(keys.name(), outcome(failure), wiring.ticker().nanos() - startedAt);
+        return true;
+    }
+
+    private AcquireOutcome outcome(Throwable failure) {
+        if (failure instanceof CancellationException) {
+            return AcquireOutcome.CANCELLED;
+        }
+        if (failure instanceof LockTimeoutException) {
+            return waitNanos == 0 ? AcquireOutcome.SKIPPED : AcquireOutcome.TIMED_OUT;
+        }
+        return AcquireOutcome.FAILED;
     }
 
     /** The watchdog and this lock's gate, as a lease acquired here sees them. */

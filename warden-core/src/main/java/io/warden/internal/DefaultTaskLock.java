@@ -187,7 +187,7 @@ final class DefaultTaskLock implements TaskLock {
     }
 
     private TaskEvents events() {
-        return new TaskEvents(name(), level, listener);
+        return new TaskEvents(name(), level, listener, lock.engine().wiring().listeners());
     }
 
     private LeaseOptions leaseOptions() {

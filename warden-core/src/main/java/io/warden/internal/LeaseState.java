@@ -248,6 +248,7 @@ final class LeaseState {
         end();
         if (verdict.released()) {
             wiring.metrics().releases.increment();
+            wiring.listeners().release(keys.name(), wiring.ticker().nanos() - acquiredAt);
             log.debug(
                     "released lock '{}' (fencing token {}){}",
                     keys.name(),

@@ -78,6 +78,7 @@ final class LossSignal {
     /** Logs, counts and tells a loss {@link #record}ed before, on the callback executor. */
     void announce(LeaseLostEvent lost, List<Consumer<LeaseLostEvent>> toTell) {
         wiring.metrics().lost(lost.cause());
+        wiring.listeners().leaseLost(lost);
         if (lost.cause() == LossCause.WARDEN_CLOSED) {
             log.info("lock '{}' (fencing token {}) released because Warden closed", name, lost.fencingToken());
         } else {

@@ -11,22 +11,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
-/** Tells a task lock's log and listener about its runs; a listener's exceptions are logged and contained. */
+/**
+ * Tells a task lock's log, its listener and the Warden's listeners about its runs; a listener's
+ * exceptions are logged and contained.
+ */
 final class TaskEvents {
     private static final Logger log = LoggerFactory.getLogger(TaskLock.class);
 
     private final String name;
     private final Level level;
     private final TaskListener listener;
+    private final Listeners wardenListeners;
 
-    TaskEvents(String name, Level level, TaskListener listener) {
+    TaskEvents(String name, Level level, TaskListener listener, Listeners wardenListeners) {
         this.name = name;
         this.level = level;
         this.listener = listener;
+        this.wardenListeners = wardenListeners;
     }
 
     void started(long fencingToken) {
         log.atLevel(level).log("task '{}' started on this node (fencing token {})", name, fencingToken);
+        wardenListeners.taskRun(name);
         contain(() -> listener.onAcquired(name, fencingToken));
     }
 
@@ -36,6 +42,7 @@ final class TaskEvents {
                         "task '{}' skipped: held by {}",
                         name,
                         holder.map(HolderInfo::toString).orElse("another node"));
+        wardenListeners.taskSkipped(name);
         contain(() -> listener.onSkipped(name, holder));
     }
 

@@ -3,6 +3,7 @@ package io.warden.internal;
 import io.warden.DistributedLock;
 import io.warden.LockAdmin;
 import io.warden.TaskLock;
+import io.warden.WardenListener;
 import io.warden.WardenMetrics;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -49,8 +50,8 @@ public final class WardenCore {
             ownedCallbacks = null;
             callbacks = configured;
         }
-        Wiring wiring =
-                new Wiring(store, ticker, scheduler, callbacks, new Metrics(), settings, HostIdentity.current());
+        Wiring wiring = new Wiring(
+                store, ticker, scheduler, callbacks, new Metrics(), new Listeners(), settings, HostIdentity.current());
         return new WardenCore(new Engine(wiring, () -> {
             scheduler.shutdown();
             if (ownedCallbacks != null) {
@@ -97,6 +98,14 @@ public final class WardenCore {
 
     public WardenMetrics metrics() {
         return engine.wiring().metrics().snapshot();
+    }
+
+    public void addListener(WardenListener listener) {
+        engine.wiring().listeners().add(listener);
+    }
+
+    public boolean removeListener(WardenListener listener) {
+        return engine.wiring().listeners().remove(listener);
     }
 
     public String redisAddress() {

@@ -96,6 +96,9 @@ final class Watchdog {
             }
             if (!groups.isEmpty()) {
                 wiring.metrics().renewalRoundTrips.increment();
+                wiring.listeners()
+                        .renewalRoundTrip(
+                                groups.values().stream().mapToInt(List::size).sum());
                 for (List<LeaseState.Renewal> group : groups.values()) {
                     for (int from = 0; from < group.size(); from += BATCH) {
                         send(group.subList(from, Math.min(group.size(), from + BATCH)));
@@ -131,6 +134,9 @@ final class Watchdog {
         }
         wiring.metrics().renewalCalls.increment();
         wiring.metrics().renewalsSent.add(renewals.size());
+        for (LeaseState.Renewal renewal : renewals) {
+            wiring.listeners().renewalSent(renewal.lease().name());
+        }
         wiring.store().renew(requests).whenComplete((outcomes, error) -> {
             if (error != null) {
                 wiring.metrics().renewalFailures.increment();

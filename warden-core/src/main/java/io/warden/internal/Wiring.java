@@ -6,7 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * What the engine's parts share, all chosen once by whoever builds the engine: the store, the
  * clock and scheduler (real, or fake in simulations), the executor that runs user callbacks, the
- * counters, the settings and this process's identity. Immutable; it holds no engine part, so no
+ * counters, the event listeners, the settings and this process's identity. Immutable; it holds no engine part, so no
  * part can reach another through it.
  */
 record Wiring(
@@ -15,6 +15,7 @@ record Wiring(
         Scheduler scheduler,
         Executor callbacks,
         Metrics metrics,
+        Listeners listeners,
         Settings settings,
         HostIdentity identity) {
 

@@ -92,8 +92,15 @@ final class FakeTimeWardens {
     /** A process reaching the server through {@code store} (a client of {@link #redis}, maybe wrapped). */
     Node node(LockStore store, UnaryOperator<Settings> change) {
         Metrics metrics = new Metrics();
-        Wiring wiring =
-                new Wiring(store, ticker, scheduler, scheduler, metrics, settings(change), new HostIdentity("h", 1));
+        Wiring wiring = new Wiring(
+                store,
+                ticker,
+                scheduler,
+                scheduler,
+                metrics,
+                new Listeners(),
+                settings(change),
+                new HostIdentity("h", 1));
         return new Node(new Engine(wiring, () -> {}), metrics, store);
     }
 

@@ -47,6 +47,7 @@ final class SimProcess {
                 world.scheduler,
                 world.scheduler,
                 new Metrics(),
+                new Listeners(),
                 settings,
                 new HostIdentity("host-" + index, 1000 + index));
         this.engine = new Engine(wiring, () -> {});
