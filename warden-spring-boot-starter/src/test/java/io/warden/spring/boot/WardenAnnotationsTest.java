@@ -74,6 +74,11 @@ class WardenAnnotationsTest {
         @WardenLocked(name = "invoice:#{#id}", waitFor = "200ms")
         public void payImpatiently(long id) {}
 
+        @WardenLocked(name = "fixed:#{#id}", waitFor = "1s", lease = "2s")
+        public long ttlWhileRunning(long id, RedisServer redis) {
+            return (Long) redis.command("PTTL", "warden:{fixed:" + id + "}");
+        }
+
         @WardenLocked(name = "customer:#{#customer.toUpperCase()}:#{#p1}", waitFor = "1s")
         public boolean isLockedWhileRunning(String customer, int region, RedisServer redis) {
             return ((Long) redis.command("EXISTS", "warden:{customer:" + customer.toUpperCase() + ":" + region + "}"))
@@ -195,6 +200,16 @@ class WardenAnnotationsTest {
             Invoices invoices = context.getBean(Invoices.class);
             assertThat(invoices.isLockedWhileRunning("acme", 3, server)).isTrue();
             assertThat(server.command("EXISTS", "warden:{customer:ACME:3}")).isEqualTo(0L);
+        });
+    }
+
+    @Test
+    void aFixedLeaseSetsTheKeysTtl() {
+        node.run(context -> {
+            long ttl = context.getBean(Invoices.class).ttlWhileRunning(5, server);
+            // The default lease is 30 s; the annotation's fixed lease is 2 s.
+            assertThat(ttl).isBetween(1L, 2_000L);
+            assertThat(server.command("EXISTS", "warden:{fixed:5}")).isEqualTo(0L);
         });
     }
 
