@@ -1,8 +1,11 @@
 package io.warden.spring.boot;
 
 import io.warden.Warden;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.util.List;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
@@ -11,6 +14,7 @@ import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -24,6 +28,7 @@ import org.springframework.util.ReflectionUtils;
  */
 final class WardenAnnotationPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
     private static final long serialVersionUID = 1L;
+    private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(WardenLocked.class, WardenTask.class);
 
     private transient AnnotatedMethods reader = new AnnotatedMethods(value -> value);
     private transient WardenMethodInterceptor interceptor = new WardenMethodInterceptor(
@@ -54,8 +59,11 @@ final class WardenAnnotationPostProcessor extends AbstractBeanFactoryAwareAdvisi
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        Class<?> type = ClassUtils.getUserClass(org.springframework.aop.support.AopUtils.getTargetClass(bean));
-        ReflectionUtils.doWithMethods(type, method -> check(beanName, method));
+        Class<?> type = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
+        // Skips, without reflection, classes that cannot carry the annotations (java.*, Spring's own).
+        if (AnnotationUtils.isCandidateClass(type, ANNOTATIONS)) {
+            ReflectionUtils.doWithMethods(type, method -> check(beanName, method), method -> !method.isBridge());
+        }
         return super.postProcessAfterInitialization(bean, beanName);
     }
 

@@ -21,7 +21,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class WardenProperties {
 
     /**
-     * Whether to auto-configure a Warden bean (and the annotations that need one).
+     * Whether to auto-configure a Warden bean and the annotations. Off: @WardenLocked and @WardenTask
+     * methods run without any lock.
      */
     private boolean enabled = true;
 
