@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.warden.Lease;
+import io.warden.LeaseNotHeldException;
 import io.warden.LockTimeoutException;
 import io.warden.TaskLock;
 import io.warden.Warden;
@@ -73,6 +74,12 @@ class WardenAnnotationsTest {
 
         @WardenLocked(name = "invoice:#{#id}", waitFor = "200ms")
         public void payImpatiently(long id) {}
+
+        @WardenLocked(name = "short:#{#id}", waitFor = "1s", lease = "200ms")
+        public String outliveTheLease(long id) {
+            Await.sleep(700);
+            return "done";
+        }
 
         @WardenLocked(name = "fixed:#{#id}", waitFor = "1s", lease = "2s")
         public long ttlWhileRunning(long id, RedisServer redis) {
@@ -211,6 +218,14 @@ class WardenAnnotationsTest {
             assertThat(ttl).isBetween(1L, 2_000L);
             assertThat(server.command("EXISTS", "warden:{fixed:5}")).isEqualTo(0L);
         });
+    }
+
+    @Test
+    void aMethodThatOutlivesItsFixedLeaseEndsWithLeaseNotHeldException() {
+        node.run(context -> assertThatThrownBy(
+                        () -> context.getBean(Invoices.class).outliveTheLease(3))
+                .isInstanceOf(LeaseNotHeldException.class)
+                .hasMessageContaining("short:3"));
     }
 
     @Test
