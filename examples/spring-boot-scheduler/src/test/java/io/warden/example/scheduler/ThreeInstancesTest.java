@@ -30,7 +30,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Three instances of the example application, each a separate Spring context with its own web
  * server on a random port and its own Warden, against one real Redis: every firing of the report
  * job runs on exactly one instance, payments of one invoice never overlap whichever instance serves
- * them, and each instance's {@code /actuator/health} reports Warden UP.
+ * them, each instance's {@code /actuator/health} reports Warden UP, and force-unlock over HTTP answers
+ * only on the instance whose endpoint access was raised.
  */
 @WithRedis
 class ThreeInstancesTest {
@@ -48,13 +49,15 @@ class ThreeInstancesTest {
         instances.forEach(ConfigurableApplicationContext::close);
     }
 
-    private ConfigurableApplicationContext start(String name) {
-        ConfigurableApplicationContext context = SpringApplication.run(
-                SchedulerApplication.class,
+    private ConfigurableApplicationContext start(String name, String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "--spring.application.name=" + name,
                 "--server.port=0",
                 "--warden.uri=" + redis.uri(),
-                "--logging.level.root=WARN");
+                "--logging.level.root=WARN"));
+        args.addAll(List.of(more));
+        ConfigurableApplicationContext context =
+                SpringApplication.run(SchedulerApplication.class, args.toArray(String[]::new));
         instances.add(context);
         return context;
     }
@@ -82,9 +85,10 @@ class ThreeInstancesTest {
 
     @Test
     void eachFiringRunsOnOneInstancePaymentsSerialiseAndHealthIsUp() throws Exception {
-        for (String name : List.of("node-a", "node-b", "node-c")) {
-            start(name);
-        }
+        start("node-a");
+        start("node-b");
+        // Only this one lets operators force-unlock over HTTP.
+        start("node-c", "--management.endpoint.wardenlocks.access=unrestricted");
         Instant allUp = Instant.now();
 
         // Health first: it needs no waiting.
@@ -121,6 +125,9 @@ class ThreeInstancesTest {
         int a = port(instances.get(0));
         assertThat(send(get(a, "/actuator/wardenlocks")).body()).contains("\"locks\"");
         assertThat(send(post(a, "/actuator/wardenlocks/report")).statusCode()).isGreaterThanOrEqualTo(400);
+        HttpResponse<String> unlock = send(post(port(instances.get(2)), "/actuator/wardenlocks/invoice:7"));
+        assertThat(unlock.statusCode()).isEqualTo(200);
+        assertThat(unlock.body()).contains("\"removed\":false");
 
         // The report job fires every 2 s on all three; wait for five firings after all were up.
         Await.until(
