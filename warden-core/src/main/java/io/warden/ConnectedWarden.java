@@ -1,6 +1,7 @@
 package io.warden;
 
 import io.warden.internal.WardenCore;
+import java.time.Duration;
 
 /** The {@link Warden} that {@link Warden.Builder#build()} returns: a facade over the running core. */
 final class ConnectedWarden implements Warden {
@@ -18,6 +19,16 @@ final class ConnectedWarden implements Warden {
     @Override
     public TaskLock task(String name) {
         return core.task(name);
+    }
+
+    @Override
+    public LeaderElection leader(String name, Duration leaseTime) {
+        return core.leader(name, leaseTime);
+    }
+
+    @Override
+    public LeaderElection leader(String name) {
+        return core.leader(name, core.defaultLeaseTime());
     }
 
     @Override

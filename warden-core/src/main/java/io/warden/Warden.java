@@ -68,6 +68,22 @@ public interface Warden extends AutoCloseable {
     /** A task lock on {@code name}, for jobs that must run on one node and be skipped elsewhere. No I/O. */
     TaskLock task(String name);
 
+    /**
+     * A candidate in the leader election called {@code name}, with the default lease time: a leader
+     * that dies is replaced within about one lease time. Creating one does no I/O; {@link
+     * LeaderElection#start} starts campaigning. The election's lock is the lock called {@code name}:
+     * do not use that lock for anything else.
+     */
+    LeaderElection leader(String name);
+
+    /**
+     * As {@link #leader(String)}, with {@code leaseTime} for the leader's lease: how soon a dead
+     * leader is replaced, and how long a leader cut off from Redis keeps believing it leads.
+     *
+     * @throws IllegalArgumentException if {@code leaseTime} is under 1 ms or over 3650 days
+     */
+    LeaderElection leader(String name, Duration leaseTime);
+
     /** Operator views: inspect, list, force-unlock. */
     LockAdmin admin();
 

@@ -49,6 +49,11 @@ final class Engine {
         return wiring.address();
     }
 
+    /** True once {@link #close} began: nothing new may start. */
+    boolean isClosed() {
+        return closed;
+    }
+
     KeySpace keySpace() {
         return keySpace;
     }

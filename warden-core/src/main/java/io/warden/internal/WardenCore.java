@@ -1,10 +1,12 @@
 package io.warden.internal;
 
 import io.warden.DistributedLock;
+import io.warden.LeaderElection;
 import io.warden.LockAdmin;
 import io.warden.TaskLock;
 import io.warden.WardenListener;
 import io.warden.WardenMetrics;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -89,6 +91,15 @@ public final class WardenCore {
 
     public TaskLock task(String name) {
         return new DefaultTaskLock((DefaultLock) lock(name));
+    }
+
+    public LeaderElection leader(String name, Duration leaseTime) {
+        Durations.leaseNanos(leaseTime, "lease time", name);
+        return new DefaultLeaderElection((DefaultLock) lock(name), leaseTime);
+    }
+
+    public Duration defaultLeaseTime() {
+        return engine.settings().defaultLeaseTime();
     }
 
     public LockAdmin admin() {
