@@ -90,6 +90,8 @@ class LeaderElectionTest extends OneServerTest {
             proxy.blackhole();
             assertThat(second.awaitLeadership(Duration.ofSeconds(15))).isTrue();
 
+            // awaitLeadership returns once the term began; its onElected may still be starting.
+            Await.until("second's onElected", Duration.ofSeconds(5), () -> timeline.count("elected") == 2);
             Event revoked = timeline.only("first", "revoked");
             Event elected = timeline.last("second", "elected");
             assertThat(revoked.at).as("the deposed leader is told first").isLessThan(elected.at);
