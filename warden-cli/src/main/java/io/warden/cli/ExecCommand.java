@@ -179,7 +179,7 @@ final class ExecCommand implements Callable<Integer> {
         try {
             warden = connection.connect(builder -> builder.defaultLeaseTime(lease));
         } catch (RuntimeException e) {
-            return stoppedOr(child, () -> Problems.report(e, name, err));
+            return ChildCommands.stoppedOr(child, () -> Problems.report(e, name, err));
         }
         try (warden) {
             child.redisAddress(warden.redisAddress());
@@ -198,36 +198,17 @@ final class ExecCommand implements Callable<Integer> {
         } catch (LeaseLostException e) {
             return leaseLost(e, child, err);
         } catch (InterruptedException e) {
-            return stoppedOr(child, () -> Problems.report(e, name, err));
+            return ChildCommands.stoppedOr(child, () -> Problems.report(e, name, err));
         } catch (IOException e) {
-            return cannotStart(e, child, err);
+            return ChildCommands.cannotStart(e, child, err);
         } catch (RuntimeException e) {
-            return stoppedOr(child, () -> Problems.report(e, name, err));
+            return ChildCommands.stoppedOr(child, () -> Problems.report(e, name, err));
         }
     }
 
     private List<String> validate() {
         CommandLine cli = spec.commandLine();
-        List<String> argv = command;
-        if (!argv.isEmpty() && argv.get(0).equals("--")) {
-            argv = argv.subList(1, argv.size());
-        }
-        if (argv.isEmpty()) {
-            throw new CommandLine.ParameterException(cli, "missing COMMAND: warden exec [OPTIONS] NAME -- COMMAND");
-        }
-        if (argv == command && argv.get(0).startsWith("-")) {
-            throw new CommandLine.ParameterException(
-                    cli, "'" + argv.get(0) + "' after NAME: options go before NAME; the command goes after --");
-        }
-        for (String text : argv) {
-            String problem = Arguments.unpassable(text);
-            if (problem != null) {
-                throw new CommandLine.ParameterException(cli, problem);
-            }
-        }
-        if (Arguments.unpassable(name) != null) {
-            throw new CommandLine.ParameterException(cli, "lock name " + Arguments.unpassable(name));
-        }
+        List<String> argv = ChildCommands.argv(cli, name, command, "warden exec [OPTIONS] NAME -- COMMAND");
         if (noWait && wait != null) {
             throw new CommandLine.ParameterException(cli, "-n/--no-wait and -w/--wait exclude each other");
         }
@@ -266,28 +247,6 @@ final class ExecCommand implements Callable<Integer> {
                         + child.outcomeAfterLoss(e.result().orElse("?"))));
         err.flush();
         return ExitCodes.LEASE_LOST;
-    }
-
-    private int cannotStart(IOException e, GuardedCommand child, PrintWriter err) {
-        if (e instanceof CommandPath.CannotRunException cannot) {
-            err.println("warden: cannot run '" + child.commandLine() + "': " + cannot.getMessage());
-            err.flush();
-            return cannot.exitCode();
-        }
-        String message = String.valueOf(e.getMessage());
-        // ENOENT, as JDK 17 ("error=2, No such file...") and later JDKs ("error: 2 (No such file...)") word it.
-        boolean missing = message.contains("error=2,") || message.contains("No such file or directory");
-        int cut = message.indexOf(", ");
-        String reason = cut >= 0 ? message.substring(cut + 2) : message;
-        err.println("warden: cannot run '" + child.commandLine() + "': " + reason);
-        err.flush();
-        return missing ? ExitCodes.NOT_FOUND : ExitCodes.CANNOT_RUN;
-    }
-
-    /** After a signal stopped the wait, exit as a shell would (128+N), quietly; else report. */
-    private static int stoppedOr(GuardedCommand child, java.util.function.IntSupplier report) {
-        int signal = child.stopSignal();
-        return signal != 0 ? ExitCodes.SIGNAL_BASE + signal : report.getAsInt();
     }
 
     private static String describe(Duration duration) {

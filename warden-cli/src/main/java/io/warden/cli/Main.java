@@ -31,6 +31,7 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new WardenCommand())
                 .addSubcommand(new ExecCommand())
+                .addSubcommand(new LeaderCommand())
                 .addSubcommand(new StatusCommand())
                 .addSubcommand(new ListCommand())
                 .addSubcommand(new UnlockCommand())
@@ -41,8 +42,10 @@ public final class Main {
                         (error, commandLine, parseResult) -> Problems.report(error, null, commandLine.getErr()));
         // The command follows NAME verbatim, options and all: `warden exec lock ls -l` runs `ls -l`.
         cli.getSubcommands().get("exec").setStopAtPositional(true);
+        cli.getSubcommands().get("leader").setStopAtPositional(true);
         appendExitCodes(cli);
         appendExitCodes(cli.getSubcommands().get("exec"));
+        appendExitCodes(cli.getSubcommands().get("leader"));
         return cli;
     }
 

@@ -1,0 +1,64 @@
+package io.warden.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.IntSupplier;
+import picocli.CommandLine;
+
+/** What {@code warden exec} and {@code warden leader} share about the command they run. */
+final class ChildCommands {
+    private ChildCommands() {}
+
+    /**
+     * The command to run from what follows NAME: without a leading {@code --}; refused (exit 64) if
+     * missing, if it starts with an option that belongs before NAME, or if an argument or the lock
+     * name cannot be passed on byte-exact.
+     */
+    static List<String> argv(CommandLine cli, String lockName, List<String> command, String synopsis) {
+        List<String> argv = command;
+        if (!argv.isEmpty() && argv.get(0).equals("--")) {
+            argv = argv.subList(1, argv.size());
+        }
+        if (argv.isEmpty()) {
+            throw new CommandLine.ParameterException(cli, "missing COMMAND: " + synopsis);
+        }
+        if (argv == command && argv.get(0).startsWith("-")) {
+            throw new CommandLine.ParameterException(
+                    cli, "'" + argv.get(0) + "' after NAME: options go before NAME; the command goes after --");
+        }
+        for (String text : argv) {
+            String problem = Arguments.unpassable(text);
+            if (problem != null) {
+                throw new CommandLine.ParameterException(cli, problem);
+            }
+        }
+        if (Arguments.unpassable(lockName) != null) {
+            throw new CommandLine.ParameterException(cli, "lock name " + Arguments.unpassable(lockName));
+        }
+        return argv;
+    }
+
+    /** The exit code and message when the command could not be started (126, or 127 if not found). */
+    static int cannotStart(IOException e, GuardedCommand child, PrintWriter err) {
+        if (e instanceof CommandPath.CannotRunException cannot) {
+            err.println("warden: cannot run '" + child.commandLine() + "': " + cannot.getMessage());
+            err.flush();
+            return cannot.exitCode();
+        }
+        String message = String.valueOf(e.getMessage());
+        // ENOENT, as JDK 17 ("error=2, No such file...") and later JDKs ("error: 2 (No such file...)") word it.
+        boolean missing = message.contains("error=2,") || message.contains("No such file or directory");
+        int cut = message.indexOf(", ");
+        String reason = cut >= 0 ? message.substring(cut + 2) : message;
+        err.println("warden: cannot run '" + child.commandLine() + "': " + reason);
+        err.flush();
+        return missing ? ExitCodes.NOT_FOUND : ExitCodes.CANNOT_RUN;
+    }
+
+    /** After a signal stopped the wait, exit as a shell would (128+N), quietly; else report. */
+    static int stoppedOr(GuardedCommand child, IntSupplier report) {
+        int signal = child.stopSignal();
+        return signal != 0 ? ExitCodes.SIGNAL_BASE + signal : report.getAsInt();
+    }
+}
