@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.warden.Lease;
 import io.warden.Warden;
 import io.warden.micrometer.WardenMeterBinder;
 import io.warden.testkit.Await;
@@ -15,6 +16,7 @@ import io.warden.testkit.WithRedis;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
@@ -29,9 +31,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The metrics side of the starter, against a real Redis, with Boot's own metrics auto-configuration
- * (a SimpleMeterRegistry) as an application with Actuator has it: Warden's events reach the registry
- * with no code, the warden.metrics.* properties shape the meters, and an application without
- * Micrometer still starts.
+ * (a SimpleMeterRegistry) as an application with Actuator has it: Warden's events (acquisitions, task
+ * skips, losses) reach the registry with no code, the warden.metrics.* properties shape the meters,
+ * and an application without Micrometer still starts.
  */
 @WithRedis
 class WardenMetricsAutoConfigurationTest {
@@ -121,6 +123,28 @@ class WardenMetricsAutoConfigurationTest {
                             .counter()
                             .count())
                     .isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aLeaseDeletedBehindTheHoldersBackIsCountedAsLostWithItsCause() {
+        // A short lease: the watchdog renews every 200 ms and finds the key gone at once.
+        runner.withPropertyValues("warden.lease-time=600ms").run(context -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            Lease lease = context.getBean(Warden.class).lock("deleted").acquire(Duration.ZERO);
+            assertThat(registry.get(WardenMeterBinder.LEASES_HELD).gauge().value())
+                    .isEqualTo(1);
+
+            server.command("DEL", "warden:{deleted}");
+            lease.lostFuture().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+            Await.until(
+                    "the loss recorded",
+                    WAIT,
+                    () -> counted(registry, WardenMeterBinder.LEASES_LOST, "cause", "key_deleted")
+                            .get());
+            assertThat(registry.get(WardenMeterBinder.LEASES_HELD).gauge().value())
+                    .isZero();
         });
     }
 
