@@ -98,6 +98,8 @@ public class WardenProperties {
 
     private final ReplicaAcks replicaAcks = new ReplicaAcks();
 
+    private final Metrics metrics = new Metrics();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -218,6 +220,10 @@ public class WardenProperties {
         return replicaAcks;
     }
 
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
     /** A master found through Redis Sentinel. */
     public static class Sentinel {
         /**
@@ -331,6 +337,52 @@ public class WardenProperties {
 
         public void setTimeout(Duration timeout) {
             this.timeout = timeout;
+        }
+    }
+
+    /** Micrometer meters of the Warden bean (see io.warden.micrometer.WardenMeterBinder). */
+    public static class Metrics {
+        /**
+         * Whether to bind Warden's meters (warden.lock.acquire, warden.task, ...) to every Micrometer
+         * registry of the application. Needs Micrometer on the class path (Actuator brings it).
+         */
+        private boolean enabled = true;
+
+        /**
+         * Whether to tag meters with the lock's name ("lock" tag). Off by default: every distinct name
+         * makes new time series, so turn it on only for a small, fixed set of names, never for names
+         * that embed an id (invoice:42).
+         */
+        private boolean lockNameTags;
+
+        /**
+         * Whether to publish percentile histograms of the warden.lock.acquire and warden.lock.held
+         * timers. Off by default: each histogram adds dozens of time series per timer.
+         */
+        private boolean percentileHistograms;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isLockNameTags() {
+            return lockNameTags;
+        }
+
+        public void setLockNameTags(boolean lockNameTags) {
+            this.lockNameTags = lockNameTags;
+        }
+
+        public boolean isPercentileHistograms() {
+            return percentileHistograms;
+        }
+
+        public void setPercentileHistograms(boolean percentileHistograms) {
+            this.percentileHistograms = percentileHistograms;
         }
     }
 }

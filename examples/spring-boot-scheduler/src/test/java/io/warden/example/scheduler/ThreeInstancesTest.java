@@ -30,8 +30,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Three instances of the example application, each a separate Spring context with its own web
  * server on a random port and its own Warden, against one real Redis: every firing of the report
  * job runs on exactly one instance, payments of one invoice never overlap whichever instance serves
- * them, each instance's {@code /actuator/health} reports Warden UP, and force-unlock over HTTP answers
- * only on the instance whose endpoint access was raised.
+ * them, each instance's {@code /actuator/health} reports Warden UP, its {@code /actuator/metrics}
+ * counts the acquisitions it made, and force-unlock over HTTP answers only on the instance whose
+ * endpoint access was raised.
  */
 @WithRedis
 class ThreeInstancesTest {
@@ -121,6 +122,14 @@ class ThreeInstancesTest {
                     .isGreaterThanOrEqualTo(payments.get(i - 1)[1]);
         }
 
+        // Each instance served two payments, so it acquired invoice:42 at least twice; its metrics say
+        // so with no code in the application (recording is asynchronous, hence the polling).
+        int b = port(instances.get(1));
+        Await.until(
+                "warden.lock.acquire counted in /actuator/metrics",
+                Duration.ofSeconds(10),
+                () -> acquisitionsCounted(b) >= 2);
+
         // The wardenlocks endpoint is read-only unless its access is raised: no force-unlock over HTTP.
         int a = port(instances.get(0));
         assertThat(send(get(a, "/actuator/wardenlocks")).body()).contains("\"locks\"");
@@ -138,6 +147,21 @@ class ThreeInstancesTest {
         firings.forEach((second, ranOn) -> assertThat(ranOn)
                 .as("instances that ran the firing of %s", second)
                 .hasSize(1));
+    }
+
+    /** The COUNT of {@code warden.lock.acquire} with outcome acquired, from the instance's metrics endpoint. */
+    private double acquisitionsCounted(int port) {
+        HttpResponse<String> metric;
+        try {
+            metric = send(get(port, "/actuator/metrics/warden.lock.acquire?tag=outcome:acquired"));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(metric.statusCode()).as(metric.body()).isEqualTo(200);
+        Matcher m = Pattern.compile("\\{\"statistic\":\"COUNT\",\"value\":([0-9.]+)}")
+                .matcher(metric.body());
+        assertThat(m.find()).as("COUNT in %s", metric.body()).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     /** Each firing (by its second) after {@code since}, with the instances that ran it. */
