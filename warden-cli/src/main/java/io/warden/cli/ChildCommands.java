@@ -2,6 +2,7 @@ package io.warden.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.IntSupplier;
 import picocli.CommandLine;
@@ -37,6 +38,17 @@ final class ChildCommands {
             throw new CommandLine.ParameterException(cli, "lock name " + Arguments.unpassable(lockName));
         }
         return argv;
+    }
+
+    /** Refuses (exit 64) a lease too short for the watchdog, renewing every third of it, to keep. */
+    static void checkLease(CommandLine cli, Duration lease) {
+        if (lease.compareTo(ExecCommand.MIN_LEASE) < 0) {
+            throw new CommandLine.ParameterException(
+                    cli,
+                    "--lease " + Durations.brief(lease) + " is too short: at least "
+                            + Durations.brief(ExecCommand.MIN_LEASE)
+                            + ", so that the watchdog, renewing every third of it, can keep it alive");
+        }
     }
 
     /** The exit code and message when the command could not be started (126, or 127 if not found). */

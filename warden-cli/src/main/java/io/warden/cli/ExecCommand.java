@@ -215,12 +215,7 @@ final class ExecCommand implements Callable<Integer> {
         if (conflictExitCode < 0 || conflictExitCode > 255) {
             throw new CommandLine.ParameterException(cli, "-E/--conflict-exit-code must be 0-255");
         }
-        if (lease.compareTo(MIN_LEASE) < 0) {
-            throw new CommandLine.ParameterException(
-                    cli,
-                    "--lease " + Durations.brief(lease) + " is too short: at least " + Durations.brief(MIN_LEASE)
-                            + ", so that the watchdog, renewing every third of it, can keep it alive");
-        }
+        ChildCommands.checkLease(cli, lease);
         if (maxHold != null && (maxHold.isZero() || minHold.compareTo(maxHold) > 0)) {
             throw new CommandLine.ParameterException(
                     cli, "--max-hold must be positive and at least --min-hold (" + minHold + ")");

@@ -100,13 +100,7 @@ final class LeaderCommand implements Callable<Integer> {
     public Integer call() {
         CommandLine cli = spec.commandLine();
         List<String> argv = ChildCommands.argv(cli, name, command, "warden leader [OPTIONS] NAME -- COMMAND");
-        if (lease.compareTo(ExecCommand.MIN_LEASE) < 0) {
-            throw new CommandLine.ParameterException(
-                    cli,
-                    "--lease " + Durations.brief(lease) + " is too short: at least "
-                            + Durations.brief(ExecCommand.MIN_LEASE)
-                            + ", so that the watchdog, renewing every third of it, can keep it alive");
-        }
+        ChildCommands.checkLease(cli, lease);
         PrintWriter err = cli.getErr();
         AtomicReference<GuardedCommand> current = new AtomicReference<>(newChild(argv, err));
         AtomicInteger stopped = new AtomicInteger();
