@@ -47,13 +47,13 @@ final class WatchdogScenario implements Scenario {
     }
 
     @Override
-    public void run(Bench bench) throws Exception {
-        int leases = bench.mode().leases() / divisor;
-        for (int round = 1; round <= bench.mode().rounds(); round++) {
-            for (Library library : LIBRARIES) {
-                bench.results().add(runOnce(bench, library, round, leases));
-            }
-        }
+    public List<Library> libraries() {
+        return LIBRARIES;
+    }
+
+    @Override
+    public List<RunResult> run(Bench bench, Library library, int round) throws InterruptedException {
+        return List.of(runOnce(bench, library, round, bench.mode().leases() / divisor));
     }
 
     private RunResult runOnce(Bench bench, Library library, int round, int leases) throws InterruptedException {
