@@ -12,7 +12,10 @@ import java.time.Duration;
  * @param warmup unmeasured load before each measured window
  * @param measure length of each measured window (S1 to S4)
  * @param childWarmup unmeasured load each child JVM runs on its own key before S4 starts
+ * @param processes contender JVMs in S4
  * @param leases leases held at once in S5 (a tenth as many in its scaling check)
+ * @param watchdogSettle how long S5 waits after its warm-up pairs, so that renewal timers they
+ *     started have run out before the leases are taken (see {@link WatchdogScenario})
  * @param hold how long S5 holds its leases
  * @param firings times the S6 task fires on each node
  * @param benchmarkRequests requests per redis-benchmark run
@@ -24,7 +27,9 @@ record Mode(
         Duration warmup,
         Duration measure,
         Duration childWarmup,
+        int processes,
         int leases,
+        Duration watchdogSettle,
         Duration hold,
         int firings,
         int benchmarkRequests,
@@ -37,8 +42,11 @@ record Mode(
                 Duration.ofMillis(200),
                 Duration.ofMillis(500),
                 Duration.ofMillis(300),
+                // Smoke figures are not read: fewer JVMs and no settling keep CI's run short.
+                2,
                 1_000,
-                Duration.ofSeconds(2),
+                Duration.ZERO,
+                Duration.ofSeconds(1),
                 50,
                 2_000,
                 100);
@@ -52,7 +60,9 @@ record Mode(
                 Duration.ofMillis(2_500),
                 Duration.ofSeconds(4),
                 Duration.ofSeconds(2),
+                4,
                 10_000,
+                WatchdogScenario.RENEWAL_INTERVAL.multipliedBy(2),
                 Duration.ofSeconds(10),
                 1_000,
                 100_000,
