@@ -175,7 +175,11 @@ final class Report {
                 .append(mode.leases())
                 .append(" leases (S5s: a tenth) held for ")
                 .append(mode.hold().toSeconds())
-                .append(" s; a tick is one renewal interval (lease / 3 = 1 s for both libraries). Heap per lease "
+                .append(" s, taken ")
+                .append(mode.watchdogSettle().toMillis())
+                .append(" ms after 200 unmeasured acquire + release pairs (so that renewal timers those pairs "
+                        + "started have run out; see benchmarks-analysis.md)")
+                .append("; a tick is one renewal interval (lease / 3 = 1 s for both libraries). Heap per lease "
                         + "is the settled heap (after full GCs) with the leases held minus before. keys_missing "
                         + "counts lease keys absent from Redis at the end of the hold.\n");
         md.append("- S6: 8 nodes (one client each) run through ")
