@@ -1,9 +1,10 @@
 package io.warden.bench;
 
-import io.warden.testkit.RedisServer;
-
-/** What every scenario gets: the one dedicated redis-server, the mode, and where results go. */
-record Bench(RedisServer redis, Mode mode, Results results) {
+/**
+ * What one run of one scenario gets: the benchmark's redis-server and the mode. A run happens in a JVM
+ * of its own (see {@link FreshJvm}), so nothing else lives in the JVM while it measures.
+ */
+record Bench(RedisAddress redis, Mode mode) {
 
     String uri() {
         return redis.uri();

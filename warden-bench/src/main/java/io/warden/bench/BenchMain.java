@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -65,40 +64,30 @@ public final class BenchMain {
                 publish ? root.resolve("docs/benchmarks.md") : (out != null ? out : targetDir).resolve("benchmarks.md");
         Path imageDir =
                 publish ? root.resolve("docs/img") : reportFile.getParent().resolve("img");
-        List<Scenario> scenarios = new ArrayList<>(Arrays.asList(
-                PairsScenario.uncontended(),
-                PairsScenario.parallel(),
-                new ContentionScenario(),
-                new CrossProcessScenario(),
-                WatchdogScenario.atScale(),
-                WatchdogScenario.tenth(),
-                new TaskScenario(),
-                new RedisBenchmarkScenario()));
+        List<Scenario> scenarios = new ArrayList<>(Scenarios.all());
         if (only != null) {
             Set<String> wanted = only;
-            scenarios.removeIf(s -> !wanted.contains(s.id().toUpperCase(java.util.Locale.ROOT)));
+            List<String> unknown = wanted.stream()
+                    .filter(id -> scenarios.stream()
+                            .noneMatch(s -> Scenarios.key(s.id()).equals(id)))
+                    .toList();
+            if (!unknown.isEmpty()) {
+                System.err.println("unknown scenario(s) " + unknown);
+                usage();
+            }
+            scenarios.removeIf(s -> !wanted.contains(Scenarios.key(s.id())));
         }
         long started = System.nanoTime();
         Results results = new Results(targetDir.resolve("results.jsonl"));
         int status = 0;
-        try (RedisServer redis = RedisServer.start()) {
-            Bench bench = new Bench(redis, mode, results);
-            MachineInfo machine = MachineInfo.describe(redis);
-            Bench.log("mode " + mode.name() + ", redis " + redis.version() + " at " + redis.uri());
-            List<String> failures = new ArrayList<>();
-            for (Scenario scenario : scenarios) {
-                long t0 = System.nanoTime();
-                Bench.log(scenario.id() + " " + scenario.title());
-                try {
-                    scenario.run(bench);
-                } catch (Exception e) {
-                    // Report what was measured so far, and the failure, rather than nothing.
-                    e.printStackTrace();
-                    failures.add(scenario.id() + ": " + e);
-                    status = 1;
-                }
-                Bench.log(scenario.id() + " took "
-                        + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
+        try (RedisServer server = RedisServer.start()) {
+            RedisAddress redis = new RedisAddress(server.host(), server.port());
+            MachineInfo machine = MachineInfo.describe(server);
+            Bench.log("mode " + mode.name() + ", " + mode.rounds() + " round(s), each run in a fresh JVM; redis "
+                    + server.version() + " at " + server.uri() + "; load " + machine.loadAtStart());
+            List<String> failures = Rounds.runAll(scenarios, redis, mode, results, targetDir.resolve("runs"));
+            if (!failures.isEmpty()) {
+                status = 1;
             }
             List<String> charts = Charts.write(results, imageDir);
             String relativeImages = reportFile.toAbsolutePath().getParent().relativize(imageDir.toAbsolutePath()) + "/";
@@ -107,7 +96,7 @@ public final class BenchMain {
             for (Targets.Target t : Targets.evaluate(results)) {
                 System.out.println("{\"target\":\"" + t.scenario() + " "
                         + t.goal().replace("\"", "'")
-                        + "\",\"measured\":\"" + t.measured().replace("\"", "'") + "\",\"result\":\"" + t.status()
+                        + "\",\"measured\":\"" + t.measured().replace("\"", "'") + "\",\"result\":\"" + t.verdict()
                         + "\"}");
             }
             Bench.log("report: " + reportFile + " (" + took.toSeconds() + " s)");

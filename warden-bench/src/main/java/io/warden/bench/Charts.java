@@ -18,12 +18,15 @@ final class Charts {
 
     private Charts() {}
 
-    /** Writes the charts into {@code dir}; returns their file names. */
+    /**
+     * Writes the charts into {@code dir}; returns their file names. A chart none of whose figures was
+     * measured (a partial run with {@code --only}) is left out rather than drawn empty.
+     */
     static List<String> write(Results results, Path dir) throws IOException {
         Files.createDirectories(dir);
         List<String> written = new ArrayList<>();
-        written.add(save(throughput(results), dir, "throughput.png"));
-        written.add(save(
+        save(throughput(results), dir, "throughput.png", written);
+        save(
                 bars(
                         results,
                         "Latency of one acquire + release (µs, log scale, lower is better)",
@@ -36,8 +39,9 @@ final class Charts {
                                 new Bar("S2 p99", "S2", "p99_us"),
                                 new Bar("S2 p99.9", "S2", "p999_us"))),
                 dir,
-                "latency.png"));
-        written.add(save(
+                "latency.png",
+                written);
+        save(
                 bars(
                         results,
                         "Hand-off: release to next owner's acquire (µs, log scale, lower is better)",
@@ -48,7 +52,8 @@ final class Charts {
                                 new Bar("S4 p50", "S4", "handoff_p50_us"),
                                 new Bar("S4 p99", "S4", "handoff_p99_us"))),
                 dir,
-                "handoff.png"));
+                "handoff.png",
+                written);
         return written;
     }
 
@@ -106,8 +111,12 @@ final class Charts {
         return chart;
     }
 
-    private static String save(CategoryChart chart, Path dir, String fileName) throws IOException {
+    /** Saves a chart that has at least one series (XChart cannot draw one without). */
+    private static void save(CategoryChart chart, Path dir, String fileName, List<String> written) throws IOException {
+        if (chart.getSeriesMap().isEmpty()) {
+            return;
+        }
         BitmapEncoder.saveBitmap(chart, dir.resolve(fileName).toString(), BitmapEncoder.BitmapFormat.PNG);
-        return fileName;
+        written.add(fileName);
     }
 }

@@ -15,11 +15,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * S4: four child JVMs with two threads each take one lock in turn. Mutual exclusion is checked on the
+ * S4: four child JVMs (two in smoke mode) with two threads each take one lock in turn. Mutual exclusion is checked on the
  * holdings of all processes merged on the shared monotonic clock.
  */
 final class CrossProcessScenario implements Scenario {
-    static final int PROCESSES = 4;
     static final int THREADS_PER_PROCESS = 2;
     private static final List<Library> LIBRARIES = List.of(Library.WARDEN, Library.REDISSON, Library.NAIVE);
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true");
@@ -35,12 +34,13 @@ final class CrossProcessScenario implements Scenario {
     }
 
     @Override
-    public void run(Bench bench) throws Exception {
-        for (int round = 1; round <= bench.mode().rounds(); round++) {
-            for (Library library : LIBRARIES) {
-                bench.results().add(runOnce(bench, library, round));
-            }
-        }
+    public List<Library> libraries() {
+        return LIBRARIES;
+    }
+
+    @Override
+    public List<RunResult> run(Bench bench, Library library, int round) throws Exception {
+        return List.of(runOnce(bench, library, round));
     }
 
     private RunResult runOnce(Bench bench, Library library, int round) throws Exception {
@@ -48,7 +48,7 @@ final class CrossProcessScenario implements Scenario {
         Path dir = Files.createTempDirectory("warden-bench-s4-");
         List<Child> children = new ArrayList<>();
         try {
-            for (int p = 0; p < PROCESSES; p++) {
+            for (int p = 0; p < bench.mode().processes(); p++) {
                 children.add(Child.start(library, bench, dir, p));
             }
             for (Child child : children) {

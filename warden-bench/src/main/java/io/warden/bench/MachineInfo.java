@@ -21,6 +21,10 @@ record MachineInfo(
         String loadAtStart) {
 
     static MachineInfo describe(RedisServer redis) {
+        return describe(redis.version());
+    }
+
+    static MachineInfo describe(String redisVersion) {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         return new MachineInfo(
@@ -30,7 +34,7 @@ record MachineInfo(
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
                         + System.getProperty("os.arch") + ")",
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                redis.version(),
+                redisVersion,
                 libraryVersions(),
                 loadAverage());
     }

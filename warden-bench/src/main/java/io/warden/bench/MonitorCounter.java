@@ -1,6 +1,5 @@
 package io.warden.bench;
 
-import io.warden.testkit.RedisServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,14 +17,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * done inside scripts, which INFO commandstats mixes together.
  */
 final class MonitorCounter implements AutoCloseable {
-    private final RedisServer server;
+    private final RedisAddress server;
     private final Socket socket;
     private final AtomicLong clientCommands = new AtomicLong();
     private final String marker = "bench-marker-" + UUID.randomUUID();
     private final CountDownLatch markerSeen = new CountDownLatch(1);
     private final CountDownLatch started = new CountDownLatch(1);
 
-    private MonitorCounter(RedisServer server) throws IOException {
+    private MonitorCounter(RedisAddress server) throws IOException {
         this.server = server;
         this.socket = new Socket(server.host(), server.port());
         socket.getOutputStream().write("*1\r\n$7\r\nMONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -35,7 +34,7 @@ final class MonitorCounter implements AutoCloseable {
         reader.start();
     }
 
-    static MonitorCounter start(RedisServer server) throws IOException, InterruptedException {
+    static MonitorCounter start(RedisAddress server) throws IOException, InterruptedException {
         MonitorCounter counter = new MonitorCounter(server);
         if (!counter.started.await(5, TimeUnit.SECONDS)) {
             counter.close();

@@ -1,6 +1,5 @@
 package io.warden.bench;
 
-import io.warden.testkit.RedisServer;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +32,7 @@ final class Probes {
         }
     }
 
-    static RedisSample redis(RedisServer server) {
+    static RedisSample redis(RedisAddress server) {
         Map<String, String> stats = server.info("commandstats");
         long commands = 0;
         long scripts = 0;

@@ -33,27 +33,29 @@ final class RedisBenchmarkScenario implements Scenario {
     }
 
     @Override
-    public void run(Bench bench) throws Exception {
+    public List<Library> libraries() {
+        return List.of(Library.REDIS_BENCHMARK);
+    }
+
+    @Override
+    public List<RunResult> run(Bench bench, Library library, int round) throws Exception {
         String binary = findOnPath("redis-benchmark");
         if (binary == null) {
             Bench.log("redis-benchmark not on the PATH: reference skipped");
-            return;
+            return List.of();
         }
-        for (int round = 1; round <= bench.mode().rounds(); round++) {
-            bench.reset();
-            String sha = (String) bench.redis().command("SCRIPT", "LOAD", COMPARE_AND_DELETE);
-            RunResult result = new RunResult(ID, Library.REDIS_BENCHMARK, round);
-            for (int clients : new int[] {1, 16}) {
-                double[] set = measure(bench, binary, clients, List.of("-t", "set"));
-                double[] eval =
-                        measure(bench, binary, clients, List.of("evalsha", sha, "1", "lock:__rand_int__", "token"));
-                result.put("set_c" + clients + "_rps", set[0])
-                        .put("set_c" + clients + "_p50_us", set[1])
-                        .put("evalsha_c" + clients + "_rps", eval[0])
-                        .put("evalsha_c" + clients + "_p50_us", eval[1]);
-            }
-            bench.results().add(result);
+        bench.reset();
+        String sha = (String) bench.redis().command("SCRIPT", "LOAD", COMPARE_AND_DELETE);
+        RunResult result = new RunResult(ID, Library.REDIS_BENCHMARK, round);
+        for (int clients : new int[] {1, 16}) {
+            double[] set = measure(bench, binary, clients, List.of("-t", "set"));
+            double[] eval = measure(bench, binary, clients, List.of("evalsha", sha, "1", "lock:__rand_int__", "token"));
+            result.put("set_c" + clients + "_rps", set[0])
+                    .put("set_c" + clients + "_p50_us", set[1])
+                    .put("evalsha_c" + clients + "_rps", eval[0])
+                    .put("evalsha_c" + clients + "_p50_us", eval[1]);
         }
+        return List.of(result);
     }
 
     /** Requests per second and p50 in µs. */

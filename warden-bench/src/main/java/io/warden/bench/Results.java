@@ -48,6 +48,7 @@ final class Results {
                 .filter(r -> r.scenario().equals(scenario))
                 .map(RunResult::library)
                 .distinct()
+                .sorted()
                 .toList();
     }
 
@@ -71,6 +72,22 @@ final class Results {
                             : Stats.summarize(finite));
         });
         return summary;
+    }
+
+    /** One figure of {@code library} in {@code scenario} by round (measured rounds only, not round 0). */
+    synchronized Map<Integer, Double> byRound(String scenario, Library library, String metric) {
+        Map<Integer, Double> values = new java.util.TreeMap<>();
+        for (RunResult run : runs) {
+            Double value = run.metrics().get(metric);
+            if (run.scenario().equals(scenario)
+                    && run.library() == library
+                    && run.round() > 0
+                    && value != null
+                    && !value.isNaN()) {
+                values.put(run.round(), value);
+            }
+        }
+        return values;
     }
 
     /** The median of one figure, if it was measured. */

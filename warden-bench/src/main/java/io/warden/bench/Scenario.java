@@ -1,6 +1,11 @@
 package io.warden.bench;
 
-/** One benchmark scenario: runs every round for every library it compares, adding results. */
+import java.util.List;
+
+/**
+ * One benchmark scenario. The harness runs each (round, library) pair in a fresh JVM of its own and
+ * calls {@link #run} there once; the scenario itself never loops over rounds or libraries.
+ */
 interface Scenario {
 
     /** Short id, such as {@code S1}. */
@@ -9,5 +14,12 @@ interface Scenario {
     /** One line saying what it measures. */
     String title();
 
-    void run(Bench bench) throws Exception;
+    /** The libraries compared, in the order of the first round (later rounds rotate it). */
+    List<Library> libraries();
+
+    /**
+     * Measures {@code library} once, after its own warm-up, and returns the figures: one result for the
+     * round, plus any unmeasured counting pass the scenario makes after the measured window (round 0).
+     */
+    List<RunResult> run(Bench bench, Library library, int round) throws Exception;
 }

@@ -28,12 +28,13 @@ final class TaskScenario implements Scenario {
     }
 
     @Override
-    public void run(Bench bench) throws Exception {
-        for (int round = 1; round <= bench.mode().rounds(); round++) {
-            for (Library library : LIBRARIES) {
-                bench.results().add(runOnce(bench, library, round));
-            }
-        }
+    public List<Library> libraries() {
+        return LIBRARIES;
+    }
+
+    @Override
+    public List<RunResult> run(Bench bench, Library library, int round) throws InterruptedException {
+        return List.of(runOnce(bench, library, round));
     }
 
     private RunResult runOnce(Bench bench, Library library, int round) throws InterruptedException {
