@@ -2,6 +2,7 @@ package io.warden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.warden.testkit.Await;
 import java.time.Duration;
@@ -469,11 +470,12 @@ public abstract class LockContract {
         assertThat(info.state()).isEqualTo(LockInfo.State.HELD);
         assertThat(info.holder().orElseThrow().pid())
                 .isEqualTo(ProcessHandle.current().pid());
-        assertThat(info.ttl()).isPositive();
+        assertThat(info.ttl()).hasValueSatisfying(ttl -> assertThat(ttl).isPositive());
         assertThat(warden.admin().list("jobs:")).extracting(LockInfo::name).containsExactly("jobs:a", "jobs:b");
 
         CompletableFuture<Lease> waiting = waiterSide.lock("jobs:a").acquireAsync(Duration.ofSeconds(10));
         assertThat(warden.admin().forceUnlock("jobs:a"))
+                .flatMap(LockInfo::holder)
                 .map(HolderInfo::fencingToken)
                 .contains(a.fencingToken());
         waiting.get(5, TimeUnit.SECONDS).release();
@@ -481,6 +483,47 @@ public abstract class LockContract {
         assertThat(warden.admin().inspect("never-used").state()).isEqualTo(LockInfo.State.FREE);
         b.release();
         other.release();
+    }
+
+    @Test
+    void aLockKeyWithoutHolderOrExpiryIsShownAsSuchAndForceUnlockReportsWhatItDeleted() {
+        redis("warden:{bare}", "HSET", "warden:{bare}", "owner", "written-by-hand");
+        Warden warden = wardens.open();
+
+        LockInfo info = warden.admin().inspect("bare");
+        Optional<LockInfo> removed = warden.admin().forceUnlock("bare");
+
+        assertThat(info.state()).isEqualTo(LockInfo.State.HELD);
+        assertThat(info.holder()).isEmpty();
+        assertThat(info.ttl()).as("no expiry, not zero").isEmpty();
+        assertThat(removed).hasValueSatisfying(lock -> {
+            assertThat(lock.state()).isEqualTo(LockInfo.State.HELD);
+            assertThat(lock.holder()).isEmpty();
+            assertThat(lock.ttl()).isEmpty();
+        });
+        assertThat(redis("warden:{bare}", "EXISTS", "warden:{bare}")).isEqualTo(0L);
+        assertThat(warden.admin().forceUnlock("bare")).isEmpty();
+        assertThat(warden.admin().inspect("bare").ttl()).contains(Duration.ZERO);
+    }
+
+    @Test
+    void aFencingCounterHoldingGarbageMakesTheLockForeignAndIsListedWithStrayKeys() {
+        redis("warden:{garbage}", "SET", "warden:{garbage}:fence", "not-a-number");
+        redis("warden:{" + "z".repeat(600) + "}", "SET", "warden:{" + "z".repeat(600) + "}", "stray");
+        Warden warden = wardens.open();
+
+        LockInfo info = warden.admin().inspect("garbage");
+
+        assertThat(info.state()).isEqualTo(LockInfo.State.FOREIGN);
+        assertThat(info.foreignKey()).contains("warden:{garbage}:fence");
+        assertThat(warden.admin().list(""))
+                .extracting(LockInfo::name, LockInfo::state, LockInfo::foreignKey)
+                .containsExactly(
+                        tuple("garbage", LockInfo.State.FOREIGN, Optional.of("warden:{garbage}:fence")),
+                        tuple(
+                                "z".repeat(600),
+                                LockInfo.State.FOREIGN,
+                                Optional.of("warden:{" + "z".repeat(600) + "}")));
     }
 
     @Test
