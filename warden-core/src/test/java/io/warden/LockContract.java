@@ -339,17 +339,18 @@ public abstract class LockContract {
             }
         });
         waiter.start();
+        // The holder's watched lease listens on the channel too (for a forced unlock): one more.
         Await.until(
                 "the waiter subscribed",
                 Duration.ofSeconds(5),
-                () -> subscribers("warden:{interrupt-me}:released") == 1);
+                () -> subscribers("warden:{interrupt-me}:released") == 2);
         waiter.interrupt();
         waiter.join(5_000);
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
         Await.until(
-                "the subscription was dropped",
+                "the waiter's subscription was dropped",
                 Duration.ofSeconds(5),
-                () -> subscribers("warden:{interrupt-me}:released") == 0);
+                () -> subscribers("warden:{interrupt-me}:released") == 1);
         held.release();
         assertThat(b.lock("interrupt-me").tryAcquire()).isPresent();
     }
@@ -360,7 +361,8 @@ public abstract class LockContract {
         Warden b = wardens.open();
         Lease held = a.lock("async").acquire(Duration.ZERO);
         CompletableFuture<Lease> waiting = b.lock("async").acquireAsync(Duration.ofSeconds(30));
-        Await.until("the waiter subscribed", Duration.ofSeconds(5), () -> subscribers("warden:{async}:released") == 1);
+        // The holder's watched lease listens on the channel too (for a forced unlock): one more.
+        Await.until("the waiter subscribed", Duration.ofSeconds(5), () -> subscribers("warden:{async}:released") == 2);
         assertThat(waiting.cancel(true)).isTrue();
         held.release();
         Await.until(
@@ -524,6 +526,31 @@ public abstract class LockContract {
                                 "z".repeat(600),
                                 LockInfo.State.FOREIGN,
                                 Optional.of("warden:{" + "z".repeat(600) + "}")));
+    }
+
+    @Test
+    void aWatchedHolderNoticesAForcedUnlockWithinAboutARoundTripNotAtItsNextRenewal() throws Exception {
+        Warden holderSide = wardens.open();
+        Warden operator = wardens.open();
+        // Renewed every 10 s: only the release message can make the loss known within the bound below.
+        Lease lease = holderSide
+                .lock("forced")
+                .acquire(
+                        Duration.ZERO,
+                        LeaseOptions.leaseTime(Duration.ofSeconds(30)).withWatchdog(true));
+        Await.until("the holder listens", Duration.ofSeconds(5), () -> subscribers("warden:{forced}:released") == 1);
+
+        long start = System.nanoTime();
+        assertThat(operator.admin().forceUnlock("forced")).isPresent();
+        LeaseLostEvent event = lease.lostFuture().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertThat(Await.millisSince(start)).as("ms to notice").isLessThan(2_000);
+        assertThat(event.cause()).isEqualTo(LossCause.KEY_DELETED);
+        assertThat(lease.isHeld()).isFalse();
+        Await.until(
+                "the holder stops listening",
+                Duration.ofSeconds(5),
+                () -> subscribers("warden:{forced}:released") == 0);
     }
 
     @Test

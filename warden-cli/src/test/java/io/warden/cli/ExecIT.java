@@ -136,7 +136,8 @@ class ExecIT {
         Cli.Run holder = cli.start("exec", "--lease", "1s", "crash", "--", "sh", "-c", "touch started; sleep 60");
         Await.until("the holder's command started", RUN, () -> Files.exists(file("started")));
         Cli.Run waiter = cli.start("exec", "-w", "60s", "crash", "--", "sh", "-c", "date +%s%3N > got");
-        Await.until("the second warden waits for the release", RUN, () -> subscribers("warden:{crash}:released") > 0);
+        // Two subscribers: the holder listens for a forced unlock, the waiter for the release.
+        Await.until("the second warden waits for the release", RUN, () -> subscribers("warden:{crash}:released") > 1);
 
         holder.signal("KILL");
         long killedAt = System.currentTimeMillis();
@@ -209,7 +210,8 @@ class ExecIT {
         try (Lease held = warden.lock("queue").acquire(Duration.ofSeconds(5))) {
             Cli.Run waiting =
                     cli.start("exec", "queue", "--", "touch", file("ran").toString());
-            Await.until("warden waits for the release", RUN, () -> subscribers("warden:{queue}:released") > 0);
+            // Two subscribers: the holder (this test's watched lease) and the waiting warden.
+            Await.until("warden waits for the release", RUN, () -> subscribers("warden:{queue}:released") > 1);
 
             waiting.signal("TERM");
 
