@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
             "  69  Redis unreachable",
             "  70  internal error",
             "  77  Redis refused the credentials, or an ACL denied a command or key",
-            "  78  Redis refused the configuration (a database number it does not have)"
+            "  78  Redis refused the configuration (a database number it does not have), or its TLS certificate is not trusted"
         })
 final class UnlockCommand implements Callable<Integer> {
     @Spec

@@ -108,6 +108,7 @@ final class ClusterBackend extends LettuceBackend {
         RedisClusterClient client = RedisClusterClient.create(target.clusterSeeds());
         ClusterClientOptions.Builder options = ClusterClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(target.commandTimeout()))
+                .sslOptions(target.tls().sslOptions(target.commandTimeout()))
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(target.commandTimeout())
                         .keepAlive(true)

@@ -67,6 +67,7 @@ final class StandaloneBackend extends LettuceBackend {
         if (owns) {
             client.setOptions(ClientOptions.builder()
                     .timeoutOptions(TimeoutOptions.enabled(target.commandTimeout()))
+                    .sslOptions(target.tls().sslOptions(target.commandTimeout()))
                     .socketOptions(SocketOptions.builder()
                             .connectTimeout(target.commandTimeout())
                             .keepAlive(true)
