@@ -5,6 +5,7 @@ import io.warden.LeaseLostEvent;
 import io.warden.LeaseLostException;
 import io.warden.LeaseOptions;
 import io.warden.LossPolicy;
+import io.warden.RedisUnavailableException;
 import io.warden.TaskLock;
 import io.warden.TaskResult;
 import io.warden.Warden;
@@ -94,7 +95,10 @@ final class ExecCommand implements Callable<Integer> {
             names = {"-w", "--wait"},
             paramLabel = "DURATION",
             converter = DurationConverter.class,
-            description = "Wait at most DURATION for the lock, then give up with the conflict code.")
+            description = "Wait at most DURATION for the lock, then give up with the conflict code. The wait"
+                    + " also covers reaching Redis: a connection that fails (not listening yet, timed out)"
+                    + " is tried again until then. Without -w, one connection attempt, bounded by --timeout,"
+                    + " then exit 69; once connected, the wait is unbounded.")
     private Duration wait;
 
     @Option(
@@ -175,12 +179,18 @@ final class ExecCommand implements Callable<Integer> {
                 argv, name, onLost, killGrace, err, ChildLaunch.forThisProcess(System.getenv("PATH")));
         SignalForwarding.install(child::signal);
         child.redisAddress(connection.address());
+        long connectStart = System.nanoTime();
         Warden warden;
         try {
-            warden = connection.connect(builder -> builder.defaultLeaseTime(lease));
+            warden = connectWithinWait();
+        } catch (InterruptedException e) {
+            return stoppedOr(child, () -> Problems.report(e, name, err));
         } catch (RuntimeException e) {
             return stoppedOr(child, () -> Problems.report(e, name, err));
         }
+        Duration connecting = Duration.ofNanos(System.nanoTime() - connectStart);
+        Duration waitLeft =
+                wait == null ? FOREVER : wait.compareTo(connecting) > 0 ? wait.minus(connecting) : Duration.ZERO;
         try (warden) {
             child.redisAddress(warden.redisAddress());
             TaskLock task = warden.task(name)
@@ -189,8 +199,7 @@ final class ExecCommand implements Callable<Integer> {
                     .lossPolicy(LossPolicy.NOTIFY)
                     .logLevel(Level.DEBUG)
                     .listener(child);
-            TaskResult<Integer> result =
-                    noWait ? task.runIfFree(child::run) : task.runWhenFree(wait != null ? wait : FOREVER, child::run);
+            TaskResult<Integer> result = noWait ? task.runIfFree(child::run) : task.runWhenFree(waitLeft, child::run);
             if (!result.executed()) {
                 return conflict(result.holder(), warden.redisAddress(), err);
             }
@@ -203,6 +212,32 @@ final class ExecCommand implements Callable<Integer> {
             return cannotStart(e, child, err);
         } catch (RuntimeException e) {
             return stoppedOr(child, () -> Problems.report(e, name, err));
+        }
+    }
+
+    /**
+     * Connects; with -w, a Redis that cannot be reached yet (not listening, timed out: not a refusal
+     * of the credentials or configuration) is tried again with a growing pause until the wait is
+     * over, so that a Redis restarting, or slow to accept under load, costs wait time rather than
+     * the run. Without -w, one attempt, bounded by --timeout.
+     */
+    private Warden connectWithinWait() throws InterruptedException {
+        long start = System.nanoTime();
+        long budget = wait == null ? 0 : wait.toNanos();
+        long pauseMillis = 100;
+        while (true) {
+            try {
+                return connection.connect(builder -> builder.defaultLeaseTime(lease));
+            } catch (RedisUnavailableException e) {
+                long left = budget - (System.nanoTime() - start);
+                if (left <= 0 || RedisRefusals.exitCode(e).isPresent()) {
+                    throw e;
+                }
+                org.slf4j.LoggerFactory.getLogger(ExecCommand.class)
+                        .debug("cannot connect yet, trying again within the wait: {}", e.getMessage());
+                Thread.sleep(Math.max(1, Math.min(pauseMillis, left / 1_000_000)));
+                pauseMillis = Math.min(pauseMillis * 2, 1_000);
+            }
         }
     }
 

@@ -342,6 +342,23 @@ class ExecIT {
         Await.until("the command is gone", RUN, () -> command.stream().noneMatch(ProcessHandle::isAlive));
     }
 
+    @Test
+    void aWaiterConnectsToARedisThatStartsListeningWithinItsWait() throws IOException {
+        int port = freePort();
+        Cli.Run waiter =
+                cli.start("exec", "-w", "20s", "--redis", "redis://127.0.0.1:" + port, "late", "--", "touch", "ran");
+        Await.sleep(2_000); // elapsed time is the point: Redis is not there for the first attempts
+        assertThat(waiter.isAlive())
+                .as("still trying within its wait: %s", waiter.stderr())
+                .isTrue();
+
+        try (RedisServer late = RedisServer.builder().port(port).start()) {
+            assertThat(waiter.waitFor(RUN)).as(waiter.stderr()).isZero();
+            assertThat(file("ran")).exists();
+            assertThat(late.dbSize()).as("the fencing counter it minted").isEqualTo(1);
+        }
+    }
+
     private long subscribers(String channel) {
         List<?> reply = (List<?>) server.command("PUBSUB", "NUMSUB", channel);
         return (Long) reply.get(1);
