@@ -125,7 +125,8 @@ class ExecIT {
             Await.sleep(100);
         }
         assertThat(holder.waitFor(RUN)).as(holder.stderr()).isZero();
-        assertThat(attempts).isGreaterThan(40);
+        // About 50 checks in 5 s on an idle machine; 36 were seen at a load average of 9 on 2 cores.
+        assertThat(attempts).as("checks while the command ran").isGreaterThan(20);
         assertThat(maxTtl).as("the lease is 2 s, renewed").isLessThanOrEqualTo(2_000);
         assertThat(contender.waitFor(RUN)).as("warden exec -n meanwhile").isEqualTo(75);
         assertThat(warden.lock("long").tryAcquire()).hasValueSatisfying(Lease::release);
