@@ -108,7 +108,6 @@ final class ClusterBackend extends LettuceBackend {
         RedisClusterClient client = RedisClusterClient.create(target.clusterSeeds());
         ClusterClientOptions.Builder options = ClusterClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(target.commandTimeout()))
-                .sslOptions(target.tls().sslOptions(target.commandTimeout()))
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(target.commandTimeout())
                         .keepAlive(true)
@@ -123,6 +122,9 @@ final class ClusterBackend extends LettuceBackend {
                                 ClusterTopologyRefreshOptions.RefreshTrigger.UNKNOWN_NODE)
                         .refreshTriggersReconnectAttempts(2)
                         .build());
+        if (TlsSettings.used(target.clusterSeeds())) {
+            options.sslOptions(target.tls().sslOptions(target.commandTimeout()));
+        }
         client.setOptions(options.build());
         StatefulRedisClusterConnection<String, String> connection = null;
         StatefulRedisClusterPubSubConnection<String, String> pubSub = null;

@@ -14,6 +14,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.warden.RedisUnavailableException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -65,9 +66,8 @@ final class StandaloneBackend extends LettuceBackend {
                 : resources == null ? RedisClient.create(target.uri()) : RedisClient.create(resources, target.uri());
         String address = target.uri() != null ? RedisUris.describe(target.uri()) : "redis (caller's client)";
         if (owns) {
-            client.setOptions(ClientOptions.builder()
+            ClientOptions.Builder options = ClientOptions.builder()
                     .timeoutOptions(TimeoutOptions.enabled(target.commandTimeout()))
-                    .sslOptions(target.tls().sslOptions(target.commandTimeout()))
                     .socketOptions(SocketOptions.builder()
                             .connectTimeout(target.commandTimeout())
                             .keepAlive(true)
@@ -75,8 +75,11 @@ final class StandaloneBackend extends LettuceBackend {
                     .disconnectedBehavior(
                             failFast
                                     ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
-                                    : ClientOptions.DisconnectedBehavior.DEFAULT)
-                    .build());
+                                    : ClientOptions.DisconnectedBehavior.DEFAULT);
+            if (target.uri() != null && TlsSettings.used(List.of(target.uri()))) {
+                options.sslOptions(target.tls().sslOptions(target.commandTimeout()));
+            }
+            client.setOptions(options.build());
         }
         StatefulRedisConnection<String, String> connection = null;
         StatefulRedisPubSubConnection<String, String> pubSub = null;

@@ -19,6 +19,19 @@ public record TlsSettings(@Nullable Path trustedCertificates, boolean verifyPeer
     /** The JVM's trust store, certificate and host name checked. */
     public static final TlsSettings DEFAULT = new TlsSettings(null, true);
 
+    /**
+     * Whether any of {@code uris} (or a Sentinel URI's sentinels) connects with TLS: only then are TLS
+     * options built, which loads the TLS classes (time a plain connection need not spend).
+     */
+    static boolean used(java.util.List<RedisURI> uris) {
+        for (RedisURI uri : uris) {
+            if (uri.isSsl() || uri.getSentinels().stream().anyMatch(RedisURI::isSsl)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Lettuce's options for this: the trust, and a handshake bounded by {@code timeout}. */
     SslOptions sslOptions(Duration timeout) {
         SslOptions.Builder builder = SslOptions.builder().handshakeTimeout(timeout);
