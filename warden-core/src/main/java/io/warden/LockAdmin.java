@@ -9,22 +9,33 @@ import java.util.Optional;
  */
 public interface LockAdmin {
 
-    /** The lock's current state, holder, TTL and last issued fencing token. One round trip. */
+    /**
+     * The lock's current state, holder, TTL and last issued fencing token. One round trip. A lock
+     * whose key or fencing counter holds data Warden did not write is {@link LockInfo.State#FOREIGN},
+     * naming that key.
+     */
     LockInfo inspect(String name);
 
     /**
-     * The locks currently held whose names start with {@code namePrefix} (empty for all), found with
-     * {@code SCAN} (never {@code KEYS}), sorted by name. Cost grows with the database size.
+     * Everything under the key prefix whose name starts with {@code namePrefix} (empty for all), found
+     * with {@code SCAN} (never {@code KEYS}), sorted by name: the held locks, and as {@link
+     * LockInfo.State#FOREIGN} every key that Warden did not write there (data of another type or
+     * value in a lock key or fencing counter, a key whose name no lock can have, such as one over the
+     * name limit). Free locks are left out. One round trip per key found; cost grows with the
+     * database size.
      */
     List<LockInfo> list(String namePrefix);
 
     /**
      * Deletes the lock whoever holds it, and wakes its waiters: an escape hatch for operators when a
-     * holder is known to be gone. The holder, if alive, keeps running until its watchdog reports the
-     * lease lost. Never deletes a key that is not a Warden lock.
+     * holder is known to be gone. The holder, if alive, stops using the lock within about a round
+     * trip if it listens for releases (Warden's leases do while connected), else at its next renewal.
+     * Never deletes a key that is not a Warden lock.
      *
-     * @return the holder that was removed, or empty if the lock was free
+     * @return the lock as it was just before it was deleted ({@link LockInfo.State#HELD}, with its
+     *     holder if the key named one and its TTL, empty if it had no expiry), or empty if the lock
+     *     was free
      * @throws LockKeyConflictException if the key holds data Warden did not write
      */
-    Optional<HolderInfo> forceUnlock(String name);
+    Optional<LockInfo> forceUnlock(String name);
 }

@@ -6,10 +6,15 @@ import io.warden.internal.Connection;
 import io.warden.internal.Durations;
 import io.warden.internal.RedisUris;
 import io.warden.internal.Settings;
+import io.warden.internal.TlsSettings;
 import io.warden.internal.WardenCore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
@@ -131,6 +136,19 @@ public interface Warden extends AutoCloseable {
         private Backoff waitBackoff = Backoff.defaults();
         private LossPolicy lossPolicy = LossPolicy.INTERRUPT;
         private @Nullable Executor callbackExecutor;
+        private TlsSettings tls = TlsSettings.DEFAULT;
+        private @Nullable String password;
+        /**
+         * For URIs given as text whose user info names no password ({@code redis://NAME@host}, which
+         * Lettuce reads as a password): NAME, the user that {@link #password} logs in as. Keyed by
+         * {@link #TARGET} or {@link #CLUSTER}; {@link #redlockUsers} holds those of Redlock nodes.
+         */
+        private final Map<String, @Nullable String> userOnly = new HashMap<>();
+
+        private List<@Nullable String> redlockUsers = List.of();
+
+        private static final String TARGET = "target";
+        private static final String CLUSTER = "cluster";
 
         Builder() {}
 
@@ -148,6 +166,7 @@ public interface Warden extends AutoCloseable {
                 List<RedisURI> seeds = RedisUris.clusterSeeds(redisUri);
                 clearTarget();
                 this.clusterSeeds = seeds;
+                this.userOnly.put(CLUSTER, RedisUris.userOnly(redisUri));
                 return this;
             }
             RedisURI parsed;
@@ -158,6 +177,7 @@ public interface Warden extends AutoCloseable {
             }
             clearTarget();
             this.uri = parsed;
+            this.userOnly.put(TARGET, RedisUris.userOnly(redisUri));
             return this;
         }
 
@@ -186,6 +206,7 @@ public interface Warden extends AutoCloseable {
                         + nodeUris.size() + ": with fewer, one node down stops every lock");
             }
             List<RedisURI> nodes = new ArrayList<>();
+            List<@Nullable String> users = new ArrayList<>();
             for (String node : nodeUris) {
                 Objects.requireNonNull(node, "node URI");
                 if (RedisUris.isCluster(node) || node.startsWith("redis-sentinel")) {
@@ -194,12 +215,14 @@ public interface Warden extends AutoCloseable {
                 }
                 try {
                     nodes.add(RedisURI.create(node));
+                    users.add(RedisUris.userOnly(node));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("not a Redis URI: '" + node + "': " + e.getMessage(), e);
                 }
             }
             clearTarget();
             this.redlockNodes = List.copyOf(nodes);
+            this.redlockUsers = users;
             return this;
         }
 
@@ -250,7 +273,45 @@ public interface Warden extends AutoCloseable {
             return this;
         }
 
+        /**
+         * TLS connections ({@code rediss://}, {@code rediss-cluster://}) trust the CA certificates in
+         * this PEM file instead of the JVM's trust store: for a private CA or a self-signed server
+         * certificate. The server's host name is still checked against its certificate. Plain
+         * connections ignore it.
+         */
+        public Builder tlsTrustedCertificates(Path pemFile) {
+            Objects.requireNonNull(pemFile, "pemFile");
+            if (!Files.isReadable(pemFile)) {
+                throw new IllegalArgumentException("cannot read the TLS certificate file '" + pemFile + "'");
+            }
+            this.tls = new TlsSettings(pemFile, tls.verifyPeer());
+            return this;
+        }
+
+        /**
+         * With {@code false}, TLS connections accept any server certificate: for tests only, as it
+         * gives up all protection against an impostor. Default true.
+         */
+        public Builder tlsVerifyPeer(boolean verify) {
+            this.tls = new TlsSettings(tls.trustedCertificates(), verify);
+            return this;
+        }
+
+        /**
+         * The password for every URI of this Builder (server, Sentinel master and sentinels, Cluster
+         * seeds, Redlock nodes) that names none itself, with the URI's user name if it names one
+         * ({@code redis://USER@host}); a URI that names its password keeps it. Keeps the password out
+         * of URIs, which end up in logs, configuration and {@code ps}. Not used with {@link
+         * #client(RedisClient)}.
+         */
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
         private void clearTarget() {
+            userOnly.clear();
+            redlockUsers = List.of();
             uri = null;
             client = null;
             clusterSeeds = List.of();
@@ -385,7 +446,7 @@ public interface Warden extends AutoCloseable {
                     : this.commandTimeout;
             Durations.commandTimeoutNanos(commandTimeout, "command timeout (the URI's timeout parameter)");
             if (target != null) {
-                target = RedisUris.withTimeout(target, commandTimeout);
+                target = own(target, commandTimeout, userOnly.get(TARGET));
             }
             if (replicaAcks > 0 && !redlockNodes.isEmpty()) {
                 throw new IllegalArgumentException(
@@ -404,14 +465,13 @@ public interface Warden extends AutoCloseable {
                     target,
                     client,
                     clusterSeeds.stream()
-                            .map(s -> RedisUris.withTimeout(s, commandTimeout))
+                            .map(s -> own(s, commandTimeout, userOnly.get(CLUSTER)))
                             .toList(),
-                    redlockNodes.stream()
-                            .map(s -> RedisUris.withTimeout(s, commandTimeout))
-                            .toList(),
+                    redlockNodes(commandTimeout),
                     commandTimeout,
                     replicaAcks,
-                    replicaAckTimeout);
+                    replicaAckTimeout,
+                    tls);
             Settings settings = new Settings(
                     connection,
                     keyPrefix,
@@ -424,6 +484,31 @@ public interface Warden extends AutoCloseable {
                     callbackExecutor,
                     fencingTokens);
             return new ConnectedWarden(WardenCore.open(settings));
+        }
+
+        /**
+         * A copy of {@code uri} for this build (a Sentinel URI: itself) with its timeout, TLS and
+         * password ({@code user}: the user name its text gave without a password).
+         */
+        private RedisURI own(RedisURI uri, Duration commandTimeout, @Nullable String user) {
+            RedisURI owned = tls.applyTo(RedisUris.withTimeout(uri, commandTimeout));
+            if (password == null) {
+                return owned;
+            }
+            if (user != null) {
+                owned.setAuthentication(user, password);
+                return owned;
+            }
+            return RedisUris.withDefaultPassword(owned, password);
+        }
+
+        private List<RedisURI> redlockNodes(Duration commandTimeout) {
+            List<RedisURI> owned = new ArrayList<>();
+            for (int i = 0; i < redlockNodes.size(); i++) {
+                RedisURI node = redlockNodes.get(i);
+                owned.add(own(node, commandTimeout, i < redlockUsers.size() ? redlockUsers.get(i) : null));
+            }
+            return owned;
         }
     }
 }

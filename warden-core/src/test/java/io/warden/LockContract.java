@@ -2,6 +2,7 @@ package io.warden;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.warden.testkit.Await;
 import java.time.Duration;
@@ -338,17 +339,18 @@ public abstract class LockContract {
             }
         });
         waiter.start();
+        // The holder's watched lease listens on the channel too (for a forced unlock): one more.
         Await.until(
                 "the waiter subscribed",
                 Duration.ofSeconds(5),
-                () -> subscribers("warden:{interrupt-me}:released") == 1);
+                () -> subscribers("warden:{interrupt-me}:released") == 2);
         waiter.interrupt();
         waiter.join(5_000);
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
         Await.until(
-                "the subscription was dropped",
+                "the waiter's subscription was dropped",
                 Duration.ofSeconds(5),
-                () -> subscribers("warden:{interrupt-me}:released") == 0);
+                () -> subscribers("warden:{interrupt-me}:released") == 1);
         held.release();
         assertThat(b.lock("interrupt-me").tryAcquire()).isPresent();
     }
@@ -359,7 +361,8 @@ public abstract class LockContract {
         Warden b = wardens.open();
         Lease held = a.lock("async").acquire(Duration.ZERO);
         CompletableFuture<Lease> waiting = b.lock("async").acquireAsync(Duration.ofSeconds(30));
-        Await.until("the waiter subscribed", Duration.ofSeconds(5), () -> subscribers("warden:{async}:released") == 1);
+        // The holder's watched lease listens on the channel too (for a forced unlock): one more.
+        Await.until("the waiter subscribed", Duration.ofSeconds(5), () -> subscribers("warden:{async}:released") == 2);
         assertThat(waiting.cancel(true)).isTrue();
         held.release();
         Await.until(
@@ -469,11 +472,12 @@ public abstract class LockContract {
         assertThat(info.state()).isEqualTo(LockInfo.State.HELD);
         assertThat(info.holder().orElseThrow().pid())
                 .isEqualTo(ProcessHandle.current().pid());
-        assertThat(info.ttl()).isPositive();
+        assertThat(info.ttl()).hasValueSatisfying(ttl -> assertThat(ttl).isPositive());
         assertThat(warden.admin().list("jobs:")).extracting(LockInfo::name).containsExactly("jobs:a", "jobs:b");
 
         CompletableFuture<Lease> waiting = waiterSide.lock("jobs:a").acquireAsync(Duration.ofSeconds(10));
         assertThat(warden.admin().forceUnlock("jobs:a"))
+                .flatMap(LockInfo::holder)
                 .map(HolderInfo::fencingToken)
                 .contains(a.fencingToken());
         waiting.get(5, TimeUnit.SECONDS).release();
@@ -481,6 +485,72 @@ public abstract class LockContract {
         assertThat(warden.admin().inspect("never-used").state()).isEqualTo(LockInfo.State.FREE);
         b.release();
         other.release();
+    }
+
+    @Test
+    void aLockKeyWithoutHolderOrExpiryIsShownAsSuchAndForceUnlockReportsWhatItDeleted() {
+        redis("warden:{bare}", "HSET", "warden:{bare}", "owner", "written-by-hand");
+        Warden warden = wardens.open();
+
+        LockInfo info = warden.admin().inspect("bare");
+        Optional<LockInfo> removed = warden.admin().forceUnlock("bare");
+
+        assertThat(info.state()).isEqualTo(LockInfo.State.HELD);
+        assertThat(info.holder()).isEmpty();
+        assertThat(info.ttl()).as("no expiry, not zero").isEmpty();
+        assertThat(removed).hasValueSatisfying(lock -> {
+            assertThat(lock.state()).isEqualTo(LockInfo.State.HELD);
+            assertThat(lock.holder()).isEmpty();
+            assertThat(lock.ttl()).isEmpty();
+        });
+        assertThat(redis("warden:{bare}", "EXISTS", "warden:{bare}")).isEqualTo(0L);
+        assertThat(warden.admin().forceUnlock("bare")).isEmpty();
+        assertThat(warden.admin().inspect("bare").ttl()).contains(Duration.ZERO);
+    }
+
+    @Test
+    void aFencingCounterHoldingGarbageMakesTheLockForeignAndIsListedWithStrayKeys() {
+        redis("warden:{garbage}", "SET", "warden:{garbage}:fence", "not-a-number");
+        redis("warden:{" + "z".repeat(600) + "}", "SET", "warden:{" + "z".repeat(600) + "}", "stray");
+        Warden warden = wardens.open();
+
+        LockInfo info = warden.admin().inspect("garbage");
+
+        assertThat(info.state()).isEqualTo(LockInfo.State.FOREIGN);
+        assertThat(info.foreignKey()).contains("warden:{garbage}:fence");
+        assertThat(warden.admin().list(""))
+                .extracting(LockInfo::name, LockInfo::state, LockInfo::foreignKey)
+                .containsExactly(
+                        tuple("garbage", LockInfo.State.FOREIGN, Optional.of("warden:{garbage}:fence")),
+                        tuple(
+                                "z".repeat(600),
+                                LockInfo.State.FOREIGN,
+                                Optional.of("warden:{" + "z".repeat(600) + "}")));
+    }
+
+    @Test
+    void aWatchedHolderNoticesAForcedUnlockWithinAboutARoundTripNotAtItsNextRenewal() throws Exception {
+        Warden holderSide = wardens.open();
+        Warden operator = wardens.open();
+        // Renewed every 10 s: only the release message can make the loss known within the bound below.
+        Lease lease = holderSide
+                .lock("forced")
+                .acquire(
+                        Duration.ZERO,
+                        LeaseOptions.leaseTime(Duration.ofSeconds(30)).withWatchdog(true));
+        Await.until("the holder listens", Duration.ofSeconds(5), () -> subscribers("warden:{forced}:released") == 1);
+
+        long start = System.nanoTime();
+        assertThat(operator.admin().forceUnlock("forced")).isPresent();
+        LeaseLostEvent event = lease.lostFuture().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertThat(Await.millisSince(start)).as("ms to notice").isLessThan(2_000);
+        assertThat(event.cause()).isEqualTo(LossCause.KEY_DELETED);
+        assertThat(lease.isHeld()).isFalse();
+        Await.until(
+                "the holder stops listening",
+                Duration.ofSeconds(5),
+                () -> subscribers("warden:{forced}:released") == 0);
     }
 
     @Test

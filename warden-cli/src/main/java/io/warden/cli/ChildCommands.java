@@ -1,14 +1,20 @@
 package io.warden.cli;
 
+import io.warden.RedisUnavailableException;
+import io.warden.Warden;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** What {@code warden exec} and {@code warden leader} share about the command they run. */
 final class ChildCommands {
+    private static final Logger log = LoggerFactory.getLogger(ChildCommands.class);
+
     private ChildCommands() {}
 
     /**
@@ -38,6 +44,32 @@ final class ChildCommands {
             throw new CommandLine.ParameterException(cli, "lock name " + Arguments.unpassable(lockName));
         }
         return argv;
+    }
+
+    /**
+     * Connects, with {@code lease} as the default lease time. Within {@code budgetNanos} (exec's -w;
+     * unbounded for leader, which campaigns as long as it takes), a Redis that cannot be reached yet
+     * (not listening, timed out: not a refusal of the credentials or configuration) is tried again
+     * with a growing pause, so that a Redis restarting, or slow to accept under load, costs wait time
+     * rather than the run. With a zero budget, one attempt, bounded by --timeout.
+     */
+    static Warden connectWithin(ConnectionOptions connection, Duration lease, long budgetNanos)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long pauseMillis = 100;
+        while (true) {
+            try {
+                return connection.connect(builder -> builder.defaultLeaseTime(lease));
+            } catch (RedisUnavailableException e) {
+                long left = budgetNanos - (System.nanoTime() - start);
+                if (left <= 0 || RedisRefusals.exitCode(e).isPresent()) {
+                    throw e;
+                }
+                log.debug("cannot connect yet, trying again within the wait: {}", e.getMessage());
+                Thread.sleep(Math.max(1, Math.min(pauseMillis, left / 1_000_000)));
+                pauseMillis = Math.min(pauseMillis * 2, 1_000);
+            }
+        }
     }
 
     /** Refuses (exit 64) a lease too short for the watchdog, renewing every third of it, to keep. */

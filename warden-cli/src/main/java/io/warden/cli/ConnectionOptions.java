@@ -1,8 +1,12 @@
 package io.warden.cli;
 
-import io.lettuce.core.RedisURI;
 import io.warden.Warden;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +30,32 @@ final class ConnectionOptions {
                         + "Given 3 or more times: Redlock over those independent masters "
                         + "(a lock is held when a majority holds it). "
                         + "Default: $WARDEN_REDIS_URL, else $REDIS_URL, else localhost:6379. "
-                        + "$WARDEN_REDIS_PASSWORD: the password of a redis:// or rediss:// URI that names none."
+                        + "$WARDEN_REDIS_PASSWORD: the password of every URI that names none "
+                        + "(with the URI's user: redis://USER@host), Sentinel, Cluster and Redlock included."
             })
     private List<String> redis = new ArrayList<>();
+
+    @Option(
+            names = "--password-file",
+            paramLabel = "FILE",
+            description = "Read the password from the first line of FILE (for every URI that names none, like"
+                    + " $WARDEN_REDIS_PASSWORD, which it overrides): neither ps nor the environment shows it."
+                    + " Keep FILE readable by its owner only.")
+    private Path passwordFile;
+
+    @Option(
+            names = "--tls-ca",
+            paramLabel = "FILE",
+            description = "For rediss:// (TLS): trust the CA certificates in this PEM file instead of Java's"
+                    + " default ones (a private CA, a self-signed server certificate). The host name is still"
+                    + " checked. As redis-cli --cacert.")
+    private Path tlsCa;
+
+    @Option(
+            names = "--tls-insecure",
+            description = "For rediss:// (TLS): accept any server certificate, unchecked. For tests only: anyone"
+                    + " between warden and Redis can then read and change the traffic. As redis-cli --insecure.")
+    private boolean tlsInsecure;
 
     @Option(
             names = "--timeout",
@@ -134,11 +161,17 @@ final class ConnectionOptions {
             builder = Warden.builder().redlock(redis);
         } else {
             RedisUriCheck.check(uri());
-            String password = System.getenv(PASSWORD_VARIABLE);
-            boolean plain = uri().startsWith("redis://") || uri().startsWith("rediss://");
-            builder = password == null || password.isEmpty() || !plain
-                    ? Warden.builder().uri(uri())
-                    : Warden.builder().uri(withPassword(uri(), password));
+            builder = Warden.builder().uri(uri());
+        }
+        String password = password();
+        if (password != null) {
+            builder.password(password);
+        }
+        if (tlsCa != null) {
+            builder.tlsTrustedCertificates(tlsCa);
+        }
+        if (tlsInsecure) {
+            builder.tlsVerifyPeer(false);
         }
         if (timeout != null) {
             builder.commandTimeout(timeout);
@@ -147,35 +180,29 @@ final class ConnectionOptions {
     }
 
     /**
-     * {@code uri} with {@code password} when it names none, so that the password need not appear on
-     * a command line (where {@code ps} shows it): {@code redis://host} logs in as the default user,
-     * {@code redis://USER@host} as USER. A URI that names its own password keeps it.
+     * The password for URIs that name none: the first line of --password-file, else
+     * $WARDEN_REDIS_PASSWORD, else none.
+     *
+     * @throws IllegalArgumentException if the file cannot be read
      */
-    static RedisURI withPassword(String uri, String password) {
-        int start = uri.indexOf("://") + 3;
-        int authorityEnd = authorityEnd(uri, start);
-        int at = uri.lastIndexOf('@', authorityEnd - 1);
-        String user = at < start ? null : uri.substring(start, at);
-        if (user != null && user.contains(":")) {
-            return RedisURI.create(uri);
-        }
-        String bare = user == null ? uri : uri.substring(0, start) + uri.substring(at + 1);
-        RedisURI.Builder builder = RedisURI.builder(RedisURI.create(bare));
-        return (user == null || user.isEmpty()
-                        ? builder.withPassword(password)
-                        : builder.withAuthentication(user, password))
-                .build();
-    }
-
-    private static int authorityEnd(String uri, int start) {
-        int end = uri.length();
-        for (char c : new char[] {'/', '?', '#'}) {
-            int cut = uri.indexOf(c, start);
-            if (cut >= 0 && cut < end) {
-                end = cut;
+    private String password() {
+        if (passwordFile != null) {
+            try (BufferedReader reader = Files.newBufferedReader(passwordFile, StandardCharsets.UTF_8)) {
+                String line = reader.readLine();
+                if (line == null || line.isEmpty()) {
+                    throw new IllegalArgumentException("--password-file " + passwordFile + ": its first line is empty");
+                }
+                return line;
+            } catch (IOException e) {
+                throw new IllegalArgumentException(
+                        "--password-file " + passwordFile + ": cannot read it ("
+                                + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage())
+                                + ")",
+                        e);
             }
         }
-        return end;
+        String variable = System.getenv(PASSWORD_VARIABLE);
+        return variable == null || variable.isEmpty() ? null : variable;
     }
 
     Warden connect() {

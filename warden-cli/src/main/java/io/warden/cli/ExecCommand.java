@@ -94,7 +94,10 @@ final class ExecCommand implements Callable<Integer> {
             names = {"-w", "--wait"},
             paramLabel = "DURATION",
             converter = DurationConverter.class,
-            description = "Wait at most DURATION for the lock, then give up with the conflict code.")
+            description = "Wait at most DURATION for the lock, then give up with the conflict code. The wait"
+                    + " also covers reaching Redis: a connection that fails (not listening yet, timed out)"
+                    + " is tried again until then. Without -w, one connection attempt, bounded by --timeout,"
+                    + " then exit 69; once connected, the wait is unbounded.")
     private Duration wait;
 
     @Option(
@@ -175,12 +178,18 @@ final class ExecCommand implements Callable<Integer> {
                 argv, name, onLost, killGrace, err, ChildLaunch.forThisProcess(System.getenv("PATH")));
         SignalForwarding.install(child::signal);
         child.redisAddress(connection.address());
+        long connectStart = System.nanoTime();
         Warden warden;
         try {
-            warden = connection.connect(builder -> builder.defaultLeaseTime(lease));
+            warden = ChildCommands.connectWithin(connection, lease, wait == null ? 0 : wait.toNanos());
+        } catch (InterruptedException e) {
+            return ChildCommands.stoppedOr(child, () -> Problems.report(e, name, err));
         } catch (RuntimeException e) {
             return ChildCommands.stoppedOr(child, () -> Problems.report(e, name, err));
         }
+        Duration connecting = Duration.ofNanos(System.nanoTime() - connectStart);
+        Duration waitLeft =
+                wait == null ? FOREVER : wait.compareTo(connecting) > 0 ? wait.minus(connecting) : Duration.ZERO;
         try (warden) {
             child.redisAddress(warden.redisAddress());
             TaskLock task = warden.task(name)
@@ -189,8 +198,7 @@ final class ExecCommand implements Callable<Integer> {
                     .lossPolicy(LossPolicy.NOTIFY)
                     .logLevel(Level.DEBUG)
                     .listener(child);
-            TaskResult<Integer> result =
-                    noWait ? task.runIfFree(child::run) : task.runWhenFree(wait != null ? wait : FOREVER, child::run);
+            TaskResult<Integer> result = noWait ? task.runIfFree(child::run) : task.runWhenFree(waitLeft, child::run);
             if (!result.executed()) {
                 return conflict(result.holder(), warden.redisAddress(), err);
             }

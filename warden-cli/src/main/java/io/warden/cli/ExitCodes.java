@@ -45,7 +45,7 @@ public final class ExitCodes {
         "  75     exec: the lock was not acquired (-E/--conflict-exit-code changes it)",
         "  76     exec: the lease was lost while the command ran",
         "  77     Redis refused the credentials, or an ACL denied a command or key",
-        "  78     Redis refused the configuration (a database number it does not have)",
+        "  78     Redis refused the configuration (a database number it does not have), or its TLS certificate is not trusted",
         "  126    exec: the command could not be started",
         "  127    exec: the command was not found",
         "  128+N  exec: the command died of signal N (143 for SIGTERM), or warden",

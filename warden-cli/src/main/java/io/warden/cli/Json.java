@@ -2,20 +2,25 @@ package io.warden.cli;
 
 import io.warden.HolderInfo;
 import io.warden.LockInfo;
+import java.time.Duration;
 import java.util.List;
 
 /** The JSON the commands print with --json: small and fixed, so written by hand. */
 final class Json {
     private Json() {}
 
-    /** One lock: name, state, holder (or null), ttlMillis (-1 for a key without expiry), lastFencingToken. */
+    /**
+     * One lock: name, state, holder (or null), ttlMillis (-1 for a key without expiry),
+     * lastFencingToken, foreignKey (the key holding data Warden did not write, or null).
+     */
     static String lock(LockInfo info) {
         return "{\"name\":" + string(info.name())
                 + ",\"state\":" + string(info.state().name())
                 + ",\"holder\":" + info.holder().map(Json::holder).orElse("null")
                 + ",\"ttlMillis\":"
-                + (StatusCommand.noExpiry(info) ? -1 : info.ttl().toMillis())
+                + info.ttl().map(Duration::toMillis).orElse(-1L)
                 + ",\"lastFencingToken\":" + info.lastFencingToken()
+                + ",\"foreignKey\":" + info.foreignKey().map(Json::string).orElse("null")
                 + "}";
     }
 

@@ -113,8 +113,9 @@ final class LeaderCommand implements Callable<Integer> {
         current.get().redisAddress(connection.address());
         Warden warden;
         try {
-            warden = connection.connect(builder -> builder.defaultLeaseTime(lease));
-        } catch (RuntimeException e) {
+            // A standby may start before Redis does: it keeps trying, as it keeps campaigning.
+            warden = ChildCommands.connectWithin(connection, lease, Long.MAX_VALUE);
+        } catch (InterruptedException | RuntimeException e) {
             return ChildCommands.stoppedOr(current.get(), () -> Problems.report(e, name, err));
         }
         try (warden) {

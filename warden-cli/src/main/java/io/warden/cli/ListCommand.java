@@ -4,6 +4,7 @@ import io.warden.HolderInfo;
 import io.warden.LockInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -14,18 +15,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code warden list}: the locks held right now. */
+/** {@code warden list}: the locks held right now, and whatever else is under the key prefix. */
 @Command(
         name = "list",
         mixinStandardHelpOptions = true,
         exitCodeOnInvalidInput = ExitCodes.USAGE,
         exitCodeOnExecutionException = ExitCodes.INTERNAL,
         sortOptions = false,
-        header = "List the locks held right now.",
+        header = "List the locks held right now, and any data Warden did not write under the prefix.",
         description = {
             "Lists the locks held right now under the key prefix (--prefix), one row each: name, time"
                     + " left on the lease, fencing token, holder. Found with SCAN, never KEYS: safe on a"
                     + " busy server, but slower on a large database. A snapshot: it may change at once.",
+            "",
+            "Every other key under the prefix is listed too, flagged 'not written by Warden' with the"
+                    + " key it concerns: a lock key or fencing counter holding another type or value, a"
+                    + " key whose name no lock can have (such as a name over 512 bytes). Warden never"
+                    + " takes or deletes these; they are shown, not hidden, and do not change the exit"
+                    + " code. Names over 60 characters are cut in the table (--json gives them whole).",
             ""
         },
         footerHeading = "%n",
@@ -36,12 +43,12 @@ import picocli.CommandLine.Spec;
             "  warden list --prefix myapp --json      locks of the key prefix 'myapp', as JSON",
             "",
             "Exit codes:",
-            "  0   listed (also when no lock is held)",
+            "  0   listed (also when no lock is held, and when data Warden did not write was found)",
             "  64  bad usage, including a malformed Redis URI",
             "  69  Redis unreachable",
             "  70  internal error",
             "  77  Redis refused the credentials, or an ACL denied a command or key",
-            "  78  Redis refused the configuration (a database number it does not have)"
+            "  78  Redis refused the configuration (a database number it does not have), or its TLS certificate is not trusted"
         })
 final class ListCommand implements Callable<Integer> {
     @Spec
@@ -50,7 +57,10 @@ final class ListCommand implements Callable<Integer> {
     @Mixin
     private ConnectionOptions connection;
 
-    @Option(names = "--json", description = "Print a JSON array of objects as warden status --json prints them.")
+    @Option(
+            names = "--json",
+            description = "Print a JSON array of objects as warden status --json prints them (state FOREIGN"
+                    + " and foreignKey for what Warden did not write).")
     private boolean json;
 
     @Parameters(
@@ -64,43 +74,71 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<LockInfo> held;
+        List<LockInfo> found;
         try (Warden warden = connection.connect()) {
-            held = warden.admin().list(namePrefix);
+            found = warden.admin().list(namePrefix);
         } catch (RuntimeException e) {
             return Problems.report(e, null, spec.commandLine().getErr());
         }
         if (json) {
-            out.println(Json.locks(held));
-        } else if (held.isEmpty()) {
+            out.println(Json.locks(found));
+        } else if (found.isEmpty()) {
             out.println("no locks held under key prefix '" + connection.keyPrefix() + "'"
                     + (namePrefix.isEmpty() ? "" : " with names starting '" + Names.shown(namePrefix) + "'"));
         } else {
-            table(held, out);
+            table(found, out);
         }
         out.flush();
         return ExitCodes.OK;
     }
 
-    private static void table(List<LockInfo> held, PrintWriter out) {
+    /** Longest name or key shown whole in the table: longer ones would push every row apart. */
+    private static final int SHOWN = 60;
+
+    /** The longest lock name Warden accepts, in UTF-8 bytes (the library's limit). */
+    private static final int MAX_NAME_BYTES = 512;
+
+    private static void table(List<LockInfo> found, PrintWriter out) {
         int width = Math.max(
                 4,
-                held.stream()
-                        .mapToInt(info -> Names.shown(info.name()).length())
-                        .max()
-                        .orElse(4));
+                found.stream().mapToInt(info -> cut(info.name()).length()).max().orElse(4));
         String row = "%-" + width + "s  %-9s  %-6s  %s%n";
         out.printf(Locale.ROOT, row, "NAME", "TTL", "TOKEN", "HOLDER");
-        for (LockInfo info : held) {
-            String holder = info.holder()
-                    .map(h -> h.host() + " pid " + h.pid() + " since " + h.since())
-                    .orElse("?");
+        for (LockInfo info : found) {
+            String holder = info.state() == LockInfo.State.FOREIGN
+                    ? foreign(info)
+                    : info.holder()
+                            .map(h -> h.host() + " pid " + h.pid() + " since " + h.since())
+                            .orElse("?");
             String token = info.holder()
                     .map(HolderInfo::fencingToken)
                     .map(String::valueOf)
                     .orElse("-");
-            String ttl = StatusCommand.noExpiry(info) ? "no expiry" : Durations.brief(info.ttl());
-            out.printf(Locale.ROOT, row, Names.shown(info.name()), ttl, token, holder);
+            String ttl = info.ttl()
+                    .map(left -> left.isZero() && info.state() != LockInfo.State.HELD ? "-" : Durations.brief(left))
+                    .orElse("no expiry");
+            out.printf(Locale.ROOT, row, cut(info.name()), ttl, token, holder);
         }
+    }
+
+    /** Why a row is flagged, naming the key concerned. */
+    private static String foreign(LockInfo info) {
+        String key = cut(info.foreignKey().orElse("?"));
+        if (info.name().getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            return "not written by Warden: name over " + MAX_NAME_BYTES + " bytes (key '" + key + "')";
+        }
+        return info.foreignKey()
+                        .filter(k -> k.endsWith(":{" + info.name() + "}:fence"))
+                        .isPresent()
+                ? "not written by Warden: fencing counter '" + key + "' holds another type or value"
+                : "not written by Warden: key '" + key + "'";
+    }
+
+    /** A name or key as the table shows it: escaped, and cut with its length if over {@link #SHOWN}. */
+    private static String cut(String text) {
+        String shown = Names.shown(text);
+        return shown.length() <= SHOWN
+                ? shown
+                : shown.substring(0, SHOWN - 20) + "...(" + text.getBytes(StandardCharsets.UTF_8).length + " bytes)";
     }
 }

@@ -41,6 +41,14 @@ final class Problems {
     }
 
     static String line(Throwable error, String lockName) {
+        if (error instanceof WardenException warden && RedisRefusals.untrustedCertificate(error)) {
+            String name = warden.lockName() != null ? warden.lockName() : lockName;
+            return about(
+                    name,
+                    warden.redisAddress(),
+                    "TLS: the server's certificate is not trusted (give its CA with --tls-ca FILE, or"
+                            + " --tls-insecure for tests)");
+        }
         if (error instanceof WardenException warden) {
             String name = warden.lockName() != null ? warden.lockName() : lockName;
             return about(name, warden.redisAddress(), detail(warden));

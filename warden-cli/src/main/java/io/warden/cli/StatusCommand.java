@@ -39,11 +39,12 @@ import picocli.CommandLine.Spec;
             "  0   the lock is held",
             "  1   the lock is free",
             "  64  bad usage, including a malformed Redis URI",
-            "  65  the key holds data Warden did not write",
+            "  65  the lock's key or its fencing counter holds data Warden did not write (as exec"
+                    + " would refuse it)",
             "  69  Redis unreachable",
             "  70  internal error",
             "  77  Redis refused the credentials, or an ACL denied a command or key",
-            "  78  Redis refused the configuration (a database number it does not have)"
+            "  78  Redis refused the configuration (a database number it does not have), or its TLS certificate is not trusted"
         })
 final class StatusCommand implements Callable<Integer> {
     @Spec
@@ -55,7 +56,8 @@ final class StatusCommand implements Callable<Integer> {
     @Option(
             names = "--json",
             description = "Print one JSON object: name, state (HELD, FREE or FOREIGN), holder {host, pid, since,"
-                    + " fencingToken} or null, ttlMillis (-1: the key has no expiry), lastFencingToken.")
+                    + " fencingToken} or null, ttlMillis (-1: the key has no expiry), lastFencingToken,"
+                    + " foreignKey (the key holding data Warden did not write) or null.")
     private boolean json;
 
     @Option(
@@ -95,13 +97,25 @@ final class StatusCommand implements Callable<Integer> {
                 "lock '" + Names.shown(info.name()) + "' is held by "
                         + info.holder().map(StatusCommand::holder).orElse("an unknown holder")
                         + ", "
-                        + (noExpiry(info)
-                                ? "no expiry on its key (it stays until unlock --force)"
-                                : Durations.brief(info.ttl()) + " left on its lease")
+                        + info.ttl()
+                                .map(ttl -> Durations.brief(ttl) + " left on its lease")
+                                .orElse("no expiry on its key (it stays until unlock --force)")
                         + "; " + token + ended(info);
             case FREE -> "lock '" + Names.shown(info.name()) + "' is free; " + token;
-            case FOREIGN -> "lock '" + Names.shown(info.name()) + "': its key holds data Warden did not write";
+            case FOREIGN ->
+                "lock '" + Names.shown(info.name()) + "': " + foreign(info)
+                        + "; warden exec refuses this lock and unlock --force leaves it (exit 65)";
         };
+    }
+
+    /** Which key holds data Warden did not write. */
+    static String foreign(LockInfo info) {
+        String key = Names.shown(info.foreignKey().orElse("?"));
+        return info.foreignKey()
+                        .filter(k -> k.endsWith(":{" + info.name() + "}:fence"))
+                        .isPresent()
+                ? "its fencing counter '" + key + "' holds data Warden did not write"
+                : "its key '" + key + "' holds data Warden did not write";
     }
 
     /** For a holder that is gone from this machine: why the lock is still held. */
@@ -109,17 +123,11 @@ final class StatusCommand implements Callable<Integer> {
         return info.holder().filter(HolderProcess::endedHere).isPresent()
                 ? ". Pid " + info.holder().get().pid() + " no longer runs here: its command finished (or warden"
                         + " died) and the lock is kept until its lease ends at "
-                        + Instant.now().plus(info.ttl()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + Instant.now()
+                                .plus(info.ttl().orElse(Duration.ZERO))
+                                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                         + ", as --min-hold asks"
                 : "";
-    }
-
-    /**
-     * True for a key without a TTL: Warden always sets one, but a key written otherwise may have none,
-     * and the library reports its TTL as zero (a key whose TTL ran out is gone, so zero means none).
-     */
-    static boolean noExpiry(LockInfo info) {
-        return info.state() != LockInfo.State.FREE && info.ttl().isZero();
     }
 
     static String holder(HolderInfo holder) {

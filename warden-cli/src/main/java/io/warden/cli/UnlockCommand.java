@@ -1,6 +1,5 @@
 package io.warden.cli;
 
-import io.warden.HolderInfo;
 import io.warden.LockInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
@@ -23,12 +22,14 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         header = "Remove a lock whoever holds it (needs --force).",
         description = {
-            "Deletes the lock NAME whoever holds it, wakes its waiters, and says whose lock it was.",
+            "Deletes the lock NAME whoever holds it, wakes its waiters, and says whose lock it was"
+                    + " (also when its key named no holder or had no expiry).",
             "",
-            "Requires --force: a holder that is still alive keeps running until its watchdog notices"
-                    + " (within a third of its lease), and meanwhile the next holder runs too. Use it"
-                    + " only when the holder is known to be gone; otherwise its lease frees the lock by"
-                    + " itself.",
+            "Requires --force: a holder that is still alive is told by the release message and checks"
+                    + " at once (a warden exec holder then stops its command and exits 76); if it misses"
+                    + " the message (disconnected), it notices at its next renewal (within a third of its"
+                    + " lease). Meanwhile the next holder may already run. Use it only when the holder is"
+                    + " known to be gone; otherwise its lease frees the lock by itself.",
             ""
         },
         footerHeading = "%n",
@@ -44,7 +45,7 @@ import picocli.CommandLine.Spec;
             "  69  Redis unreachable",
             "  70  internal error",
             "  77  Redis refused the credentials, or an ACL denied a command or key",
-            "  78  Redis refused the configuration (a database number it does not have)"
+            "  78  Redis refused the configuration (a database number it does not have), or its TLS certificate is not trusted"
         })
 final class UnlockCommand implements Callable<Integer> {
     @Spec
@@ -70,30 +71,23 @@ final class UnlockCommand implements Callable<Integer> {
                             + " running would then overlap with the next one");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Optional<HolderInfo> removed;
-        LockInfo before;
+        Optional<LockInfo> removed;
         try (Warden warden = connection.connect()) {
-            // The library reports a removed key that named no holder (no host field) like a free lock:
-            // look first, so that such a deletion is reported as one.
-            before = warden.admin().inspect(name);
             removed = warden.admin().forceUnlock(name);
         } catch (RuntimeException e) {
             return Problems.report(e, name, spec.commandLine().getErr());
-        }
-        if (removed.isEmpty()
-                && before.state() == LockInfo.State.HELD
-                && before.holder().isEmpty()) {
-            out.println("removed lock '" + Names.shown(name) + "', whose key named no holder (no host, pid or since)"
-                    + (StatusCommand.noExpiry(before) ? " and had no expiry" : ""));
-            out.flush();
-            return ExitCodes.OK;
         }
         if (removed.isEmpty()) {
             out.println("lock '" + Names.shown(name) + "' was not held; nothing removed");
             out.flush();
             return ExitCodes.FREE;
         }
-        out.println("removed lock '" + Names.shown(name) + "' held by " + StatusCommand.holder(removed.get()));
+        LockInfo lock = removed.get();
+        out.println("removed lock '" + Names.shown(name) + "'"
+                + lock.holder()
+                        .map(holder -> " held by " + StatusCommand.holder(holder))
+                        .orElse(", whose key named no holder (no host, pid or since)")
+                + (lock.ttl().isEmpty() ? " and had no expiry" : ""));
         out.flush();
         return ExitCodes.OK;
     }

@@ -151,6 +151,60 @@ class AdminIT {
     }
 
     @Test
+    void listShowsEveryKeyUnderThePrefixFlaggingWhatWardenDidNotWriteInsteadOfFailing() throws Exception {
+        String oversized = "z".repeat(600);
+        server.command("SET", "warden:{" + oversized + "}", "stray");
+        server.command("SET", "warden:{garbage}:fence", "not-a-number");
+        server.command("RPUSH", "warden:{listed}:fence", "x");
+        server.command("SET", "warden:{plain}", "someone's value");
+        server.command("SET", "warden:stray", "x");
+        server.command("SET", "elsewhere:{other}", "not under the prefix");
+        try (Lease lease = warden.lock("real").acquire(Duration.ofSeconds(5))) {
+            assertThat(lease.isHeld()).isTrue();
+
+            Cli.Run text = cli.run(RUN, "list");
+            Cli.Run json = cli.run(RUN, "list", "--json");
+
+            assertThat(text.exitCode()).as(text.stderr()).isZero();
+            assertThat(text.stdout()).contains("real", "garbage", "listed", "plain", "stray", "zzzzzzzzzz");
+            assertThat(text.stdout()).doesNotContain("elsewhere");
+            assertThat(text.stdout().lines().filter(line -> line.contains("not written by Warden")))
+                    .as(text.stdout())
+                    .hasSize(5);
+            assertThat(text.stdout().lines().filter(line -> line.contains("fencing counter")))
+                    .hasSize(2);
+            assertThat(text.stdout().lines().filter(line -> line.contains("name over 512 bytes")))
+                    .hasSize(1);
+            assertThat(json.exitCode()).isZero();
+            JsonNode array = JSON.readTree(json.stdout());
+            assertThat(array.size()).isEqualTo(6);
+            for (JsonNode node : array) {
+                boolean real = node.get("name").asText().equals("real");
+                assertThat(node.get("state").asText()).isEqualTo(real ? "HELD" : "FOREIGN");
+                assertThat(node.get("foreignKey").isNull()).isEqualTo(real);
+            }
+        }
+    }
+
+    @Test
+    void statusOfALockWhoseFencingCounterHoldsGarbageSaysSoAndExits65LikeExec() {
+        server.command("SET", "warden:{garbage}:fence", "not-a-number");
+
+        Cli.Run status = cli.run(RUN, "status", "garbage");
+        Cli.Run json = cli.run(RUN, "status", "--json", "garbage");
+        Cli.Run exec = cli.run(RUN, "exec", "garbage", "--", "true");
+
+        assertThat(status.exitCode()).isEqualTo(65);
+        assertThat(status.stdout())
+                .startsWith("lock 'garbage': its fencing counter 'warden:{garbage}:fence' holds data Warden"
+                        + " did not write");
+        assertThat(json.exitCode()).isEqualTo(65);
+        assertThat(json.stdout()).contains("\"state\":\"FOREIGN\"", "\"foreignKey\":\"warden:{garbage}:fence\"");
+        assertThat(exec.exitCode()).isEqualTo(65);
+        assertThat(server.command("GET", "warden:{garbage}:fence")).isEqualTo("not-a-number");
+    }
+
+    @Test
     void aNewlineInALockNameKeepsTheTableAndStatusOneLinePerLock() throws Exception {
         try (Lease lease = warden.lock("two\nlines").acquire(Duration.ofSeconds(5))) {
             assertThat(lease.isHeld()).isTrue();

@@ -119,12 +119,14 @@ class ExecIT {
             if (stolen.isPresent() && !Files.exists(file("finished"))) {
                 throw new AssertionError("took the lock while the command ran");
             }
-            maxTtl = Math.max(maxTtl, warden.admin().inspect("long").ttl().toMillis());
+            maxTtl = Math.max(
+                    maxTtl, warden.admin().inspect("long").ttl().orElseThrow().toMillis());
             attempts++;
             Await.sleep(100);
         }
         assertThat(holder.waitFor(RUN)).as(holder.stderr()).isZero();
-        assertThat(attempts).isGreaterThan(40);
+        // About 50 checks in 5 s on an idle machine; 36 were seen at a load average of 9 on 2 cores.
+        assertThat(attempts).as("checks while the command ran").isGreaterThan(20);
         assertThat(maxTtl).as("the lease is 2 s, renewed").isLessThanOrEqualTo(2_000);
         assertThat(contender.waitFor(RUN)).as("warden exec -n meanwhile").isEqualTo(75);
         assertThat(warden.lock("long").tryAcquire()).hasValueSatisfying(Lease::release);
@@ -135,7 +137,8 @@ class ExecIT {
         Cli.Run holder = cli.start("exec", "--lease", "1s", "crash", "--", "sh", "-c", "touch started; sleep 60");
         Await.until("the holder's command started", RUN, () -> Files.exists(file("started")));
         Cli.Run waiter = cli.start("exec", "-w", "60s", "crash", "--", "sh", "-c", "date +%s%3N > got");
-        Await.until("the second warden waits for the release", RUN, () -> subscribers("warden:{crash}:released") > 0);
+        // Two subscribers: the holder listens for a forced unlock, the waiter for the release.
+        Await.until("the second warden waits for the release", RUN, () -> subscribers("warden:{crash}:released") > 1);
 
         holder.signal("KILL");
         long killedAt = System.currentTimeMillis();
@@ -208,7 +211,8 @@ class ExecIT {
         try (Lease held = warden.lock("queue").acquire(Duration.ofSeconds(5))) {
             Cli.Run waiting =
                     cli.start("exec", "queue", "--", "touch", file("ran").toString());
-            Await.until("warden waits for the release", RUN, () -> subscribers("warden:{queue}:released") > 0);
+            // Two subscribers: the holder (this test's watched lease) and the waiting warden.
+            Await.until("warden waits for the release", RUN, () -> subscribers("warden:{queue}:released") > 1);
 
             waiting.signal("TERM");
 
@@ -306,7 +310,7 @@ class ExecIT {
                 .isZero();
         LockInfo kept = warden.admin().inspect("report");
         assertThat(kept.state()).isEqualTo(LockInfo.State.HELD);
-        assertThat(kept.ttl()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20));
+        assertThat(kept.ttl().orElseThrow()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20));
         assertThat(cli.run(RUN, "status", "report").stdout())
                 .as("status names the finished holder as such")
                 .contains("no longer runs here: its command finished", "the lock is kept until its lease ends at ");
@@ -317,6 +321,43 @@ class ExecIT {
         assertThat(runaway.stderr().lines())
                 .as("one line, warden's own: %s", runaway.stderr())
                 .hasSize(1);
+    }
+
+    @Test
+    void aForcedUnlockStopsTheHolderWithinAboutARoundTripNotAtItsNextRenewal() {
+        // A 30 s lease is renewed every 10 s: noticing the forced unlock only at the renewal (as before
+        // issue 15 item 14) would take several seconds longer than the bound below.
+        Cli.Run holder = cli.start(
+                "exec", "--lease", "30s", "--on-lost", "kill", "forced", "--", "sh", "-c", "touch started; sleep 120");
+        Await.until("the command started", RUN, () -> Files.exists(file("started")));
+        List<ProcessHandle> command = holder.descendants();
+
+        Cli.Run unlock = cli.run(RUN, "unlock", "--force", "forced");
+        long unlockedAt = System.nanoTime();
+        assertThat(unlock.exitCode()).as(unlock.stderr()).isZero();
+
+        assertThat(holder.waitFor(RUN)).as(holder.stderr()).isEqualTo(76);
+        long millis = (System.nanoTime() - unlockedAt) / 1_000_000;
+        assertThat(millis).as("ms from the forced unlock to warden's exit").isLessThan(4_000);
+        assertThat(holder.stderr()).contains("lease lost while the command ran");
+        Await.until("the command is gone", RUN, () -> command.stream().noneMatch(ProcessHandle::isAlive));
+    }
+
+    @Test
+    void aWaiterConnectsToARedisThatStartsListeningWithinItsWait() throws IOException {
+        int port = freePort();
+        Cli.Run waiter =
+                cli.start("exec", "-w", "20s", "--redis", "redis://127.0.0.1:" + port, "late", "--", "touch", "ran");
+        Await.sleep(2_000); // elapsed time is the point: Redis is not there for the first attempts
+        assertThat(waiter.isAlive())
+                .as("still trying within its wait: %s", waiter.stderr())
+                .isTrue();
+
+        try (RedisServer late = RedisServer.builder().port(port).start()) {
+            assertThat(waiter.waitFor(RUN)).as(waiter.stderr()).isZero();
+            assertThat(file("ran")).exists();
+            assertThat(late.dbSize()).as("the fencing counter it minted").isEqualTo(1);
+        }
     }
 
     private long subscribers(String channel) {

@@ -7,6 +7,8 @@ import io.warden.testkit.RedisServer;
 import io.warden.testkit.WithRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,6 +109,21 @@ class LeaderIT {
         assertThat(run.waitFor(RUN)).as(run.stderr()).isEqualTo(ExitCodes.LEASE_LOST);
         assertThat(run.stderr()).contains("leadership lost").contains("exiting (--once)");
         assertThat(lines(starts)).hasSize(1);
+    }
+
+    @Test
+    void aStandbyStartedBeforeRedisListensCampaignsOnceItDoes() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Cli.Run run = cli.start("leader", "--redis", "redis://127.0.0.1:" + port, "early", "--", "sh", "-c", "exit 5");
+        Await.sleep(2_000); // Redis is not there for the first attempts
+        assertThat(run.isAlive()).as("still trying: %s", run.stderr()).isTrue();
+
+        try (RedisServer late = RedisServer.builder().port(port).start()) {
+            assertThat(run.waitFor(RUN)).as(run.stderr()).isEqualTo(5);
+        }
     }
 
     @Test

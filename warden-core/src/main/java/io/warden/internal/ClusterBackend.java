@@ -122,6 +122,9 @@ final class ClusterBackend extends LettuceBackend {
                                 ClusterTopologyRefreshOptions.RefreshTrigger.UNKNOWN_NODE)
                         .refreshTriggersReconnectAttempts(2)
                         .build());
+        if (TlsSettings.used(target.clusterSeeds())) {
+            options.sslOptions(target.tls().sslOptions(target.commandTimeout()));
+        }
         client.setOptions(options.build());
         StatefulRedisClusterConnection<String, String> connection = null;
         StatefulRedisClusterPubSubConnection<String, String> pubSub = null;

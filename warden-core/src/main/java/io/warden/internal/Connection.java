@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param replicaAcks replicas that must acknowledge each write (WAIT); 0 turns it off
  * @param replicaAckTimeout how long WAIT may block for those acknowledgements
+ * @param tls how TLS connections check the server
  */
 public record Connection(
         @Nullable RedisURI uri,
@@ -22,7 +23,8 @@ public record Connection(
         List<RedisURI> redlockNodes,
         Duration commandTimeout,
         int replicaAcks,
-        Duration replicaAckTimeout) {
+        Duration replicaAckTimeout,
+        TlsSettings tls) {
 
     public Connection {
         clusterSeeds = clusterSeeds == null ? List.of() : List.copyOf(clusterSeeds);
@@ -40,6 +42,26 @@ public record Connection(
         }
     }
 
+    /** As above, with the default TLS settings. */
+    public Connection(
+            @Nullable RedisURI uri,
+            @Nullable RedisClient client,
+            List<RedisURI> clusterSeeds,
+            List<RedisURI> redlockNodes,
+            Duration commandTimeout,
+            int replicaAcks,
+            Duration replicaAckTimeout) {
+        this(
+                uri,
+                client,
+                clusterSeeds,
+                redlockNodes,
+                commandTimeout,
+                replicaAcks,
+                replicaAckTimeout,
+                TlsSettings.DEFAULT);
+    }
+
     /** One server at {@code uri}, with the given command timeout and no replica acknowledgement. */
     static Connection to(RedisURI uri, Duration commandTimeout) {
         return new Connection(uri, null, List.of(), List.of(), commandTimeout, 0, Duration.ZERO);
@@ -47,6 +69,6 @@ public record Connection(
 
     /** How one node of a Redlock group is reached: as this group is, aimed at {@code node}. */
     Connection forNode(RedisURI node) {
-        return new Connection(node, null, List.of(), List.of(), commandTimeout, replicaAcks, replicaAckTimeout);
+        return new Connection(node, null, List.of(), List.of(), commandTimeout, replicaAcks, replicaAckTimeout, tls);
     }
 }

@@ -1,6 +1,5 @@
 package io.warden.internal;
 
-import io.warden.HolderInfo;
 import io.warden.LockAdmin;
 import io.warden.LockInfo;
 import io.warden.LockKeyConflictException;
@@ -14,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** Operator views over one key prefix, each a single script call (list: a SCAN, then one per lock). */
+/** Operator views over one key prefix, each a single script call (list: a SCAN, then one per key). */
 final class DefaultLockAdmin implements LockAdmin {
     private final Engine engine;
 
@@ -25,53 +24,108 @@ final class DefaultLockAdmin implements LockAdmin {
     @Override
     public LockInfo inspect(String name) {
         LockKeys keys = engine.keySpace().keys(name);
-        LockStore.Inspection inspection = call(engine.wiring().store().inspect(keys), name, "inspect");
-        long lastIssued = inspection.lastIssued().orElse(0);
-        Duration ttl = inspection.pttlMillis() > 0 ? Duration.ofMillis(inspection.pttlMillis()) : Duration.ZERO;
-        return switch (inspection.state()) {
-            case HELD ->
-                new LockInfo(name, LockInfo.State.HELD, Optional.ofNullable(inspection.holder()), ttl, lastIssued);
-            case FOREIGN -> new LockInfo(name, LockInfo.State.FOREIGN, Optional.empty(), ttl, lastIssued);
-            case FREE -> new LockInfo(name, LockInfo.State.FREE, Optional.empty(), Duration.ZERO, lastIssued);
-        };
+        return info(keys, call(engine.wiring().store().inspect(keys), name, "inspect"));
     }
 
     @Override
     public List<LockInfo> list(String namePrefix) {
         Objects.requireNonNull(namePrefix, "namePrefix");
+        KeySpace space = engine.keySpace();
         List<String> keys;
         try {
-            keys = Futures.awaitUninterruptibly(
-                    engine.wiring().store().scan(engine.keySpace().scanPattern(namePrefix)));
+            keys = Futures.awaitUninterruptibly(engine.wiring().store().scan(space.scanAllPattern(namePrefix)));
         } catch (RuntimeException e) {
             throw Failures.translate(e, null, engine.address(), "scan");
         }
         Set<String> names = new LinkedHashSet<>();
+        Set<String> strays = new LinkedHashSet<>();
         for (String key : keys) {
-            String name = engine.keySpace().nameOf(key);
-            if (name != null && !name.isBlank()) {
+            String name = space.lockNameOf(key);
+            if (name != null) {
                 names.add(name);
+            } else {
+                strays.add(key);
             }
         }
-        List<LockInfo> held = new ArrayList<>();
+        List<LockInfo> found = new ArrayList<>();
         for (String name : names) {
             LockInfo info = inspect(name);
-            if (info.state() == LockInfo.State.HELD) {
-                held.add(info);
+            if (info.state() != LockInfo.State.FREE) {
+                found.add(info);
             }
         }
-        held.sort(Comparator.comparing(LockInfo::name));
-        return held;
+        for (String key : strays) {
+            stray(key).ifPresent(found::add);
+        }
+        found.sort(Comparator.comparing(LockInfo::name));
+        return found;
+    }
+
+    /** A key of the prefix that no lock name maps to, as foreign data; empty if it has gone since. */
+    private Optional<LockInfo> stray(String key) {
+        String name = engine.keySpace().strayName(key);
+        // The key stands for both lock key and counter: one key, so one Cluster slot.
+        LockKeys keys = new LockKeys(name, key, key, key + ":released");
+        LockStore.Inspection inspection = call(engine.wiring().store().inspect(keys), name, "inspect");
+        if (inspection.state() == LockStore.Inspection.State.FREE) {
+            return Optional.empty();
+        }
+        return Optional.of(new LockInfo(
+                name,
+                LockInfo.State.FOREIGN,
+                Optional.ofNullable(inspection.holder()),
+                ttl(inspection.pttlMillis()),
+                0,
+                Optional.of(key)));
     }
 
     @Override
-    public Optional<HolderInfo> forceUnlock(String name) {
+    public Optional<LockInfo> forceUnlock(String name) {
         LockKeys keys = engine.keySpace().keys(name);
         LockStore.ForceReleased reply = call(engine.wiring().store().forceRelease(keys), name, "force unlock");
         if (reply.outcome() == LockStore.Released.FOREIGN) {
             throw new LockKeyConflictException(name, engine.address(), keys.lockKey(), "not a Warden lock");
         }
-        return reply.outcome() == LockStore.Released.RELEASED ? Optional.ofNullable(reply.removed()) : Optional.empty();
+        LockStore.Inspection removed = reply.removed();
+        return reply.outcome() == LockStore.Released.RELEASED && removed != null
+                ? Optional.of(info(keys, removed))
+                : Optional.empty();
+    }
+
+    private static LockInfo info(LockKeys keys, LockStore.Inspection inspection) {
+        long lastIssued = inspection.lastIssued().orElse(0);
+        Optional<io.warden.HolderInfo> holder = Optional.ofNullable(inspection.holder());
+        Optional<Duration> ttl = ttl(inspection.pttlMillis());
+        return switch (inspection.state()) {
+            case FOREIGN ->
+                new LockInfo(keys.name(), LockInfo.State.FOREIGN, holder, ttl, lastIssued, Optional.of(keys.lockKey()));
+            case HELD ->
+                inspection.counterForeign()
+                        ? new LockInfo(
+                                keys.name(), LockInfo.State.FOREIGN, holder, ttl, 0, Optional.of(keys.fenceKey()))
+                        : new LockInfo(keys.name(), LockInfo.State.HELD, holder, ttl, lastIssued, Optional.empty());
+            case FREE ->
+                inspection.counterForeign()
+                        ? new LockInfo(
+                                keys.name(),
+                                LockInfo.State.FOREIGN,
+                                Optional.empty(),
+                                Optional.of(Duration.ZERO),
+                                0,
+                                Optional.of(keys.fenceKey()))
+                        : new LockInfo(
+                                keys.name(),
+                                LockInfo.State.FREE,
+                                Optional.empty(),
+                                Optional.of(Duration.ZERO),
+                                lastIssued,
+                                Optional.empty());
+        };
+    }
+
+    /** A PTTL reply as a TTL: -1 (no expiry) is empty; -2 (no key) is zero. */
+    private static Optional<Duration> ttl(long pttlMillis) {
+        return pttlMillis == -1 ? Optional.empty() : Optional.of(Duration.ofMillis(Math.max(0, pttlMillis)));
     }
 
     private <T> T call(CompletableFuture<T> reply, String name, String operation) {

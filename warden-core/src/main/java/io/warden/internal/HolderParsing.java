@@ -42,4 +42,20 @@ final class HolderParsing {
             return 0;
         }
     }
+
+    /**
+     * Whether {@code text} is an integer as Redis's INCR reads one: a canonical 64-bit decimal (no
+     * sign but '-', no leading zeros, no spaces).
+     */
+    static boolean isInteger(String text) {
+        if (!text.matches("-?(0|[1-9][0-9]{0,18})")) {
+            return false;
+        }
+        try {
+            Long.parseLong(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
 }

@@ -57,6 +57,40 @@ final class KeySpace {
         return problemWith(name) == null ? name : null;
     }
 
+    /**
+     * The lock name whose lock key or fencing counter {@code key} is, or null if {@code key} is
+     * neither for any name that {@link #keys} accepts.
+     */
+    @Nullable
+    String lockNameOf(String key) {
+        String name = nameOf(key);
+        if (name == null && key.endsWith("}:fence")) {
+            name = nameOf(key.substring(0, key.length() - ":fence".length()));
+        }
+        return name;
+    }
+
+    /**
+     * What to call a key of this prefix that no lock name maps to: the text between the braces of
+     * <code>prefix:&#123;text&#125;</code>, else the key without {@code prefix:}.
+     */
+    String strayName(String key) {
+        String head = prefix + ":{";
+        if (key.startsWith(head) && key.endsWith("}") && key.length() > head.length() + 1) {
+            return key.substring(head.length(), key.length() - 1);
+        }
+        return key.startsWith(prefix + ":") ? key.substring(prefix.length() + 1) : key;
+    }
+
+    /**
+     * A SCAN pattern matching every key of this prefix ({@code prefix:*}), or with a non-empty {@code
+     * namePrefix} every key whose hash-tagged part starts with it: lock keys, fencing counters and
+     * whatever else is there.
+     */
+    String scanAllPattern(String namePrefix) {
+        return namePrefix.isEmpty() ? globEscape(prefix + ":") + "*" : globEscape(prefix + ":{" + namePrefix) + "*";
+    }
+
     /** A SCAN pattern matching the lock keys whose names start with {@code namePrefix}. */
     String scanPattern(String namePrefix) {
         return globEscape(prefix + ":{" + namePrefix) + "*}";

@@ -149,6 +149,21 @@ final class LeaseMachine {
     }
 
     /**
+     * Brings the next renewal forward to {@code now}, to learn at once whether the lease is still
+     * ours (a release was announced for its name: a forced unlock, or a stale message). False when
+     * no renewal may be sent: not held, not watched, one already in flight (its reply tells), or a
+     * TTL capped by the maximum hold (renewing it would shorten it).
+     */
+    boolean renewNow(long now) {
+        if (phase != Phase.HELD || !watched || renewing || capped) {
+            return false;
+        }
+        nextRenewAt = now;
+        retryNotBefore = now;
+        return true;
+    }
+
+    /**
      * A command that sets the TTL to {@code ttl} leaves now: it may land at any moment, even if its
      * reply never comes, so validity and the loss deadline never reach past what it would leave.
      * A longer TTL counts only once confirmed; a shorter one counts at once.

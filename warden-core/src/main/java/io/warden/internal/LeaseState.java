@@ -177,6 +177,28 @@ final class LeaseState {
         declareLost(cause, Losses.detail(cause, "renewal"));
     }
 
+    /**
+     * A release was announced on this lock's channel while this lease is held here: a forced unlock
+     * (or an older message arriving late). Checks ownership at once with one owner-checked renewal
+     * sent by the watchdog, so a forced unlock is noticed within about a round trip rather than at
+     * the next renewal. Called on the client's I/O thread: only hands over to the scheduler.
+     */
+    void releaseAnnounced() {
+        wiring.scheduler().schedule(this::renewNow, 0);
+    }
+
+    private void renewNow() {
+        long next;
+        synchronized (this) {
+            if (!machine.renewNow(wiring.ticker().nanos())) {
+                return;
+            }
+            next = machine.nextEventAt();
+        }
+        log.debug("a release was announced for lock '{}', which is held here: checking it at once", keys.name());
+        surroundings.nextEventAt(next);
+    }
+
     void renewalFailed(Throwable error) {
         synchronized (this) {
             machine.renewalFailed(wiring.ticker().nanos());

@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * One lock name's local gate. At most one local acquisition at a time talks to Redis (the
  * contender) or holds the lease (the holder); everyone else queues here in FIFO order. So local
  * hand-off is fair and Redis sees one contender per process. The entry also owns the name's
- * release subscription, shared by its waiters and dropped when the last one leaves.
+ * release subscription, shared by its waiters and a watched holder, and dropped when the last of
+ * them leaves. A release message wakes the contender; while a watched lease is held here it also
+ * makes the holder check at once that the lock is still its own (a forced unlock publishes one).
  *
  * <p>All state is guarded by this object's monitor; actions that call out (starting the next
  * contender, Redis commands) happen after the monitor is released.
@@ -134,7 +136,18 @@ final class LockEntry {
         }
         contender = null;
         holder = lease;
-        leaveSubscriptionIfNoWaiters();
+        if (lease.isWatched() && subscription == null) {
+            // Not waited for: until Redis confirms it, a forced unlock is noticed at the next renewal.
+            subscription = subscriptions.join(keys.channel(), this::onReleaseMessage);
+            ReleaseSubscriptions.Subscription joined = subscription;
+            joined.ready.whenComplete((ok, error) -> {
+                if (error != null) {
+                    dropFailed(joined);
+                }
+            });
+        } else {
+            leaveSubscriptionIfNoWaiters();
+        }
         return true;
     }
 
@@ -191,7 +204,7 @@ final class LockEntry {
     }
 
     private void leaveSubscriptionIfNoWaiters() {
-        if (subscription != null && contender == null && queue.isEmpty()) {
+        if (subscription != null && contender == null && queue.isEmpty() && (holder == null || !holder.isWatched())) {
             subscriptions.leave(subscription);
             subscription = null;
         }
@@ -206,11 +219,16 @@ final class LockEntry {
 
     private void onReleaseMessage() {
         Waiter current;
+        LeaseState held;
         synchronized (this) {
             current = contender;
+            held = holder;
         }
         if (current != null) {
             current.wake();
+        }
+        if (held != null) {
+            held.releaseAnnounced();
         }
     }
 }

@@ -159,25 +159,37 @@ interface LockStore extends AutoCloseable {
     /**
      * A lock's state.
      *
-     * @param state free, held or foreign
+     * @param state free, held or foreign (of the lock key)
      * @param pttlMillis remaining TTL when held or foreign (-1 without a TTL)
      * @param holder the recorded holder when held
-     * @param lastIssued the last fencing token minted for this name, if any
+     * @param lastIssued the last fencing token minted for this name, if any (empty as well when the
+     *     counter holds something other than an integer)
+     * @param counterForeign whether the fencing counter holds data Warden did not write (another
+     *     type, or a string that is not an integer): acquiring with fencing would fail
      */
     record Inspection(
-            State state, long pttlMillis, @Nullable HolderInfo holder, OptionalLong lastIssued) {
+            State state,
+            long pttlMillis,
+            @Nullable HolderInfo holder,
+            OptionalLong lastIssued,
+            boolean counterForeign) {
         enum State {
             FREE,
             HELD,
             FOREIGN
+        }
+
+        /** A state whose fencing counter is Warden's own (or absent). */
+        Inspection(State state, long pttlMillis, @Nullable HolderInfo holder, OptionalLong lastIssued) {
+            this(state, pttlMillis, holder, lastIssued, false);
         }
     }
 
     /**
      * The outcome of {@link #forceRelease}.
      *
-     * @param removed the holder whose lock was deleted, when {@code outcome} is {@link
-     *     Released#RELEASED}
+     * @param removed when {@code outcome} is {@link Released#RELEASED}: the lock as it was just before
+     *     its deletion (holder, TTL, counter), which may name no holder if its key had none
      */
-    record ForceReleased(Released outcome, @Nullable HolderInfo removed) {}
+    record ForceReleased(Released outcome, @Nullable Inspection removed) {}
 }

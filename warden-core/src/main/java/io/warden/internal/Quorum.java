@@ -183,14 +183,17 @@ final class Quorum {
 
     /**
      * HELD (with the shortest remaining time, the safe one to show) when a majority holds it, else
-     * FOREIGN if any node has foreign data, else FREE; the last issued token is the highest counter.
+     * FOREIGN if any node has foreign data, else FREE; the last issued token is the highest counter,
+     * and the counter is foreign if it is on any node.
      */
     Inspection inspection(List<Inspection> replies) {
         long highest = -1;
         Inspection held = null;
         int heldCount = 0;
         Inspection foreign = null;
+        boolean counterForeign = false;
         for (Inspection reply : replies) {
+            counterForeign |= reply.counterForeign();
             if (reply.lastIssued().isPresent()) {
                 highest = Math.max(highest, reply.lastIssued().getAsLong());
             }
@@ -208,8 +211,8 @@ final class Quorum {
         OptionalLong lastIssued = highest < 0 ? OptionalLong.empty() : OptionalLong.of(highest);
         Inspection chosen = heldCount >= majority ? held : foreign;
         return chosen == null
-                ? new Inspection(Inspection.State.FREE, -2, null, lastIssued)
-                : new Inspection(chosen.state(), chosen.pttlMillis(), chosen.holder(), lastIssued);
+                ? new Inspection(Inspection.State.FREE, -2, null, lastIssued, counterForeign)
+                : new Inspection(chosen.state(), chosen.pttlMillis(), chosen.holder(), lastIssued, counterForeign);
     }
 
     /** RELEASED (naming the holder removed) if any node deleted it, else FOREIGN if any, else GONE. */

@@ -1,11 +1,14 @@
 package io.warden.internal;
 
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses the connection strings Warden accepts beyond Lettuce's own: {@code
@@ -79,6 +82,59 @@ public final class RedisUris {
             sentinel.setTimeout(timeout);
         }
         return uri;
+    }
+
+    /**
+     * The user info of a URI text when it names no password ({@code redis://NAME@host}: NAME, which
+     * Lettuce reads as a password), else null.
+     */
+    public static @Nullable String userOnly(String text) {
+        int start = text.indexOf("://");
+        if (start < 0) {
+            return null;
+        }
+        start += 3;
+        int end = text.length();
+        for (char stop : new char[] {'/', '?', '#'}) {
+            int index = text.indexOf(stop, start);
+            if (index >= 0 && index < end) {
+                end = index;
+            }
+        }
+        int at = text.lastIndexOf('@', end - 1);
+        if (at < start) {
+            return null;
+        }
+        String info = text.substring(start, at);
+        return info.isEmpty() || info.contains(":") ? null : info;
+    }
+
+    /**
+     * Gives {@code uri} (a URI of this Warden's own, such as {@link #withTimeout}'s result) the
+     * password {@code password} if it names none, in place, keeping its user name; a Sentinel URI's
+     * sentinels get it too when they name none. A URI that names its password keeps it.
+     */
+    public static RedisURI withDefaultPassword(RedisURI uri, CharSequence password) {
+        setIfNone(uri, password);
+        for (RedisURI sentinel : uri.getSentinels()) {
+            setIfNone(sentinel, password);
+        }
+        return uri;
+    }
+
+    private static void setIfNone(RedisURI uri, CharSequence password) {
+        // A parsed URI's provider hands out its own fields at once (no I/O): safe to wait for.
+        RedisCredentialsProvider provider = uri.getCredentialsProvider();
+        RedisCredentials credentials =
+                provider == null ? null : provider.resolveCredentials().block(Duration.ofSeconds(1));
+        if (credentials != null && credentials.hasPassword()) {
+            return;
+        }
+        if (credentials != null && credentials.hasUsername()) {
+            uri.setAuthentication(credentials.getUsername(), password);
+        } else {
+            uri.setAuthentication(password);
+        }
     }
 
     /** The {@code timeout} a URI names itself ({@code ?timeout=5s}), if it differs from Lettuce's default. */

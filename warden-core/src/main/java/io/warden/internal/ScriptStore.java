@@ -127,15 +127,18 @@ final class ScriptStore implements LockStore {
                 .thenApply(ScriptStore::inspection);
     }
 
+    /** Reads inspect.lua's reply (force_release.lua's too: the same layout). */
     static Inspection inspection(List<Object> reply) {
         long code = (Long) reply.get(0);
-        String issued = HolderParsing.text(reply, 6);
-        OptionalLong lastIssued =
-                issued.isEmpty() ? OptionalLong.empty() : OptionalLong.of(HolderParsing.number(issued));
+        String counter = HolderParsing.text(reply, 6);
+        String counterType = HolderParsing.text(reply, 7);
+        boolean integer = HolderParsing.isInteger(counter);
+        OptionalLong lastIssued = integer ? OptionalLong.of(Long.parseLong(counter)) : OptionalLong.empty();
+        boolean counterForeign = !counterType.equals("none") && !(counterType.equals("string") && integer);
         Inspection.State state =
                 code == 1 ? Inspection.State.HELD : code == 0 ? Inspection.State.FREE : Inspection.State.FOREIGN;
         HolderInfo holder = state == Inspection.State.HELD ? HolderParsing.holder(reply, 2) : null;
-        return new Inspection(state, (Long) reply.get(1), holder, lastIssued);
+        return new Inspection(state, (Long) reply.get(1), holder, lastIssued, counterForeign);
     }
 
     @Override
@@ -143,14 +146,16 @@ final class ScriptStore implements LockStore {
         return backend.<List<Object>>eval(
                         LuaScript.FORCE_RELEASE,
                         ScriptOutputType.MULTI,
-                        new String[] {keys.lockKey()},
+                        new String[] {keys.lockKey(), keys.fenceKey()},
                         keys.channel(),
                         backend.shardedPubSub() ? "s" : "p")
                 .thenApply(reply -> {
-                    long code = (Long) reply.get(0);
-                    return code == 1
-                            ? new ForceReleased(Released.RELEASED, HolderParsing.holder(reply, 1))
-                            : new ForceReleased(code == 0 ? Released.GONE : Released.FOREIGN, null);
+                    Inspection before = inspection(reply);
+                    return switch (before.state()) {
+                        case HELD -> new ForceReleased(Released.RELEASED, before);
+                        case FREE -> new ForceReleased(Released.GONE, null);
+                        case FOREIGN -> new ForceReleased(Released.FOREIGN, null);
+                    };
                 });
     }
 

@@ -68,7 +68,7 @@ final class StandaloneBackend extends LettuceBackend {
                 : new AsyncOnlyRedisClient(resources, Objects.requireNonNull(target.uri(), "uri"));
         String address = target.uri() != null ? RedisUris.describe(target.uri()) : "redis (caller's client)";
         if (owns) {
-            client.setOptions(ClientOptions.builder()
+            ClientOptions.Builder options = ClientOptions.builder()
                     .timeoutOptions(TimeoutOptions.enabled(target.commandTimeout()))
                     .socketOptions(SocketOptions.builder()
                             .connectTimeout(target.commandTimeout())
@@ -77,8 +77,11 @@ final class StandaloneBackend extends LettuceBackend {
                     .disconnectedBehavior(
                             failFast
                                     ? ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
-                                    : ClientOptions.DisconnectedBehavior.DEFAULT)
-                    .build());
+                                    : ClientOptions.DisconnectedBehavior.DEFAULT);
+            if (target.uri() != null && TlsSettings.used(List.of(target.uri()))) {
+                options.sslOptions(target.tls().sslOptions(target.commandTimeout()));
+            }
+            client.setOptions(options.build());
         }
         StatefulRedisConnection<String, String> connection = null;
         StatefulRedisPubSubConnection<String, String> pubSub = null;

@@ -38,6 +38,22 @@ class LeaseMachineTest {
     // ---- validity ----------------------------------------------------------------------------------
 
     @Test
+    void anAnnouncedReleaseBringsTheRenewalForwardOnlyWhenOneMayBeSent() {
+        LeaseMachine machine = watched(30 * S);
+        assertThat(machine.renewalDue(T0 + S)).as("not due a second in").isZero();
+
+        assertThat(machine.renewNow(T0 + S)).isTrue();
+        assertThat(machine.nextEventAt()).isEqualTo(T0 + S);
+        assertThat(machine.renewalDue(T0 + S)).isEqualTo(30 * S);
+        assertThat(machine.renewNow(T0 + S)).as("one already in flight tells").isFalse();
+
+        assertThat(unwatched(30 * S).renewNow(T0 + S))
+                .as("a fixed TTL is never renewed")
+                .isFalse();
+        assertThat(releasing().renewNow(T0 + S)).as("a lease being released").isFalse();
+    }
+
+    @Test
     void validityIsTheSendTimePlusTheTtlMinusTheDriftAllowance() {
         LeaseMachine machine = watched(30 * S);
         long drift = 30 * S / 100 + 2 * MS;

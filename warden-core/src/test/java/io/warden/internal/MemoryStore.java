@@ -146,37 +146,39 @@ public final class MemoryStore implements LockStore {
 
     @Override
     public CompletableFuture<Inspection> inspect(LockKeys keys) {
-        return run(() -> {
-            MemoryRedis.Entry counter = redis.get(keys.fenceKey());
-            // Like inspect.lua and ScriptStore: any string counter is read, a non-integer one as 0.
-            OptionalLong last = counter != null && counter.type.equals("string")
-                    ? OptionalLong.of(HolderParsing.number(counter.value))
-                    : OptionalLong.empty();
-            MemoryRedis.Entry lock = redis.get(keys.lockKey());
-            if (lock == null) {
-                return new Inspection(Inspection.State.FREE, -2, null, last);
-            }
-            long pttl = redis.pttl(keys.lockKey());
-            if (!lock.type.equals("hash") || !lock.fields.containsKey("owner")) {
-                return new Inspection(Inspection.State.FOREIGN, pttl, null, last);
-            }
-            return new Inspection(Inspection.State.HELD, pttl, holder(lock), last);
-        });
+        return run(() -> inspection(keys));
+    }
+
+    /** Like inspect.lua and ScriptStore: a counter that is not an integer string is foreign. */
+    private Inspection inspection(LockKeys keys) {
+        MemoryRedis.Entry counter = redis.get(keys.fenceKey());
+        boolean integer = counter != null && counter.type.equals("string") && isInteger(counter.value);
+        OptionalLong last = integer ? OptionalLong.of(Long.parseLong(counter.value)) : OptionalLong.empty();
+        boolean counterForeign = counter != null && !integer;
+        MemoryRedis.Entry lock = redis.get(keys.lockKey());
+        if (lock == null) {
+            return new Inspection(Inspection.State.FREE, -2, null, last, counterForeign);
+        }
+        long pttl = redis.pttl(keys.lockKey());
+        if (!lock.type.equals("hash") || !lock.fields.containsKey("owner")) {
+            return new Inspection(Inspection.State.FOREIGN, pttl, null, last, counterForeign);
+        }
+        return new Inspection(Inspection.State.HELD, pttl, holder(lock), last, counterForeign);
     }
 
     @Override
     public CompletableFuture<ForceReleased> forceRelease(LockKeys keys) {
         return run(() -> {
-            MemoryRedis.Entry lock = redis.get(keys.lockKey());
-            if (lock == null) {
+            Inspection before = inspection(keys);
+            if (before.state() == Inspection.State.FREE) {
                 return new ForceReleased(Released.GONE, null);
             }
-            if (!lock.type.equals("hash") || !lock.fields.containsKey("owner")) {
+            if (before.state() == Inspection.State.FOREIGN) {
                 return new ForceReleased(Released.FOREIGN, null);
             }
             redis.delete(keys.lockKey());
             redis.publish(keys.channel());
-            return new ForceReleased(Released.RELEASED, holder(lock));
+            return new ForceReleased(Released.RELEASED, before);
         });
     }
 

@@ -300,7 +300,7 @@ class RedlockStoreTest {
 
         LockStore.ForceReleased forced = await(store.forceRelease(keys));
         assertThat(forced.outcome()).isEqualTo(Released.RELEASED);
-        assertThat(forced.removed().fencingToken()).isEqualTo(1);
+        assertThat(forced.removed().holder().fencingToken()).isEqualTo(1);
         assertThat(await(store.inspect(keys)).state()).isEqualTo(Inspection.State.FREE);
         assertThat(await(store.release(keys, "mine", 0, true))).isEqualTo(Released.GONE);
     }

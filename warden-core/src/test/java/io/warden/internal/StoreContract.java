@@ -321,9 +321,9 @@ abstract class StoreContract {
         assertThat(get(store.acquire(job, "t1", 30_000, A))).isEqualTo(new Foreign(job.fenceKey(), kind));
         assertThat(exists(job.lockKey())).as("nothing was changed").isFalse();
         assertThat(type(job.fenceKey())).isEqualTo(kind);
-        // inspect.lua reads any string counter; ScriptStore turns a non-integer into 0.
-        OptionalLong shown = kind.equals("string") ? OptionalLong.of(0) : OptionalLong.empty();
-        assertThat(get(store.inspect(job)).lastIssued()).isEqualTo(shown);
+        assertThat(get(store.inspect(job)))
+                .as("inspect reports the counter as foreign, with no last token")
+                .isEqualTo(new Inspection(State.FREE, -2, null, OptionalLong.empty(), true));
         Stamp unfenced = new Stamp("host-a", 41, LockStore.Minting.NONE, SINCE);
         assertThat(get(store.acquire(job, "t1", 30_000, unfenced)))
                 .as("fencing off")
@@ -347,7 +347,11 @@ abstract class StoreContract {
         subscribe(job.channel());
         get(store.acquire(job, "t1", 30_000, A));
         HolderInfo holder = new HolderInfo("host-a", 41, Instant.ofEpochMilli(SINCE), 1);
-        assertThat(get(store.forceRelease(job))).isEqualTo(new ForceReleased(Released.RELEASED, holder));
+        ForceReleased forced = get(store.forceRelease(job));
+        assertThat(forced.outcome()).isEqualTo(Released.RELEASED);
+        assertThat(forced.removed().holder()).isEqualTo(holder);
+        assertThat(forced.removed().pttlMillis()).isBetween(25_000L, 30_000L);
+        assertThat(forced.removed().lastIssued()).hasValue(1);
         assertThat(exists(job.lockKey())).isFalse();
         awaitMessages(1);
         assertThat(messages).containsExactly(job.channel());

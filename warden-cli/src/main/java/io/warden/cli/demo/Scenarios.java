@@ -120,10 +120,11 @@ final class Scenarios {
                 stolen.ifPresent(Lease::release);
                 refused += stolen.isEmpty() ? 1 : 0;
                 LockInfo info = b.admin().inspect("long-job");
-                maxTtl = Math.max(maxTtl, info.ttl().toMillis());
+                long ttl = info.ttl().orElse(Duration.ZERO).toMillis();
+                maxTtl = Math.max(maxTtl, ttl);
                 timeline.log(
                         "client B tryAcquire: %s; TTL left on A's lease %d ms",
-                        stolen.isEmpty() ? "refused" : "GOT IT", info.ttl().toMillis());
+                        stolen.isEmpty() ? "refused" : "GOT IT", ttl);
                 Thread.sleep(500);
             }
             boolean heldThroughout = lease.isHeld();

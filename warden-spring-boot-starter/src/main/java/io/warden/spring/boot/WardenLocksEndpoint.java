@@ -4,6 +4,7 @@ import io.warden.HolderInfo;
 import io.warden.LockAdmin;
 import io.warden.LockInfo;
 import io.warden.Warden;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -47,19 +48,23 @@ public class WardenLocksEndpoint {
         return LockView.of(warden.admin().inspect(name));
     }
 
-    /** Deletes the lock whoever holds it; answers with the holder removed, if any. */
+    /**
+     * Deletes the lock whoever holds it; answers with what was removed: the lock as it was (its holder,
+     * when the key recorded one), or {@code removed: false} when there was nothing to remove.
+     */
     @WriteOperation
     public Map<String, Object> forceUnlock(@Selector String name) {
         return warden.admin()
                 .forceUnlock(name)
-                .<Map<String, Object>>map(h -> Map.of("name", name, "removed", true, "holder", HolderView.of(h)))
+                .<Map<String, Object>>map(
+                        removed -> Map.of("name", name, "removed", true, "lock", LockView.of(removed)))
                 .orElseGet(() -> Map.of("name", name, "removed", false));
     }
 
     /** The endpoint's answer to a listing. */
     public record Locks(String redis, List<LockView> locks) {}
 
-    /** One lock, for JSON. */
+    /** One lock, for JSON; {@code ttlMillis} is -1 for a key without expiry. */
     public record LockView(
             String name, String state, @Nullable HolderView holder, long ttlMillis, long lastFencingToken) {
         static LockView of(LockInfo info) {
@@ -67,7 +72,7 @@ public class WardenLocksEndpoint {
                     info.name(),
                     info.state().name(),
                     info.holder().map(HolderView::of).orElse(null),
-                    info.ttl().toMillis(),
+                    info.ttl().map(Duration::toMillis).orElse(-1L),
                     info.lastFencingToken());
         }
     }

@@ -92,6 +92,10 @@ class WardenActuatorAutoConfigurationTest {
 
                 Map<String, Object> removed = endpoint.forceUnlock("orders:1");
                 assertThat(removed).containsEntry("removed", true);
+                assertThat(((WardenLocksEndpoint.LockView) removed.get("lock"))
+                                .holder()
+                                .fencingToken())
+                        .isEqualTo(lease.fencingToken());
                 assertThat(server.command("EXISTS", "warden:{orders:1}")).isEqualTo(0L);
                 assertThat(endpoint.forceUnlock("orders:1")).containsEntry("removed", false);
             } catch (io.warden.LeaseNotHeldException expected) {
