@@ -284,6 +284,26 @@ class LockApiTest extends OneServerTest {
         return server.command(command);
     }
 
+    /**
+     * A watched holder listens on its lock's release channel (to notice a forced unlock). Taking and
+     * releasing a lock in a loop must not cost a SUBSCRIBE and an UNSUBSCRIBE each time: the unused
+     * subscription lingers for the next holder, and is dropped a moment after the last.
+     */
+    @Test
+    void aLockTakenInALoopKeepsOneSubscriptionAndDropsItWhenIdle() throws Exception {
+        Warden warden = wardens.open();
+        long before = server.commandCalls("subscribe");
+        for (int i = 0; i < 50; i++) {
+            warden.lock("loop").acquire(Duration.ZERO).release();
+        }
+
+        assertThat(server.commandCalls("subscribe") - before).isLessThanOrEqualTo(2);
+        Await.until(
+                "the idle subscription is dropped",
+                Duration.ofSeconds(5),
+                () -> subscribers("warden:{loop}:released") == 0);
+    }
+
     private long subscribers(String channel) {
         List<?> reply = (List<?>) server.command("PUBSUB", "NUMSUB", channel);
         return (Long) reply.get(1);

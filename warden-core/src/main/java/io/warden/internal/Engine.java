@@ -32,7 +32,7 @@ final class Engine {
         this.wiring = wiring;
         this.stopThreads = stopThreads;
         this.keySpace = new KeySpace(wiring.settings().keyPrefix());
-        this.subscriptions = new ReleaseSubscriptions(wiring.store());
+        this.subscriptions = new ReleaseSubscriptions(wiring.store(), wiring.scheduler());
         this.table = new LockTable(subscriptions);
         this.watchdog = new Watchdog(wiring);
     }

@@ -3,6 +3,8 @@ package io.warden.internal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,24 +12,34 @@ import org.slf4j.LoggerFactory;
  * Shares one pub/sub subscription per release channel among the local waiters of a lock, and routes
  * each release message to the waiter that should act on it. Subscribe and unsubscribe commands are
  * issued under one monitor, so they reach Redis in the order the waiters asked.
+ *
+ * <p>A subscription whose last user left lingers for {@link #LINGER_NANOS} before it is dropped: a
+ * watched holder listens on its lock's channel (to notice a forced unlock), so a lock taken and
+ * released in a loop would otherwise cost a SUBSCRIBE and an UNSUBSCRIBE per acquisition.
  */
 final class ReleaseSubscriptions {
     private static final Logger log = LoggerFactory.getLogger(ReleaseSubscriptions.class);
+    /** How long an unused subscription is kept for the next user. */
+    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final LockStore store;
+    private final Scheduler scheduler;
     private final Map<String, Subscription> byChannel = new HashMap<>();
 
-    ReleaseSubscriptions(LockStore store) {
+    ReleaseSubscriptions(LockStore store, Scheduler scheduler) {
         this.store = store;
+        this.scheduler = scheduler;
         store.onReleaseMessage(this::dispatch);
     }
 
     /** One lock's subscription; {@link #ready} completes once Redis confirmed it. */
     static final class Subscription {
         final String channel;
-        final Runnable onRelease;
         final CompletableFuture<Void> ready;
+        // Guarded by the ReleaseSubscriptions' monitor.
+        Runnable onRelease;
         int users;
+        Scheduler.@Nullable Cancellable drop;
 
         Subscription(String channel, Runnable onRelease, CompletableFuture<Void> ready) {
             this.channel = channel;
@@ -47,6 +59,14 @@ final class ReleaseSubscriptions {
             existing = null;
         }
         if (existing != null) {
+            if (existing.users == 0) {
+                // Lingering: the new user's entry gets the messages from now on.
+                existing.onRelease = onRelease;
+                if (existing.drop != null) {
+                    existing.drop.cancel();
+                    existing.drop = null;
+                }
+            }
             existing.users++;
             return existing;
         }
@@ -56,32 +76,58 @@ final class ReleaseSubscriptions {
         return created;
     }
 
-    /** Leaves a subscription; the last user unsubscribes. */
+    /** Leaves a subscription; after the last user, it is dropped once it lingered unused. */
     synchronized void leave(Subscription subscription) {
         if (--subscription.users > 0) {
             return;
         }
-        if (byChannel.get(subscription.channel) == subscription) {
-            byChannel.remove(subscription.channel);
-            store.unsubscribe(subscription.channel).whenComplete((ok, error) -> {
-                if (error != null) {
-                    log.debug("unsubscribe from {} failed: {}", subscription.channel, Failures.rootMessage(error));
-                }
-            });
+        if (byChannel.get(subscription.channel) != subscription) {
+            return;
+        }
+        if (subscription.ready.isCompletedExceptionally()) {
+            drop(subscription); // nothing to keep
+            return;
+        }
+        try {
+            subscription.drop = scheduler.schedule(() -> dropIfUnused(subscription), LINGER_NANOS);
+        } catch (RuntimeException stopped) {
+            drop(subscription); // the Warden is closing: its scheduler no longer runs tasks
         }
     }
 
+    private synchronized void dropIfUnused(Subscription subscription) {
+        if (subscription.users == 0 && byChannel.get(subscription.channel) == subscription) {
+            drop(subscription);
+        }
+    }
+
+    private void drop(Subscription subscription) {
+        byChannel.remove(subscription.channel);
+        subscription.drop = null;
+        store.unsubscribe(subscription.channel).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.debug("unsubscribe from {} failed: {}", subscription.channel, Failures.rootMessage(error));
+            }
+        });
+    }
+
     synchronized void clear() {
+        for (Subscription subscription : byChannel.values()) {
+            if (subscription.drop != null) {
+                subscription.drop.cancel();
+            }
+        }
         byChannel.clear();
     }
 
     private void dispatch(String channel) {
-        Subscription subscription;
+        Runnable listener;
         synchronized (this) {
-            subscription = byChannel.get(channel);
+            Subscription subscription = byChannel.get(channel);
+            listener = subscription == null || subscription.users == 0 ? null : subscription.onRelease;
         }
-        if (subscription != null) {
-            subscription.onRelease.run();
+        if (listener != null) {
+            listener.run();
         }
     }
 }
