@@ -136,6 +136,7 @@ public interface Warden extends AutoCloseable {
         private Backoff waitBackoff = Backoff.defaults();
         private LossPolicy lossPolicy = LossPolicy.INTERRUPT;
         private @Nullable Executor callbackExecutor;
+        private boolean noticeForcedUnlock;
         private TlsSettings tls = TlsSettings.DEFAULT;
         private @Nullable String password;
         /**
@@ -422,6 +423,20 @@ public interface Warden extends AutoCloseable {
         }
 
         /**
+         * Whether a watched lease listens for its lock's release messages while held, so that a
+         * forced unlock ({@link LockAdmin#forceUnlock}) is noticed within about a round trip rather
+         * than at the next renewal (a third of the lease). Default off: it costs a pub/sub
+         * subscription per held lock (a SUBSCRIBE for a lock not used in the last second, and the
+         * memory of one channel per lease on client and server), which a service holding thousands
+         * of leases should not pay for an operator's rare action. The {@code warden} command turns it
+         * on. Leases without the watchdog never listen.
+         */
+        public Builder noticeForcedUnlock(boolean enabled) {
+            this.noticeForcedUnlock = enabled;
+            return this;
+        }
+
+        /**
          * Where lease-lost listeners and async completions run. Default: a cached pool of daemon
          * threads owned by the Warden.
          */
@@ -482,7 +497,8 @@ public interface Warden extends AutoCloseable {
                     waitBackoff,
                     lossPolicy,
                     callbackExecutor,
-                    fencingTokens);
+                    fencingTokens,
+                    noticeForcedUnlock);
             return new ConnectedWarden(WardenCore.open(settings));
         }
 

@@ -59,7 +59,9 @@ final class ChildCommands {
         long pauseMillis = 100;
         while (true) {
             try {
-                return connection.connect(builder -> builder.defaultLeaseTime(lease));
+                // One lease per process: listening for a forced unlock costs nothing worth saving.
+                return connection.connect(
+                        builder -> builder.defaultLeaseTime(lease).noticeForcedUnlock(true));
             } catch (RedisUnavailableException e) {
                 long left = budgetNanos - (System.nanoTime() - start);
                 if (left <= 0 || RedisRefusals.exitCode(e).isPresent()) {

@@ -211,8 +211,8 @@ class ExecIT {
         try (Lease held = warden.lock("queue").acquire(Duration.ofSeconds(5))) {
             Cli.Run waiting =
                     cli.start("exec", "queue", "--", "touch", file("ran").toString());
-            // Two subscribers: the holder (this test's watched lease) and the waiting warden.
-            Await.until("warden waits for the release", RUN, () -> subscribers("warden:{queue}:released") > 1);
+            // The waiting warden (this test's own lease, from the library's defaults, does not listen).
+            Await.until("warden waits for the release", RUN, () -> subscribers("warden:{queue}:released") > 0);
 
             waiting.signal("TERM");
 

@@ -110,6 +110,11 @@ final class LeaseState {
         return machine.isWatched();
     }
 
+    /** Whether this lease, while held, listens on its lock's release channel for a forced unlock. */
+    boolean listensForRelease() {
+        return wiring.settings().noticeForcedUnlock() && isWatched();
+    }
+
     synchronized LeaseMachine.Phase phase() {
         return machine.phase();
     }

@@ -12,9 +12,10 @@ import org.jspecify.annotations.Nullable;
  * One lock name's local gate. At most one local acquisition at a time talks to Redis (the
  * contender) or holds the lease (the holder); everyone else queues here in FIFO order. So local
  * hand-off is fair and Redis sees one contender per process. The entry also owns the name's
- * release subscription, shared by its waiters and a watched holder, and dropped when the last of
- * them leaves. A release message wakes the contender; while a watched lease is held here it also
- * makes the holder check at once that the lock is still its own (a forced unlock publishes one).
+ * release subscription, shared by its waiters and (with {@code noticeForcedUnlock}) a watched holder,
+ * and dropped when the last of them leaves. A release message wakes the contender; while such a
+ * lease is held here it also makes the holder check at once that the lock is still its own (a
+ * forced unlock publishes one).
  *
  * <p>All state is guarded by this object's monitor; actions that call out (starting the next
  * contender, Redis commands) happen after the monitor is released.
@@ -136,7 +137,7 @@ final class LockEntry {
         }
         contender = null;
         holder = lease;
-        if (lease.isWatched() && subscription == null) {
+        if (lease.listensForRelease() && subscription == null) {
             // Not waited for: until Redis confirms it, a forced unlock is noticed at the next renewal.
             subscription = subscriptions.join(keys.channel(), this::onReleaseMessage);
             ReleaseSubscriptions.Subscription joined = subscription;
@@ -204,7 +205,10 @@ final class LockEntry {
     }
 
     private void leaveSubscriptionIfNoWaiters() {
-        if (subscription != null && contender == null && queue.isEmpty() && (holder == null || !holder.isWatched())) {
+        if (subscription != null
+                && contender == null
+                && queue.isEmpty()
+                && (holder == null || !holder.listensForRelease())) {
             subscriptions.leave(subscription);
             subscription = null;
         }

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param fencingTokens how tokens are minted when {@code fencing} is on; null means the default,
  *     {@link FencingTokens#CLOCK_FLOORED}
+ * @param noticeForcedUnlock whether a watched holder listens on its lock's release channel, so as
+ *     to notice a forced unlock at once instead of at its next renewal
  */
 public record Settings(
         Connection connection,
@@ -24,7 +26,8 @@ public record Settings(
         Backoff waitBackoff,
         LossPolicy lossPolicy,
         @Nullable Executor callbackExecutor,
-        FencingTokens fencingTokens) {
+        FencingTokens fencingTokens,
+        boolean noticeForcedUnlock) {
 
     public Settings {
         if (lossPolicy == null) {

@@ -49,7 +49,8 @@ final class FakeTimeWardens {
                 Backoff.defaults(),
                 LossPolicy.INTERRUPT,
                 null,
-                null));
+                null,
+                false));
     }
 
     static Settings withLease(Settings s, Duration lease) {
@@ -63,7 +64,8 @@ final class FakeTimeWardens {
                 s.waitBackoff(),
                 s.lossPolicy(),
                 null,
-                s.fencingTokens());
+                s.fencingTokens(),
+                s.noticeForcedUnlock());
     }
 
     static Settings withBackoff(Settings s, Backoff backoff) {
@@ -77,7 +79,8 @@ final class FakeTimeWardens {
                 backoff,
                 s.lossPolicy(),
                 null,
-                s.fencingTokens());
+                s.fencingTokens(),
+                s.noticeForcedUnlock());
     }
 
     /** A process with default settings on its own client. */

@@ -40,7 +40,8 @@ final class SimProcess {
                 Backoff.exponential(Duration.ofSeconds(30), Duration.ofSeconds(30)),
                 LossPolicy.INTERRUPT,
                 world.scheduler,
-                null);
+                null,
+                false);
         Wiring wiring = new Wiring(
                 store,
                 world.scheduler.ticker(),
