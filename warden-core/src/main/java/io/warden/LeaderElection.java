@@ -111,7 +111,8 @@ public interface LeaderElection extends AutoCloseable {
 
     /**
      * Stops campaigning and, if leader, ends the term as {@link #resign} does ({@link
-     * LeaderListener#onRevoked} on the calling thread, then the release). Idempotent. Closing the {@link Warden} also ends every term, with the
+     * LeaderListener#onRevoked} on the calling thread, then the release). Idempotent, and never throws for Redis: a release that
+     * Redis did not confirm leaves the lock to expire with its lease. Closing the {@link Warden} also ends every term, with the
      * loss cause {@link LossCause#WARDEN_CLOSED}.
      */
     @Override

@@ -179,6 +179,23 @@ class LeaderElectionTest extends OneServerTest {
     }
 
     @Test
+    void closeWhileRedisDoesNotAnswerStillEndsTheTermAndDoesNotThrow() throws Exception {
+        Timeline timeline = new Timeline();
+        try (FaultProxy proxy = FaultProxy.to(server)) {
+            LeaderElection election = wardens.open(b -> b.uri(proxy.uri())).leader("unconfirmed");
+            election.start(timeline.listener("only"));
+            assertThat(election.awaitLeadership(Duration.ofSeconds(10))).isTrue();
+            proxy.blackhole();
+
+            election.close(); // the release times out: its outcome is unknown
+
+            assertThat(timeline.only("only", "revoked").loss).isEmpty();
+            assertThat(election.isLeader()).isFalse();
+            proxy.heal();
+        }
+    }
+
+    @Test
     void closingTheWardenRevokesTheTermWithWardenClosedAndCampaignsNoMore() throws Exception {
         Timeline timeline = new Timeline();
         Warden warden = wardens.open();

@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
  * A Lettuce client whose connections offer only their asynchronous API, which is all Warden uses.
  *
  * <p>Lettuce builds each connection's synchronous API as a dynamic proxy over some 450 methods and
- * its reactive API as a second object graph, eagerly, in the connection's constructor. Building
- * them costs more CPU than everything else Warden does to start (for a command connection and a
- * pub/sub connection, about a third of a second of the {@code warden} command's start-up on this
- * project's build machine), and Warden never calls them. The connections made here return
+ * its reactive API as a second object graph, eagerly, in the connection's constructor. For a
+ * command connection and a pub/sub connection that cost about 0.2 s of CPU per start of the {@code
+ * warden} command on this project's build machine (0.93 s of user CPU before, 0.72 s without them;
+ * docs/benchmarks-analysis.md), and Warden never calls them. The connections made here return
  * {@code null} from {@code sync()} and {@code reactive()}; they are never handed to callers.
  *
  * <p>Uses Lettuce's protected factory methods, which exist for such subclasses. A caller-supplied

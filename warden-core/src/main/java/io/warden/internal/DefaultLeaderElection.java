@@ -11,6 +11,7 @@ import io.warden.LeaseNotHeldException;
 import io.warden.LeaseOptions;
 import io.warden.LockTimeoutException;
 import io.warden.LossCause;
+import io.warden.WardenException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -180,7 +181,16 @@ final class DefaultLeaderElection implements LeaderElection {
             pending.cancel(false); // withdraws the waiter; a lease won meanwhile is released
         }
         if (ended != null) {
-            end(ended);
+            try {
+                end(ended);
+            } catch (WardenException e) {
+                // The term is over for this candidate all the same; an unconfirmed release expires.
+                log.warn(
+                        "leader election '{}' closed; the release of its term was not confirmed, so the lock"
+                                + " expires with its lease: {}",
+                        name(),
+                        e.getMessage());
+            }
         }
     }
 
