@@ -503,7 +503,7 @@ public interface Warden extends AutoCloseable {
         }
 
         /**
-         * A copy of {@code uri} for this build (a Sentinel URI: itself) with its timeout, TLS and
+         * A copy of {@code uri} for this build with its timeout, TLS and
          * password ({@code user}: the user name its text gave without a password).
          */
         private RedisURI own(RedisURI uri, Duration commandTimeout, @Nullable String user) {
