@@ -16,7 +16,8 @@ package io.warden;
  *   <li><b>Writer preference.</b> A writer waiting behind readers leaves a marker with its own short
  *       lease (3 s, or the lease time if shorter), refreshed while it waits: new readers wait behind
  *       it, so a writer gets in once the readers already inside have left, and a stream of readers
- *       cannot starve it. A writer that dies while waiting holds readers back until its marker
+ *       cannot starve it. The price: writers that keep coming one after another keep readers out for as
+ *       long. A writer that dies while waiting holds readers back until its marker
  *       expires, at most that long. A writer that does not wait ({@code tryAcquire}) leaves no marker.
  *       Writers among themselves, and readers waiting behind a writer, are not ordered across
  *       processes; within one process, writers queue in FIFO order.

@@ -284,10 +284,12 @@ public abstract class ReadWriteLockContract {
     // ---- per-reader leases -----------------------------------------------------------------------
 
     /**
-     * The hole in read-write locks whose readers share one TTL that every reader refreshes
-     * (Redisson's RReadWriteLock: a crashed reader's share lives as long as any other reader keeps
-     * renewing): here a reader that stops renewing frees its share at its own expiry, while another
-     * reader is being renewed by the watchdog.
+     * The hole in read-write locks whose readers' shares are kept alive together: in Redisson's
+     * RReadWriteLock every read acquisition and renewal sets the TTL of the one lock key
+     * (redisson/redisson#2144), and until 2026 a live instance's watchdog renewed the timeout keys of
+     * a crashed instance's readers as well, so the dead reader blocked writers for as long as anyone
+     * read (redisson/redisson#1458, fixed by PR #7098). Here a reader that stops renewing frees its
+     * share at its own expiry while another reader is being renewed by the watchdog.
      */
     @Test
     void aReaderThatStopsRenewingFreesItsShareAtItsOwnExpiryWhileOthersRenew() throws Exception {
