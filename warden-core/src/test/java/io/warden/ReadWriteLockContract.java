@@ -473,4 +473,59 @@ public abstract class ReadWriteLockContract {
             assertThat(write.isHeld()).isTrue();
         }
     }
+
+    // ---- admin -----------------------------------------------------------------------------------
+
+    @Test
+    void adminShowsReadersAndAWaitingWriterAndForceUnlockRemovesThemAll() throws Exception {
+        Warden a = wardens.open();
+        Lease r1 = a.readWriteLock("admin").readLock().acquire(Duration.ZERO);
+        Lease r2 = wardens.open().readWriteLock("admin").readLock().acquire(Duration.ZERO);
+        CompletableFuture<Lease> writer =
+                wardens.open().readWriteLock("admin").writeLock().acquireAsync(Duration.ofSeconds(20));
+        Await.until(
+                "the writer waits",
+                Duration.ofSeconds(5),
+                () -> (Long) redis(key("admin", "intent"), "EXISTS", key("admin", "intent")) == 1L);
+        ReadWriteLockInfo info = a.admin().inspectReadWrite("admin");
+        assertThat(info.isHeld()).isTrue();
+        assertThat(info.writer()).isEmpty();
+        assertThat(info.readers()).hasSize(2).allSatisfy(reader -> {
+            assertThat(reader.holder()).isPresent();
+            assertThat(reader.ttl()).hasValueSatisfying(ttl -> assertThat(ttl).isPositive());
+        });
+        assertThat(info.readers())
+                .extracting(reader -> reader.holder().orElseThrow().fencingToken())
+                .containsExactlyInAnyOrder(r1.fencingToken(), r2.fencingToken());
+        assertThat(info.waitingWriter()).isPresent();
+        assertThat(info.lastFencingToken()).isEqualTo(Math.max(r1.fencingToken(), r2.fencingToken()));
+        assertThat(a.admin().listReadWrite(""))
+                .extracting(ReadWriteLockInfo::name)
+                .containsExactly("admin");
+        assertThat(a.admin().list(""))
+                .as("a read-write lock's keys are not shown as foreign data by list")
+                .isEmpty();
+
+        Optional<ReadWriteLockInfo> removed = a.admin().forceUnlockReadWrite("admin");
+        assertThat(removed)
+                .hasValueSatisfying(before -> assertThat(before.readers()).hasSize(2));
+        Lease write = writer.get(5, TimeUnit.SECONDS);
+        assertThat(a.admin().inspectReadWrite("admin").writer()).isPresent();
+        write.release();
+        assertThat(a.admin().inspectReadWrite("admin").isHeld()).isFalse();
+        assertThat(a.admin().forceUnlockReadWrite("admin")).isEmpty();
+        assertThat(a.admin().listReadWrite("")).isEmpty();
+    }
+
+    @Test
+    void forceUnlockLeavesAReadWriteLockHoldingForeignDataAlone() {
+        redis(key("foreign", "readers"), "SET", key("foreign", "readers"), "mine");
+        LockAdmin admin = wardens.open().admin();
+        assertThat(admin.inspectReadWrite("foreign").foreignKey()).contains(key("foreign", "readers"));
+        assertThatThrownBy(() -> admin.forceUnlockReadWrite("foreign"))
+                .isInstanceOf(LockKeyConflictException.class)
+                .hasMessageContaining("foreign");
+        assertThat(redis(key("foreign", "readers"), "GET", key("foreign", "readers")))
+                .isEqualTo("mine");
+    }
 }

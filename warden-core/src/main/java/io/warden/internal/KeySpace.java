@@ -109,6 +109,30 @@ final class KeySpace {
         return namePrefix.isEmpty() ? globEscape(prefix + ":") + "*" : globEscape(prefix + ":{" + namePrefix) + "*";
     }
 
+    /**
+     * The name of the read-write lock that {@code key} belongs to (any of its keys, a reader's
+     * included), or null if it is no read-write lock's key of a name {@link #keys} accepts.
+     */
+    @Nullable
+    String readWriteNameOf(String key) {
+        int marker = key.lastIndexOf("}:rw:");
+        if (marker < 0) {
+            return null;
+        }
+        String name = nameOf(key.substring(0, marker + 1));
+        if (name == null) {
+            return null;
+        }
+        String part = key.substring(marker + "}:rw:".length());
+        boolean known = part.equals("w")
+                || part.equals("readers")
+                || part.equals("intent")
+                || part.equals("fence")
+                || part.equals("released")
+                || part.startsWith("r:");
+        return known ? name : null;
+    }
+
     /** A SCAN pattern matching the lock keys whose names start with {@code namePrefix}. */
     String scanPattern(String namePrefix) {
         return globEscape(prefix + ":{" + namePrefix) + "*}";

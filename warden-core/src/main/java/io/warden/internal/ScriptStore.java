@@ -232,6 +232,76 @@ final class ScriptStore implements LockStore {
                 });
     }
 
+    @Override
+    public CompletableFuture<ReadWriteInspection> inspectReadWrite(LockKeys keys) {
+        LockKeys.Shared shared = java.util.Objects.requireNonNull(keys.shared(), "shared");
+        return backend.<List<Object>>eval(
+                        LuaScript.RW_INSPECT,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey(), shared.readersKey(), shared.intentKey(), keys.fenceKey()},
+                        shared.readerKeyPrefix())
+                .thenApply(reply -> readWriteInspection(reply, keys.fenceKey()));
+    }
+
+    @Override
+    public CompletableFuture<ReadWriteInspection> forceReleaseReadWrite(LockKeys keys) {
+        LockKeys.Shared shared = java.util.Objects.requireNonNull(keys.shared(), "shared");
+        return backend.<List<Object>>eval(
+                        LuaScript.RW_FORCE_RELEASE,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey(), shared.readersKey(), shared.intentKey(), keys.fenceKey()},
+                        shared.readerKeyPrefix(),
+                        keys.channel(),
+                        backend.shardedPubSub() ? "s" : "p")
+                .thenApply(reply -> readWriteInspection(reply, keys.fenceKey()));
+    }
+
+    /** Reads rw_inspect.lua's reply (rw_force_release.lua's too: the same layout). */
+    static ReadWriteInspection readWriteInspection(List<Object> reply, String fenceKey) {
+        String counter = HolderParsing.text(reply, 2);
+        OptionalLong lastIssued =
+                HolderParsing.isInteger(counter) ? OptionalLong.of(Long.parseLong(counter)) : OptionalLong.empty();
+        String foreign = HolderParsing.text(reply, 0);
+        String counterType = HolderParsing.text(reply, 3);
+        if (foreign.isEmpty() && !counterType.equals("none") && lastIssued.isEmpty()) {
+            foreign = fenceKey;
+        }
+        if (!foreign.isEmpty()) {
+            return new ReadWriteInspection(foreign, null, List.of(), null, lastIssued);
+        }
+        ReadWriteInspection.Share writer = share(reply, 4, true);
+        ReadWriteInspection.Share intent = share(reply, 9, false);
+        int readers = (int) HolderParsing.number(HolderParsing.text(reply, 13));
+        List<ReadWriteInspection.Share> shares = new ArrayList<>(readers);
+        for (int r = 0; r < readers; r++) {
+            shares.add(share(reply, 14 + 5 * r, true));
+        }
+        return new ReadWriteInspection(null, writer, shares, intent, lastIssued);
+    }
+
+    /** {pttl, host, pid, since[, fence]} at {@code from}, or null when the key is gone (pttl -2). */
+    private static ReadWriteInspection.@org.jspecify.annotations.Nullable Share share(
+            List<Object> reply, int from, boolean fenced) {
+        long pttl = HolderParsing.number(HolderParsing.text(reply, from));
+        if (pttl == -2) {
+            return null;
+        }
+        HolderInfo holder;
+        if (fenced) {
+            holder = HolderParsing.holder(reply, from + 1);
+        } else {
+            String host = HolderParsing.text(reply, from + 1);
+            holder = host.isEmpty()
+                    ? null
+                    : new HolderInfo(
+                            host,
+                            HolderParsing.number(HolderParsing.text(reply, from + 2)),
+                            java.time.Instant.ofEpochMilli(HolderParsing.number(HolderParsing.text(reply, from + 3))),
+                            0);
+        }
+        return new ReadWriteInspection.Share(holder, pttl);
+    }
+
     /**
      * Raises the fencing counter to at least {@code fence} and records it in the lease if this
      * node holds {@code token} (Redlock's second step). Completes with the lease's ownership here:
