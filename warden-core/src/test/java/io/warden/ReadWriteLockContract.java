@@ -121,12 +121,15 @@ public abstract class ReadWriteLockContract {
         AtomicInteger writers = new AtomicInteger();
         AtomicInteger maxReaders = new AtomicInteger();
         AtomicReference<String> violation = new AtomicReference<>();
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+        AtomicInteger writes = new AtomicInteger();
+        // Until readers were seen together and the writer got in a few times: on a loaded machine
+        // that takes longer, so the bound is generous and the loop ends as soon as both were seen.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             boolean writer = t == 0;
             Thread worker = new Thread(() -> {
-                while (System.nanoTime() < until) {
+                while (System.nanoTime() < until && (maxReaders.get() < 2 || writes.get() < 5)) {
                     try (Lease lease = (writer ? lock.writeLock() : lock.readLock()).acquire(Duration.ofSeconds(10))) {
                         if (writer) {
                             if (writers.incrementAndGet() != 1 || readers.get() != 0) {
@@ -135,13 +138,14 @@ public abstract class ReadWriteLockContract {
                             }
                             Thread.sleep(5);
                             writers.decrementAndGet();
+                            writes.incrementAndGet();
                         } else {
                             int now = readers.incrementAndGet();
                             maxReaders.accumulateAndGet(now, Math::max);
                             if (writers.get() != 0) {
                                 violation.set("reader while a writer holds");
                             }
-                            Thread.sleep(20);
+                            Thread.sleep(50);
                             readers.decrementAndGet();
                         }
                     } catch (InterruptedException e) {
@@ -160,6 +164,7 @@ public abstract class ReadWriteLockContract {
         }
         assertThat(violation.get()).isNull();
         assertThat(maxReaders.get()).as("readers overlapped").isGreaterThan(1);
+        assertThat(writes.get()).as("the writer got in between").isGreaterThanOrEqualTo(5);
     }
 
     // ---- writer preference -----------------------------------------------------------------------

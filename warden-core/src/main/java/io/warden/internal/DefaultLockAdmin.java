@@ -96,6 +96,7 @@ final class DefaultLockAdmin implements LockAdmin {
 
     @Override
     public ReadWriteLockInfo inspectReadWrite(String name) {
+        refuseRedlock(name);
         LockKeys keys = engine.keySpace().readWriteKeys(name, LockKeys.Role.WRITE);
         return readWriteInfo(name, call(engine.wiring().store().inspectReadWrite(keys), name, "inspect"));
     }
@@ -103,6 +104,9 @@ final class DefaultLockAdmin implements LockAdmin {
     @Override
     public List<ReadWriteLockInfo> listReadWrite(String namePrefix) {
         Objects.requireNonNull(namePrefix, "namePrefix");
+        if (!engine.settings().connection().redlockNodes().isEmpty()) {
+            return List.of(); // Redlock serves no read-write locks
+        }
         KeySpace space = engine.keySpace();
         List<String> keys;
         try {
@@ -131,6 +135,7 @@ final class DefaultLockAdmin implements LockAdmin {
 
     @Override
     public Optional<ReadWriteLockInfo> forceUnlockReadWrite(String name) {
+        refuseRedlock(name);
         LockKeys keys = engine.keySpace().readWriteKeys(name, LockKeys.Role.WRITE);
         ReadWriteLockInfo before =
                 readWriteInfo(name, call(engine.wiring().store().forceReleaseReadWrite(keys), name, "force unlock"));
@@ -139,6 +144,13 @@ final class DefaultLockAdmin implements LockAdmin {
                     name, engine.address(), before.foreignKey().get(), "not a Warden read-write lock");
         }
         return before.isHeld() || before.waitingWriter().isPresent() ? Optional.of(before) : Optional.empty();
+    }
+
+    private void refuseRedlock(String name) {
+        if (!engine.settings().connection().redlockNodes().isEmpty()) {
+            throw new UnsupportedOperationException(
+                    "read-write lock '" + name + "': read-write locks are not supported on Redlock");
+        }
     }
 
     private static ReadWriteLockInfo readWriteInfo(String name, LockStore.ReadWriteInspection inspection) {
