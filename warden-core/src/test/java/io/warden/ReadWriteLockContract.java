@@ -479,6 +479,29 @@ public abstract class ReadWriteLockContract {
         }
     }
 
+    // ---- metrics ---------------------------------------------------------------------------------
+
+    @Test
+    void listenersAreToldOfReadAndWriteAcquisitionsReleasesAndRenewals() throws Exception {
+        Warden warden = wardens.open(b -> b.defaultLeaseTime(Duration.ofMillis(600)));
+        WardenListenerTest.Recording events = new WardenListenerTest.Recording();
+        warden.addListener(events);
+        DistributedReadWriteLock lock = warden.readWriteLock("metered");
+        Lease read = lock.readLock().acquire(Duration.ZERO);
+        assertThat(wardens.open().readWriteLock("metered").writeLock().tryAcquire())
+                .isEmpty();
+        Await.until("a reader's renewal told", Duration.ofSeconds(5), () -> events.renewals.contains("metered"));
+        read.release();
+        lock.writeLock().acquire(Duration.ZERO).release();
+        assertThat(events.acquires)
+                .extracting(WardenListenerTest.Acquire::lock, WardenListenerTest.Acquire::outcome)
+                .containsExactly(
+                        org.assertj.core.api.Assertions.tuple("metered", AcquireOutcome.ACQUIRED),
+                        org.assertj.core.api.Assertions.tuple("metered", AcquireOutcome.ACQUIRED));
+        assertThat(events.releases).extracting(WardenListenerTest.Release::lock).containsExactly("metered", "metered");
+        assertThat(warden.metrics().acquisitions()).isEqualTo(2);
+    }
+
     // ---- admin -----------------------------------------------------------------------------------
 
     @Test
