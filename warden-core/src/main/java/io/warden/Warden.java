@@ -70,6 +70,14 @@ public interface Warden extends AutoCloseable {
     /** A handle on the lock {@code name}. No I/O. */
     DistributedLock lock(String name);
 
+    /**
+     * The read-write lock called {@code name}: many readers or one writer, each reader with its own
+     * lease; writer preference; see {@link DistributedReadWriteLock}. No I/O.
+     *
+     * @throws UnsupportedOperationException on Redlock, which read-write locks do not support
+     */
+    DistributedReadWriteLock readWriteLock(String name);
+
     /** A task lock on {@code name}, for jobs that must run on one node and be skipped elsewhere. No I/O. */
     TaskLock task(String name);
 

@@ -2,6 +2,7 @@ package io.warden.cli;
 
 import io.warden.HolderInfo;
 import io.warden.LockInfo;
+import io.warden.ReadWriteLockInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Lists the locks held right now under the key prefix (--prefix), one row each: name, time"
                     + " left on the lease, fencing token, holder. Found with SCAN, never KEYS: safe on a"
-                    + " busy server, but slower on a large database. A snapshot: it may change at once.",
+                    + " busy server, but slower on a large database. A snapshot: it may change at once."
+                    + " Read-write locks in use follow, one line each: writer, readers, waiting writer"
+                    + " (not in --json).",
             "",
             "Every other key under the prefix is listed too, flagged 'not written by Warden' with the"
                     + " key it concerns: a lock key or fencing counter holding another type or value, a"
@@ -75,18 +78,23 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<LockInfo> found;
+        List<ReadWriteLockInfo> readWrite;
         try (Warden warden = connection.connect()) {
             found = warden.admin().list(namePrefix);
+            readWrite = warden.admin().listReadWrite(namePrefix);
         } catch (RuntimeException e) {
             return Problems.report(e, null, spec.commandLine().getErr());
         }
         if (json) {
             out.println(Json.locks(found));
+        } else if (found.isEmpty() && !readWrite.isEmpty()) {
+            readWrite.forEach(info -> out.println(ReadWriteText.describe(info)));
         } else if (found.isEmpty()) {
             out.println("no locks held under key prefix '" + connection.keyPrefix() + "'"
                     + (namePrefix.isEmpty() ? "" : " with names starting '" + Names.shown(namePrefix) + "'"));
         } else {
             table(found, out);
+            readWrite.forEach(info -> out.println(ReadWriteText.describe(info)));
         }
         out.flush();
         return ExitCodes.OK;

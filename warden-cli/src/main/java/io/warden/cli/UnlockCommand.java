@@ -1,6 +1,7 @@
 package io.warden.cli;
 
 import io.warden.LockInfo;
+import io.warden.ReadWriteLockInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Spec;
         header = "Remove a lock whoever holds it (needs --force).",
         description = {
             "Deletes the lock NAME whoever holds it, wakes its waiters, and says whose lock it was"
-                    + " (also when its key named no holder or had no expiry).",
+                    + " (also when its key named no holder or had no expiry). When no plain lock NAME"
+                    + " is held, the read-write lock NAME is removed instead: its writer, every reader"
+                    + " and a waiting writer's marker.",
             "",
             "Requires --force: a holder that is still alive is told by the release message and checks"
                     + " at once (a warden exec holder then stops its command and exits 76); if it misses"
@@ -72,10 +75,20 @@ final class UnlockCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Optional<LockInfo> removed;
+        Optional<ReadWriteLockInfo> removedReadWrite = Optional.empty();
         try (Warden warden = connection.connect()) {
             removed = warden.admin().forceUnlock(name);
+            if (removed.isEmpty() && !connection.redlock()) {
+                removedReadWrite = warden.admin().forceUnlockReadWrite(name);
+            }
         } catch (RuntimeException e) {
             return Problems.report(e, name, spec.commandLine().getErr());
+        }
+        if (removedReadWrite.isPresent()) {
+            out.println("removed (writer, readers and waiting writer of) "
+                    + ReadWriteText.describe(removedReadWrite.get()));
+            out.flush();
+            return ExitCodes.OK;
         }
         if (removed.isEmpty()) {
             out.println("lock '" + Names.shown(name) + "' was not held; nothing removed");

@@ -15,7 +15,13 @@ enum LuaScript {
     EXTEND("extend.lua", true),
     INSPECT("inspect.lua", false),
     FORCE_RELEASE("force_release.lua", true),
-    FENCE_FLOOR("fence_floor.lua", true);
+    FENCE_FLOOR("fence_floor.lua", true),
+    READ_ACQUIRE("read_acquire.lua", true),
+    WRITE_ACQUIRE("write_acquire.lua", true),
+    READ_RELEASE("read_release.lua", true),
+    WRITE_RELEASE("write_release.lua", true),
+    RW_INSPECT("rw_inspect.lua", false),
+    RW_FORCE_RELEASE("rw_force_release.lua", true);
 
     private final String resource;
     private final boolean writes;

@@ -1,6 +1,7 @@
 package io.warden.internal;
 
 import io.warden.DistributedLock;
+import io.warden.DistributedReadWriteLock;
 import io.warden.LeaderElection;
 import io.warden.LockAdmin;
 import io.warden.TaskLock;
@@ -87,6 +88,16 @@ public final class WardenCore {
     public DistributedLock lock(String name) {
         checkOpen();
         return new DefaultLock(engine, engine.keySpace().keys(name));
+    }
+
+    public DistributedReadWriteLock readWriteLock(String name) {
+        checkOpen();
+        if (!engine.settings().connection().redlockNodes().isEmpty()) {
+            throw new UnsupportedOperationException("read-write lock '" + name + "': not supported on Redlock"
+                    + " (its readers' keys and the writer's check of them would need a quorum of their own);"
+                    + " use a single Redis, Sentinel or Cluster");
+        }
+        return new DefaultReadWriteLock(engine, name);
     }
 
     public TaskLock task(String name) {
