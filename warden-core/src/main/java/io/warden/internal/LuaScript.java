@@ -15,7 +15,11 @@ enum LuaScript {
     EXTEND("extend.lua", true),
     INSPECT("inspect.lua", false),
     FORCE_RELEASE("force_release.lua", true),
-    FENCE_FLOOR("fence_floor.lua", true);
+    FENCE_FLOOR("fence_floor.lua", true),
+    PERMIT_ACQUIRE("permit_acquire.lua", true),
+    PERMIT_RELEASE("permit_release.lua", true),
+    SEMAPHORE_INSPECT("semaphore_inspect.lua", false),
+    SEMAPHORE_FORCE_RELEASE("semaphore_force_release.lua", true);
 
     private final String resource;
     private final boolean writes;
