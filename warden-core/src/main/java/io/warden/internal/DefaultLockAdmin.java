@@ -3,6 +3,7 @@ package io.warden.internal;
 import io.warden.LockAdmin;
 import io.warden.LockInfo;
 import io.warden.LockKeyConflictException;
+import io.warden.SemaphoreInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,7 +44,7 @@ final class DefaultLockAdmin implements LockAdmin {
             String name = space.lockNameOf(key);
             if (name != null) {
                 names.add(name);
-            } else {
+            } else if (space.semaphoreNameOf(key) == null) { // semaphores are listSemaphores' business
                 strays.add(key);
             }
         }
@@ -90,6 +91,65 @@ final class DefaultLockAdmin implements LockAdmin {
         return reply.outcome() == LockStore.Released.RELEASED && removed != null
                 ? Optional.of(info(keys, removed))
                 : Optional.empty();
+    }
+
+    @Override
+    public SemaphoreInfo inspectSemaphore(String name) {
+        SemaphoreKeys keys = engine.keySpace().semaphoreKeys(name);
+        LockStore.SemaphoreInspection inspection =
+                call(engine.wiring().store().inspectSemaphore(keys), name, "inspect semaphore");
+        if (inspection.foreign()) {
+            throw new LockKeyConflictException(name, engine.address(), keys.stateKey(), "not a Warden semaphore");
+        }
+        List<SemaphoreInfo.PermitHolderInfo> holders = new ArrayList<>();
+        for (LockStore.PermitHolder holder : inspection.holders()) {
+            holders.add(new SemaphoreInfo.PermitHolderInfo(
+                    holder.units(),
+                    Optional.ofNullable(holder.holder()),
+                    Duration.ofMillis(Math.max(0, holder.pttlMillis()))));
+        }
+        return new SemaphoreInfo(
+                name,
+                inspection.limit() < 0 ? Optional.empty() : Optional.of(inspection.limit()),
+                holders,
+                inspection.lastIssued().orElse(0));
+    }
+
+    @Override
+    public List<SemaphoreInfo> listSemaphores(String namePrefix) {
+        Objects.requireNonNull(namePrefix, "namePrefix");
+        KeySpace space = engine.keySpace();
+        List<String> keys;
+        try {
+            keys = Futures.awaitUninterruptibly(engine.wiring().store().scan(space.scanAllPattern(namePrefix)));
+        } catch (RuntimeException e) {
+            throw Failures.translate(e, null, engine.address(), "scan");
+        }
+        Set<String> names = new java.util.TreeSet<>();
+        for (String key : keys) {
+            String name = space.semaphoreNameOf(key);
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        List<SemaphoreInfo> found = new ArrayList<>();
+        for (String name : names) {
+            SemaphoreInfo info = inspectSemaphore(name);
+            if (info.permits().isPresent() || !info.holders().isEmpty()) {
+                found.add(info);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public int forceUnlockSemaphore(String name) {
+        SemaphoreKeys keys = engine.keySpace().semaphoreKeys(name);
+        int removed = call(engine.wiring().store().forceReleaseSemaphore(keys), name, "force unlock semaphore");
+        if (removed < 0) {
+            throw new LockKeyConflictException(name, engine.address(), keys.stateKey(), "not a Warden semaphore");
+        }
+        return removed;
     }
 
     private static LockInfo info(LockKeys keys, LockStore.Inspection inspection) {
