@@ -2,6 +2,7 @@ package io.warden.cli;
 
 import io.warden.HolderInfo;
 import io.warden.LockInfo;
+import io.warden.SemaphoreInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Shows whether the lock NAME is held, its holder (host, pid, since when), the time left on"
                     + " its lease, and the last fencing token issued for it. A snapshot: it may change"
-                    + " at once.",
+                    + " at once. When no lock NAME is held but a semaphore NAME exists (warden exec"
+                    + " --permits), shows the semaphore: its permits and each holder (exit 0 if any).",
             ""
         },
         footerHeading = "%n",
@@ -72,10 +74,24 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         LockInfo info;
+        SemaphoreInfo semaphore = null;
         try (Warden warden = connection.connect()) {
             info = warden.admin().inspect(name);
+            if (info.state() == LockInfo.State.FREE) {
+                SemaphoreInfo seen = warden.admin().inspectSemaphore(name);
+                semaphore = seen.permits().isPresent() || !seen.holders().isEmpty() ? seen : null;
+            }
         } catch (RuntimeException e) {
             return Problems.report(e, name, spec.commandLine().getErr());
+        }
+        if (semaphore != null) {
+            if (json) {
+                out.println(semaphoreJson(semaphore));
+            } else if (!quiet) {
+                out.println(semaphoreText(semaphore));
+            }
+            out.flush();
+            return semaphore.holders().isEmpty() ? ExitCodes.FREE : ExitCodes.OK;
         }
         if (json) {
             out.println(Json.lock(info));
@@ -106,6 +122,56 @@ final class StatusCommand implements Callable<Integer> {
                 "lock '" + Names.shown(info.name()) + "': " + foreign(info)
                         + "; warden exec refuses this lock and unlock --force leaves it (exit 65)";
         };
+    }
+
+    /** A semaphore (NAME names no held lock but a semaphore): its limit and holders, one per line. */
+    private static String semaphoreText(SemaphoreInfo info) {
+        StringBuilder text = new StringBuilder("semaphore '")
+                .append(Names.shown(info.name()))
+                .append("': ")
+                .append(info.unitsHeld())
+                .append(" of ")
+                .append(info.permits().map(String::valueOf).orElse("?"))
+                .append(" permits held");
+        for (SemaphoreInfo.PermitHolderInfo holder : info.holders()) {
+            text.append(System.lineSeparator())
+                    .append("  ")
+                    .append(holder.units())
+                    .append(holder.units() == 1 ? " permit" : " permits")
+                    .append(" held by ")
+                    .append(holder.holder().map(StatusCommand::holder).orElse("an unknown holder"))
+                    .append(", ")
+                    .append(Durations.brief(holder.ttl()))
+                    .append(" left on its lease");
+        }
+        return text.append(System.lineSeparator())
+                .append("last fencing token ")
+                .append(info.lastFencingToken())
+                .toString();
+    }
+
+    private static String semaphoreJson(SemaphoreInfo info) {
+        StringBuilder json = new StringBuilder("{\"name\":")
+                .append(Json.string(info.name()))
+                .append(",\"kind\":\"semaphore\",\"permits\":")
+                .append(info.permits().map(String::valueOf).orElse("null"))
+                .append(",\"unitsHeld\":")
+                .append(info.unitsHeld())
+                .append(",\"lastFencingToken\":")
+                .append(info.lastFencingToken())
+                .append(",\"holders\":[");
+        for (int i = 0; i < info.holders().size(); i++) {
+            SemaphoreInfo.PermitHolderInfo holder = info.holders().get(i);
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"units\":")
+                    .append(holder.units())
+                    .append(",\"ttlMillis\":")
+                    .append(holder.ttl().toMillis())
+                    .append(",\"holder\":")
+                    .append(holder.holder().map(Json::holder).orElse("null"))
+                    .append("}");
+        }
+        return json.append("]}").toString();
     }
 
     /** Which key holds data Warden did not write. */
