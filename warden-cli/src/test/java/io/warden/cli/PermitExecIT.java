@@ -121,4 +121,40 @@ class PermitExecIT {
                 .isEqualTo(76);
         assertThat(run.stderr()).contains("permit lost").contains("KEY_DELETED");
     }
+
+    @Test
+    void statusListAndUnlockShowAndRemoveASemaphoresPermits() throws Exception {
+        Permit two = warden.semaphore("shared-api", 4).acquire(2, Duration.ZERO);
+        Permit one = warden.semaphore("shared-api", 4).acquire(Duration.ZERO);
+
+        Cli.Run status = cli.run(RUN, "status", "shared-api");
+        assertThat(status.exitCode()).as("stderr: %s", status.stderr()).isZero();
+        assertThat(status.stdout())
+                .contains("semaphore 'shared-api': 3 of 4 permits held")
+                .contains("2 permits held by ")
+                .contains("pid " + ProcessHandle.current().pid());
+        Cli.Run json = cli.run(RUN, "status", "--json", "shared-api");
+        assertThat(json.stdout()).contains("\"kind\":\"semaphore\"").contains("\"permits\":4");
+
+        Cli.Run list = cli.run(RUN, "list");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.stdout()).contains("SEMAPHORE").contains("shared-api").doesNotContain("not written by Warden");
+
+        Cli.Run unlock = cli.run(RUN, "unlock", "--force", "shared-api");
+        assertThat(unlock.exitCode()).as("stderr: %s", unlock.stderr()).isZero();
+        assertThat(unlock.stdout()).contains("removed 2 permits of semaphore 'shared-api'");
+        assertThat(one.lostFuture()
+                        .toCompletableFuture()
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS)
+                        .cause())
+                .isEqualTo(io.warden.LossCause.KEY_DELETED);
+        assertThat(two.lostFuture()
+                        .toCompletableFuture()
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS)
+                        .cause())
+                .isEqualTo(io.warden.LossCause.KEY_DELETED);
+        assertThat(cli.run(RUN, "status", "shared-api").exitCode())
+                .as("no holder left")
+                .isEqualTo(1);
+    }
 }
