@@ -216,6 +216,9 @@ class SemaphoreTest extends OneServerTest {
                         .thenApply(p -> (Lease) p));
         long lockTicks =
                 renewalTicks(count, (warden, i) -> warden.lock("many:" + i).acquireAsync(Duration.ofSeconds(60)));
+        System.out.printf(
+                "renewal script calls per watchdog tick: %d permits %d, %d locks %d%n",
+                count, permitTicks, count, lockTicks);
         assertThat(permitTicks)
                 .as("renewal round trips for %d permits vs %d locks", count, count)
                 .isLessThanOrEqualTo(lockTicks + 1);
