@@ -22,6 +22,11 @@ final class ConnectedWarden implements Warden {
     }
 
     @Override
+    public DistributedSemaphore semaphore(String name, int permits) {
+        return core.semaphore(name, permits);
+    }
+
+    @Override
     public TaskLock task(String name) {
         return core.task(name);
     }

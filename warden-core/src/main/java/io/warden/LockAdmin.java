@@ -62,4 +62,28 @@ public interface LockAdmin {
      * @throws LockKeyConflictException if a key of the lock holds data Warden did not write
      */
     Optional<ReadWriteLockInfo> forceUnlockReadWrite(String name);
+
+    /**
+     * A semaphore's stored limit and live holders (holder, units, TTL). One round trip, whose cost
+     * grows with the number of holders.
+     *
+     * @throws LockKeyConflictException if one of its keys holds data Warden did not write
+     */
+    SemaphoreInfo inspectSemaphore(String name);
+
+    /**
+     * The semaphores under the key prefix whose name starts with {@code namePrefix} and which have a
+     * stored limit, found with {@code SCAN}, sorted by name. {@link #list} leaves their keys out.
+     */
+    List<SemaphoreInfo> listSemaphores(String namePrefix);
+
+    /**
+     * Removes every permit of the semaphore whoever holds it (its stored limit is kept), and wakes
+     * its waiters: the operators' escape hatch when holders are known to be gone. Live holders learn
+     * it at their next renewal (their permits are reported lost, {@link LossCause#KEY_DELETED}).
+     *
+     * @return the number of permits removed
+     * @throws LockKeyConflictException if one of its keys holds data Warden did not write
+     */
+    int forceUnlockSemaphore(String name);
 }

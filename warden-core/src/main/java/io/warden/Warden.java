@@ -78,6 +78,19 @@ public interface Warden extends AutoCloseable {
      */
     DistributedReadWriteLock readWriteLock(String name);
 
+    /**
+     * A handle on the semaphore {@code name} with {@code permits} permits: at most that many units
+     * held at once across every process, each acquisition a {@link Permit} (a lease). No I/O. The
+     * limit is stored with the semaphore; a handle with another limit is refused at acquisition
+     * ({@link PermitCountMismatchException}) unless it is changed on purpose with {@link
+     * DistributedSemaphore#resize}. Semaphores and locks live in separate keys: a lock and a
+     * semaphore may share a name.
+     *
+     * @throws IllegalArgumentException if {@code permits} is under 1 or the name is not valid
+     * @throws UnsupportedOperationException on Redlock, where semaphores are not available
+     */
+    DistributedSemaphore semaphore(String name, int permits);
+
     /** A task lock on {@code name}, for jobs that must run on one node and be skipped elsewhere. No I/O. */
     TaskLock task(String name);
 

@@ -64,6 +64,8 @@ import picocli.CommandLine.Spec;
             "      wait up to 30 s; if still busy, exit 0 quietly (as if done)",
             "  warden exec --min-hold 5m --max-hold 1h report -- ./report.sh",
             "      cron on many machines: at most one run per 5 minutes, none over 1 hour",
+            "  warden exec --permits 3 -w 10m partner-api -- ./sync.sh",
+            "      at most 3 runs at once across all machines; wait up to 10 minutes",
             "  warden exec --redis redis://redis.internal:6379 --lease 10s deploy \\",
             "      -- make deploy",
             "",
@@ -157,6 +159,16 @@ final class ExecCommand implements Callable<Integer> {
     private GuardedCommand.OnLost onLost;
 
     @Option(
+            names = "--permits",
+            paramLabel = "N",
+            description = {
+                "Semaphore mode: NAME is a semaphore of N permits, and COMMAND runs while holding one, so"
+                        + " at most N runs go on at once across machines. Every machine must give the same N"
+                        + " (a different N is refused). Waiting, --lease, --on-lost and exit codes as for a lock."
+            })
+    private Integer permits;
+
+    @Option(
             names = "--kill-grace",
             paramLabel = "DURATION",
             defaultValue = "10s",
@@ -190,6 +202,17 @@ final class ExecCommand implements Callable<Integer> {
         Duration connecting = Duration.ofNanos(System.nanoTime() - connectStart);
         Duration waitLeft =
                 wait == null ? FOREVER : wait.compareTo(connecting) > 0 ? wait.minus(connecting) : Duration.ZERO;
+        if (permits != null) {
+            try (warden) {
+                child.redisAddress(warden.redisAddress());
+                return new PermitRun(warden.semaphore(name, permits), child, err)
+                        .run(
+                                noWait ? null : waitLeft,
+                                maxHold,
+                                minHold,
+                                () -> conflict(Optional.empty(), warden.redisAddress(), err));
+            }
+        }
         try (warden) {
             child.redisAddress(warden.redisAddress());
             TaskLock task = warden.task(name)
@@ -224,6 +247,9 @@ final class ExecCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "-E/--conflict-exit-code must be 0-255");
         }
         ChildCommands.checkLease(cli, lease);
+        if (permits != null && permits < 1) {
+            throw new CommandLine.ParameterException(cli, "--permits must be at least 1");
+        }
         if (maxHold != null && (maxHold.isZero() || minHold.compareTo(maxHold) > 0)) {
             throw new CommandLine.ParameterException(
                     cli, "--max-hold must be positive and at least --min-hold (" + minHold + ")");
@@ -231,9 +257,10 @@ final class ExecCommand implements Callable<Integer> {
         return argv;
     }
 
-    private int conflict(Optional<HolderInfo> holder, String address, PrintWriter err) {
+    int conflict(Optional<HolderInfo> holder, String address, PrintWriter err) {
         if (!quiet) {
-            String by = holder.map(h -> "held by " + h).orElse("held by another owner");
+            String by = holder.map(h -> "held by " + h)
+                    .orElse(permits != null ? "all " + permits + " permits are held" : "held by another owner");
             String what = noWait ? by : "not acquired within " + describe(wait != null ? wait : FOREVER) + ": " + by;
             err.println(Problems.about(name, address, what));
             err.flush();

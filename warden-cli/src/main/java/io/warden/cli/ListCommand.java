@@ -3,6 +3,7 @@ package io.warden.cli;
 import io.warden.HolderInfo;
 import io.warden.LockInfo;
 import io.warden.ReadWriteLockInfo;
+import io.warden.SemaphoreInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -79,22 +80,30 @@ final class ListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<LockInfo> found;
         List<ReadWriteLockInfo> readWrite;
+        List<SemaphoreInfo> semaphores;
         try (Warden warden = connection.connect()) {
             found = warden.admin().list(namePrefix);
-            readWrite = warden.admin().listReadWrite(namePrefix);
+            readWrite = json ? List.of() : warden.admin().listReadWrite(namePrefix);
+            semaphores = json ? List.of() : warden.admin().listSemaphores(namePrefix);
         } catch (RuntimeException e) {
             return Problems.report(e, null, spec.commandLine().getErr());
         }
         if (json) {
             out.println(Json.locks(found));
-        } else if (found.isEmpty() && !readWrite.isEmpty()) {
-            readWrite.forEach(info -> out.println(ReadWriteText.describe(info)));
-        } else if (found.isEmpty()) {
+        } else if (found.isEmpty() && readWrite.isEmpty() && semaphores.isEmpty()) {
             out.println("no locks held under key prefix '" + connection.keyPrefix() + "'"
                     + (namePrefix.isEmpty() ? "" : " with names starting '" + Names.shown(namePrefix) + "'"));
         } else {
-            table(found, out);
+            if (!found.isEmpty()) {
+                table(found, out);
+            }
             readWrite.forEach(info -> out.println(ReadWriteText.describe(info)));
+            if (!semaphores.isEmpty()) {
+                if (!found.isEmpty() || !readWrite.isEmpty()) {
+                    out.println();
+                }
+                semaphoreTable(semaphores, out);
+            }
         }
         out.flush();
         return ExitCodes.OK;
@@ -126,6 +135,36 @@ final class ListCommand implements Callable<Integer> {
                     .map(left -> left.isZero() && info.state() != LockInfo.State.HELD ? "-" : Durations.brief(left))
                     .orElse("no expiry");
             out.printf(Locale.ROOT, row, cut(info.name()), ttl, token, holder);
+        }
+    }
+
+    /** One row per semaphore holder (a semaphore without holders gets one row of its own). */
+    private static void semaphoreTable(List<SemaphoreInfo> found, PrintWriter out) {
+        int width = Math.max(
+                9,
+                found.stream().mapToInt(info -> cut(info.name()).length()).max().orElse(9));
+        String row = "%-" + width + "s  %-7s  %-5s  %-9s  %-6s  %s%n";
+        out.printf(Locale.ROOT, row, "SEMAPHORE", "PERMITS", "UNITS", "TTL", "TOKEN", "HOLDER");
+        for (SemaphoreInfo info : found) {
+            String permits = info.permits().map(String::valueOf).orElse("?");
+            if (info.holders().isEmpty()) {
+                out.printf(Locale.ROOT, row, cut(info.name()), permits, "0", "-", "-", "none");
+            }
+            for (SemaphoreInfo.PermitHolderInfo holder : info.holders()) {
+                out.printf(
+                        Locale.ROOT,
+                        row,
+                        cut(info.name()),
+                        permits,
+                        holder.units(),
+                        Durations.brief(holder.ttl()),
+                        holder.holder()
+                                .map(h -> String.valueOf(h.fencingToken()))
+                                .orElse("-"),
+                        holder.holder()
+                                .map(h -> h.host() + " pid " + h.pid() + " since " + h.since())
+                                .orElse("?"));
+            }
         }
     }
 

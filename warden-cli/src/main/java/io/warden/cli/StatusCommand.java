@@ -3,6 +3,7 @@ package io.warden.cli;
 import io.warden.HolderInfo;
 import io.warden.LockInfo;
 import io.warden.ReadWriteLockInfo;
+import io.warden.SemaphoreInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Shows whether the lock NAME is held, its holder (host, pid, since when), the time left on"
                     + " its lease, and the last fencing token issued for it. A snapshot: it may change"
-                    + " at once.",
+                    + " at once. When no lock NAME is held but a semaphore NAME exists (warden exec"
+                    + " --permits), shows the semaphore: its permits and each holder (exit 0 if any).",
             ""
         },
         footerHeading = "%n",
@@ -73,10 +75,14 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         LockInfo info;
-        ReadWriteLockInfo readWrite;
+        ReadWriteLockInfo readWrite = null;
+        SemaphoreInfo semaphore = null;
         try (Warden warden = connection.connect()) {
             info = warden.admin().inspect(name);
-            readWrite = info.state() == LockInfo.State.FREE ? readWrite(warden, name) : null;
+            if (info.state() == LockInfo.State.FREE) {
+                readWrite = readWrite(warden, name);
+                semaphore = readWrite == null ? semaphore(warden, name) : null;
+            }
         } catch (RuntimeException e) {
             return Problems.report(e, name, spec.commandLine().getErr());
         }
@@ -87,6 +93,15 @@ final class StatusCommand implements Callable<Integer> {
             }
             out.flush();
             return readWrite.foreignKey().isPresent() ? ExitCodes.FOREIGN_KEY : ExitCodes.OK;
+        }
+        if (semaphore != null) {
+            if (json) {
+                out.println(semaphoreJson(semaphore));
+            } else if (!quiet) {
+                out.println(semaphoreText(semaphore));
+            }
+            out.flush();
+            return semaphore.holders().isEmpty() ? ExitCodes.FREE : ExitCodes.OK;
         }
         if (json) {
             out.println(Json.lock(info));
@@ -99,6 +114,17 @@ final class StatusCommand implements Callable<Integer> {
             case FREE -> ExitCodes.FREE;
             case FOREIGN -> ExitCodes.FOREIGN_KEY;
         };
+    }
+
+    /** The semaphore called {@code name} if it has a stored limit or holders, else null (and on Redlock). */
+    private static @org.jspecify.annotations.Nullable SemaphoreInfo semaphore(Warden warden, String name) {
+        SemaphoreInfo seen;
+        try {
+            seen = warden.admin().inspectSemaphore(name);
+        } catch (UnsupportedOperationException redlock) {
+            return null;
+        }
+        return seen.permits().isPresent() || !seen.holders().isEmpty() ? seen : null;
     }
 
     /** The read-write lock called {@code name} if it is held, waited for or foreign, else null. */
@@ -132,6 +158,56 @@ final class StatusCommand implements Callable<Integer> {
                 "lock '" + Names.shown(info.name()) + "': " + foreign(info)
                         + "; warden exec refuses this lock and unlock --force leaves it (exit 65)";
         };
+    }
+
+    /** A semaphore (NAME names no held lock but a semaphore): its limit and holders, one per line. */
+    private static String semaphoreText(SemaphoreInfo info) {
+        StringBuilder text = new StringBuilder("semaphore '")
+                .append(Names.shown(info.name()))
+                .append("': ")
+                .append(info.unitsHeld())
+                .append(" of ")
+                .append(info.permits().map(String::valueOf).orElse("?"))
+                .append(" permits held");
+        for (SemaphoreInfo.PermitHolderInfo holder : info.holders()) {
+            text.append(System.lineSeparator())
+                    .append("  ")
+                    .append(holder.units())
+                    .append(holder.units() == 1 ? " permit" : " permits")
+                    .append(" held by ")
+                    .append(holder.holder().map(StatusCommand::holder).orElse("an unknown holder"))
+                    .append(", ")
+                    .append(Durations.brief(holder.ttl()))
+                    .append(" left on its lease");
+        }
+        return text.append(System.lineSeparator())
+                .append("last fencing token ")
+                .append(info.lastFencingToken())
+                .toString();
+    }
+
+    private static String semaphoreJson(SemaphoreInfo info) {
+        StringBuilder json = new StringBuilder("{\"name\":")
+                .append(Json.string(info.name()))
+                .append(",\"kind\":\"semaphore\",\"permits\":")
+                .append(info.permits().map(String::valueOf).orElse("null"))
+                .append(",\"unitsHeld\":")
+                .append(info.unitsHeld())
+                .append(",\"lastFencingToken\":")
+                .append(info.lastFencingToken())
+                .append(",\"holders\":[");
+        for (int i = 0; i < info.holders().size(); i++) {
+            SemaphoreInfo.PermitHolderInfo holder = info.holders().get(i);
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"units\":")
+                    .append(holder.units())
+                    .append(",\"ttlMillis\":")
+                    .append(holder.ttl().toMillis())
+                    .append(",\"holder\":")
+                    .append(holder.holder().map(Json::holder).orElse("null"))
+                    .append("}");
+        }
+        return json.append("]}").toString();
     }
 
     /** Which key holds data Warden did not write. */

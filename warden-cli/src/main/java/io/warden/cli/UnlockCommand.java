@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
                     + " the message (disconnected), it notices at its next renewal (within a third of its"
                     + " lease). Meanwhile the next holder may already run. Use it only when the holder is"
                     + " known to be gone; otherwise its lease frees the lock by itself.",
+            "When no lock NAME is held but a semaphore NAME has permits (warden exec --permits), removes"
+                    + " all its permits (its number of permits is kept); their holders learn it at their"
+                    + " next renewal.",
             ""
         },
         footerHeading = "%n",
@@ -76,10 +79,16 @@ final class UnlockCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Optional<LockInfo> removed;
         Optional<ReadWriteLockInfo> removedReadWrite = Optional.empty();
+        int permitsRemoved = 0;
         try (Warden warden = connection.connect()) {
             removed = warden.admin().forceUnlock(name);
             if (removed.isEmpty() && !connection.redlock()) {
+                // No lock of that name was held: a read-write lock's or a semaphore's holders, if any,
+                // are what the operator means.
                 removedReadWrite = warden.admin().forceUnlockReadWrite(name);
+                if (removedReadWrite.isEmpty()) {
+                    permitsRemoved = warden.admin().forceUnlockSemaphore(name);
+                }
             }
         } catch (RuntimeException e) {
             return Problems.report(e, name, spec.commandLine().getErr());
@@ -87,6 +96,12 @@ final class UnlockCommand implements Callable<Integer> {
         if (removedReadWrite.isPresent()) {
             out.println("removed (writer, readers and waiting writer of) "
                     + ReadWriteText.describe(removedReadWrite.get()));
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if (permitsRemoved > 0) {
+            out.println("removed " + permitsRemoved + (permitsRemoved == 1 ? " permit" : " permits") + " of semaphore '"
+                    + Names.shown(name) + "'; its holders learn it at their next renewal");
             out.flush();
             return ExitCodes.OK;
         }

@@ -4,6 +4,7 @@ import io.warden.LockAdmin;
 import io.warden.LockInfo;
 import io.warden.LockKeyConflictException;
 import io.warden.ReadWriteLockInfo;
+import io.warden.SemaphoreInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,20 +34,14 @@ final class DefaultLockAdmin implements LockAdmin {
     public List<LockInfo> list(String namePrefix) {
         Objects.requireNonNull(namePrefix, "namePrefix");
         KeySpace space = engine.keySpace();
-        List<String> keys;
-        try {
-            keys = Futures.awaitUninterruptibly(engine.wiring().store().scan(space.scanAllPattern(namePrefix)));
-        } catch (RuntimeException e) {
-            throw Failures.translate(e, null, engine.address(), "scan");
-        }
         Set<String> names = new LinkedHashSet<>();
         Set<String> strays = new LinkedHashSet<>();
-        for (String key : keys) {
+        for (String key : scan(namePrefix)) {
             String name = space.lockNameOf(key);
             if (name != null) {
                 names.add(name);
-            } else if (space.readWriteNameOf(key) == null) {
-                strays.add(key); // a read-write lock's keys are listReadWrite's
+            } else if (space.readWriteNameOf(key) == null && space.semaphoreNameOf(key) == null) {
+                strays.add(key); // read-write locks' and semaphores' keys are listReadWrite's and listSemaphores'
             }
         }
         List<LockInfo> found = new ArrayList<>();
@@ -108,14 +103,8 @@ final class DefaultLockAdmin implements LockAdmin {
             return List.of(); // Redlock serves no read-write locks
         }
         KeySpace space = engine.keySpace();
-        List<String> keys;
-        try {
-            keys = Futures.awaitUninterruptibly(engine.wiring().store().scan(space.scanAllPattern(namePrefix)));
-        } catch (RuntimeException e) {
-            throw Failures.translate(e, null, engine.address(), "scan");
-        }
         Set<String> names = new TreeSet<>();
-        for (String key : keys) {
+        for (String key : scan(namePrefix)) {
             String name = space.lockNameOf(key) == null ? space.readWriteNameOf(key) : null;
             if (name != null) {
                 names.add(name);
@@ -169,6 +158,69 @@ final class DefaultLockAdmin implements LockAdmin {
 
     private static ReadWriteLockInfo.Share share(LockStore.ReadWriteInspection.Share share) {
         return new ReadWriteLockInfo.Share(Optional.ofNullable(share.holder()), ttl(share.pttlMillis()));
+    }
+
+    @Override
+    public SemaphoreInfo inspectSemaphore(String name) {
+        SemaphoreKeys keys = engine.keySpace().semaphoreKeys(name);
+        LockStore.SemaphoreInspection inspection =
+                call(engine.wiring().store().inspectSemaphore(keys), name, "inspect semaphore");
+        if (inspection.foreign()) {
+            throw new LockKeyConflictException(name, engine.address(), keys.stateKey(), "not a Warden semaphore");
+        }
+        List<SemaphoreInfo.PermitHolderInfo> holders = new ArrayList<>();
+        for (LockStore.PermitHolder holder : inspection.holders()) {
+            holders.add(new SemaphoreInfo.PermitHolderInfo(
+                    holder.units(),
+                    Optional.ofNullable(holder.holder()),
+                    Duration.ofMillis(Math.max(0, holder.pttlMillis()))));
+        }
+        return new SemaphoreInfo(
+                name,
+                inspection.limit() < 0 ? Optional.empty() : Optional.of(inspection.limit()),
+                holders,
+                inspection.lastIssued().orElse(0));
+    }
+
+    @Override
+    public List<SemaphoreInfo> listSemaphores(String namePrefix) {
+        Objects.requireNonNull(namePrefix, "namePrefix");
+        KeySpace space = engine.keySpace();
+        Set<String> names = new TreeSet<>();
+        for (String key : scan(namePrefix)) {
+            String name = space.semaphoreNameOf(key);
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        List<SemaphoreInfo> found = new ArrayList<>();
+        for (String name : names) {
+            SemaphoreInfo info = inspectSemaphore(name);
+            if (info.permits().isPresent() || !info.holders().isEmpty()) {
+                found.add(info);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public int forceUnlockSemaphore(String name) {
+        SemaphoreKeys keys = engine.keySpace().semaphoreKeys(name);
+        int removed = call(engine.wiring().store().forceReleaseSemaphore(keys), name, "force unlock semaphore");
+        if (removed < 0) {
+            throw new LockKeyConflictException(name, engine.address(), keys.stateKey(), "not a Warden semaphore");
+        }
+        return removed;
+    }
+
+    /** Every key of the prefix whose hash-tagged part starts with {@code namePrefix}, by SCAN. */
+    private List<String> scan(String namePrefix) {
+        try {
+            return Futures.awaitUninterruptibly(
+                    engine.wiring().store().scan(engine.keySpace().scanAllPattern(namePrefix)));
+        } catch (RuntimeException e) {
+            throw Failures.translate(e, null, engine.address(), "scan");
+        }
     }
 
     private static LockInfo info(LockKeys keys, LockStore.Inspection inspection) {

@@ -3,7 +3,9 @@ package io.warden.internal;
 import io.warden.WardenException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,6 +26,7 @@ final class Engine {
     private final ReleaseSubscriptions subscriptions;
     private final LockTable table;
     private final Watchdog watchdog;
+    private final Map<String, SemaphoreGate> semaphores = new ConcurrentHashMap<>();
     private final Runnable stopThreads;
     private volatile boolean closed;
 
@@ -77,6 +80,19 @@ final class Engine {
         return acquisition;
     }
 
+    /** Starts taking permits of a semaphore; the result completes when acquired, refused, or cancelled. */
+    PermitAcquisition acquirePermits(
+            SemaphoreKeys keys, LockStore.PermitRequest request, LeaseSpec spec, long waitNanos) {
+        SemaphoreGate gate = semaphores.computeIfAbsent(keys.name(), n -> new SemaphoreGate(keys, subscriptions));
+        PermitAcquisition acquisition = new PermitAcquisition(wiring, watchdog, gate, request, spec, waitNanos);
+        if (closed) {
+            acquisition.fail(new WardenException(keys.name(), address(), "Warden is closed", null));
+        } else {
+            acquisition.begin();
+        }
+        return acquisition;
+    }
+
     /** Fails every waiter, releases every held lease, stops threads and closes the store. */
     void close() {
         closed = true;
@@ -90,6 +106,15 @@ final class Engine {
             LeaseState holder = entry.holder();
             if (holder != null) {
                 releases.add(holder.closeByWarden());
+            }
+        }
+        for (SemaphoreGate gate : semaphores.values()) {
+            for (SemaphoreGate.Waiter waiter : gate.drainWaiters()) {
+                waiter.fail(
+                        new WardenException(gate.keys().name(), address(), "Warden was closed while waiting", null));
+            }
+            for (LeaseState permit : gate.heldPermits()) {
+                releases.add(permit.closeByWarden());
             }
         }
         try {

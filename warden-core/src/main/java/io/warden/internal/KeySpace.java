@@ -41,6 +41,38 @@ final class KeySpace {
         return new LockKeys(name, lockKey, lockKey + ":fence", lockKey + ":released");
     }
 
+    /** Checks a semaphore name and returns its keys. */
+    SemaphoreKeys semaphoreKeys(String name) {
+        validateName(name);
+        return SemaphoreKeys.of(prefix, name);
+    }
+
+    /**
+     * The semaphore name whose key (state, holders, counter, or one permit's key) {@code key} is, or
+     * null if it is none of a semaphore's keys.
+     */
+    @Nullable
+    String semaphoreNameOf(String key) {
+        String head = prefix + ":{";
+        if (!key.startsWith(head)) {
+            return null;
+        }
+        int end = key.lastIndexOf("}:sem:p:");
+        if (end < 0) {
+            for (String suffix : new String[] {"}:sem", "}:sem:holders", "}:sem:fence"}) {
+                if (key.endsWith(suffix)) {
+                    end = key.length() - suffix.length();
+                    break;
+                }
+            }
+        }
+        if (end <= head.length()) {
+            return null;
+        }
+        String name = key.substring(head.length(), end);
+        return problemWith(name) == null ? name : null;
+    }
+
     /**
      * Checks a name and returns the keys of one side of its read-write lock: {@code prefix:{name}:rw:}
      * followed by {@code w} (the writer's hash), {@code readers} (the readers' sorted set), {@code

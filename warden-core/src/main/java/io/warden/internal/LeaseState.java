@@ -39,6 +39,7 @@ final class LeaseState {
     private final LeaseSpec spec;
     private final LeaseMachine machine;
     private final LossSignal loss;
+    private final Releaser releaser;
     private boolean ended;
 
     LeaseState(
@@ -51,6 +52,27 @@ final class LeaseState {
             long sentAt,
             long ttlNanos,
             LeaseSpec spec) {
+        this(wiring, keys, surroundings, owner, token, fence, sentAt, ttlNanos, spec, null);
+    }
+
+    /**
+     * A lease released by {@code releaser} instead of the lock's release (a semaphore's permit,
+     * whose release also frees its units); renewed like a lock's, by its {@code keys.lockKey()}.
+     */
+    LeaseState(
+            Wiring wiring,
+            LockKeys keys,
+            Surroundings surroundings,
+            Object owner,
+            String token,
+            long fence,
+            long sentAt,
+            long ttlNanos,
+            LeaseSpec spec,
+            @Nullable Releaser releaser) {
+        this.releaser = releaser != null
+                ? releaser
+                : (releasing, keepMillis, announce) -> wiring.store().release(keys, releasing, keepMillis, announce);
         this.wiring = wiring;
         this.surroundings = surroundings;
         this.keys = keys;
@@ -254,8 +276,7 @@ final class LeaseState {
             return withoutSending;
         }
         long keepMillis = keep <= 0 ? 0 : LeaseSpec.toMillisCeil(keep);
-        return wiring.store()
-                .release(keys, token, keepMillis, true)
+        return releaser.release(token, keepMillis, true)
                 .handle((outcome, error) -> {
                     if (error != null) {
                         return releaseUnknown(error);
@@ -320,7 +341,7 @@ final class LeaseState {
     }
 
     private void giveBackQuietly() {
-        wiring.store().release(keys, token, 0, true).whenComplete((outcome, error) -> {
+        releaser.release(token, 0, true).whenComplete((outcome, error) -> {
             if (error != null) {
                 log.debug("release of lost lock '{}' failed; it expires: {}", keys.name(), Failures.rootMessage(error));
             }
@@ -424,8 +445,7 @@ final class LeaseState {
         if (!send) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<?> release =
-                wiring.store().release(keys, token, 0, true).handle((ok, error) -> null);
+        CompletableFuture<?> release = releaser.release(token, 0, true).handle((ok, error) -> null);
         declareLost(LossCause.WARDEN_CLOSED, "Warden was closed while the lease was held; it was released");
         end();
         return release;
@@ -479,6 +499,12 @@ final class LeaseState {
 
         /** The lease ended here: stop watching it, pass the gate on. */
         void ended(LeaseState lease);
+    }
+
+    /** The owner-checked release command of a lease (see {@link LockStore#release}). */
+    @FunctionalInterface
+    interface Releaser {
+        CompletableFuture<LockStore.Released> release(String token, long keepMillis, boolean announce);
     }
 
     /** One lease's part of a renewal batch. */

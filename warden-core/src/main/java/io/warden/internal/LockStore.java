@@ -52,6 +52,34 @@ interface LockStore extends AutoCloseable {
     /** Deletes a Warden lock whoever holds it, and wakes waiters; never touches foreign data. */
     CompletableFuture<ForceReleased> forceRelease(LockKeys keys);
 
+    // ---- semaphores (permit keys are renewed by renew(), like lock keys) --------------------------
+
+    /**
+     * Takes {@code request.units()} permits of a semaphore as one lease keyed {@code
+     * keys.permit(token)}, if enough are free after dropping holders whose permit key expired. Safe
+     * to repeat: a permit key that already holds {@code token} is this acquisition's own grant.
+     */
+    CompletableFuture<PermitAcquired> acquirePermit(
+            SemaphoreKeys keys, PermitRequest request, String token, long ttlMillis, Stamp stamp);
+
+    /**
+     * Gives a permit back, owner-checked: deletes its key, frees its units and announces it (unless
+     * {@code announce} is false), or with {@code keepMillis > 0} keeps it that much longer. Safe to
+     * repeat: a repeat finds the key gone and frees nothing twice.
+     */
+    CompletableFuture<Released> releasePermit(
+            SemaphoreKeys keys, String token, int units, long keepMillis, boolean announce);
+
+    /** A semaphore's stored limit and live holders, for operators; changes nothing. */
+    CompletableFuture<SemaphoreInspection> inspectSemaphore(SemaphoreKeys keys);
+
+    /**
+     * Deletes every permit of a semaphore whoever holds it (keeping its limit) and wakes waiters;
+     * completes with the number of permits removed, or -1 if a key holds data Warden did not write
+     * (nothing changed).
+     */
+    CompletableFuture<Integer> forceReleaseSemaphore(SemaphoreKeys keys);
+
     /**
      * A read-write lock's state for operators ({@code keys} from {@link KeySpace#readWriteKeys});
      * changes nothing. Only stores that serve read-write locks support it.
@@ -151,7 +179,7 @@ interface LockStore extends AutoCloseable {
     record Held(long pttlMillis, @Nullable HolderInfo holder) implements Acquired {}
 
     /** {@code key} holds data Warden did not write, of Redis type {@code type}: nothing was changed. */
-    record Foreign(String key, String type) implements Acquired {}
+    record Foreign(String key, String type) implements Acquired, PermitAcquired {}
 
     /** The outcome of a renewal for one key; only {@link #OWNED} touched the key. */
     enum Ownership {
@@ -230,4 +258,45 @@ interface LockStore extends AutoCloseable {
      *     its deletion (holder, TTL, counter), which may name no holder if its key had none
      */
     record ForceReleased(Released outcome, @Nullable Inspection removed) {}
+
+    // ---- semaphore requests and outcomes ---------------------------------------------------------
+
+    /**
+     * What a permit acquisition asks for.
+     *
+     * @param units permits wanted, 1 to {@code limit}
+     * @param limit the caller's total number of permits
+     * @param resize whether to store {@code limit} when the stored limit differs (else that is refused)
+     */
+    record PermitRequest(int units, int limit, boolean resize) {}
+
+    /** The outcome of {@link #acquirePermit}. */
+    sealed interface PermitAcquired {}
+
+    /** The permits are ours; {@code limit} is the semaphore's limit now. */
+    record PermitGranted(long fence, int limit) implements PermitAcquired {}
+
+    /**
+     * Not enough permits are free.
+     *
+     * @param retryMillis time until the earliest recorded expiry of a holder, when one may be freed
+     */
+    record NoPermit(long retryMillis, int used, int limit) implements PermitAcquired {}
+
+    /** The semaphore's stored limit is {@code stored}, not the one asked for: nothing was changed. */
+    record LimitMismatch(int stored) implements PermitAcquired {}
+
+    /**
+     * A semaphore's state.
+     *
+     * @param foreign whether one of its keys holds data Warden did not write
+     * @param limit the stored limit, or -1 if none is stored
+     * @param holders the live permits, in order of recorded expiry
+     * @param lastIssued the last fencing token minted for its permits, if any
+     */
+    record SemaphoreInspection(boolean foreign, int limit, List<PermitHolder> holders, OptionalLong lastIssued) {}
+
+    /** One live permit: its units, its key's remaining TTL, and who holds it. */
+    record PermitHolder(
+            int units, long pttlMillis, @Nullable HolderInfo holder) {}
 }

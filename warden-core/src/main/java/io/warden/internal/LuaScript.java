@@ -21,7 +21,11 @@ enum LuaScript {
     READ_RELEASE("read_release.lua", true),
     WRITE_RELEASE("write_release.lua", true),
     RW_INSPECT("rw_inspect.lua", false),
-    RW_FORCE_RELEASE("rw_force_release.lua", true);
+    RW_FORCE_RELEASE("rw_force_release.lua", true),
+    PERMIT_ACQUIRE("permit_acquire.lua", true),
+    PERMIT_RELEASE("permit_release.lua", true),
+    SEMAPHORE_INSPECT("semaphore_inspect.lua", false),
+    SEMAPHORE_FORCE_RELEASE("semaphore_force_release.lua", true);
 
     private final String resource;
     private final boolean writes;

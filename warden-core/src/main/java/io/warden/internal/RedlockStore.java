@@ -302,6 +302,37 @@ final class RedlockStore implements LockStore {
     // ---- pub/sub, scan, close ------------------------------------------------------------------
 
     /** One group: every node takes any keys in one script call. */
+    // Semaphores are refused on Redlock (WardenCore.semaphore says so before any of these runs): a
+    // permit count split across independent masters would need a quorum of counts, which no node
+    // can check atomically.
+
+    @Override
+    public CompletableFuture<PermitAcquired> acquirePermit(
+            SemaphoreKeys keys, PermitRequest request, String token, long ttlMillis, Stamp stamp) {
+        return refuseSemaphore(keys);
+    }
+
+    @Override
+    public CompletableFuture<Released> releasePermit(
+            SemaphoreKeys keys, String token, int units, long keepMillis, boolean announce) {
+        return refuseSemaphore(keys);
+    }
+
+    @Override
+    public CompletableFuture<SemaphoreInspection> inspectSemaphore(SemaphoreKeys keys) {
+        return refuseSemaphore(keys);
+    }
+
+    @Override
+    public CompletableFuture<Integer> forceReleaseSemaphore(SemaphoreKeys keys) {
+        return refuseSemaphore(keys);
+    }
+
+    private static <T> CompletableFuture<T> refuseSemaphore(SemaphoreKeys keys) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "semaphore '" + keys.name() + "': semaphores are not available on Redlock"));
+    }
+
     @Override
     public int renewalGroup(String lockKey) {
         return 0;

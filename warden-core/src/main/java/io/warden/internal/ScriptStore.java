@@ -318,6 +318,106 @@ final class ScriptStore implements LockStore {
     }
 
     @Override
+    public CompletableFuture<PermitAcquired> acquirePermit(
+            SemaphoreKeys keys, PermitRequest request, String token, long ttlMillis, Stamp stamp) {
+        return backend.<List<Object>>eval(
+                        LuaScript.PERMIT_ACQUIRE,
+                        ScriptOutputType.MULTI,
+                        new String[] {
+                            keys.stateKey(),
+                            keys.holdersKey(),
+                            keys.permit(token).lockKey(),
+                            keys.fenceKey()
+                        },
+                        token,
+                        Integer.toString(request.units()),
+                        Integer.toString(request.limit()),
+                        request.resize() ? "1" : "0",
+                        Long.toString(ttlMillis),
+                        stamp.host(),
+                        Long.toString(stamp.pid()),
+                        minting(stamp.minting()),
+                        Long.toString(stamp.sinceMillis()),
+                        keys.permitPrefix())
+                .thenApply(ScriptStore::permitAcquired);
+    }
+
+    static PermitAcquired permitAcquired(List<Object> reply) {
+        long code = (Long) reply.get(0);
+        if (code == 1) {
+            return new PermitGranted((Long) reply.get(1), ((Long) reply.get(2)).intValue());
+        }
+        if (code == 0) {
+            return new NoPermit(
+                    (Long) reply.get(1), ((Long) reply.get(2)).intValue(), ((Long) reply.get(3)).intValue());
+        }
+        if (code == -3) {
+            return new LimitMismatch(((Long) reply.get(1)).intValue());
+        }
+        return new Foreign(HolderParsing.text(reply, 1), HolderParsing.text(reply, 2));
+    }
+
+    @Override
+    public CompletableFuture<Released> releasePermit(
+            SemaphoreKeys keys, String token, int units, long keepMillis, boolean announce) {
+        String mode = !announce ? "n" : backend.shardedPubSub() ? "s" : "p";
+        long disconnectsBefore = backend.disconnects();
+        return backend.<Long>eval(
+                        LuaScript.PERMIT_RELEASE,
+                        ScriptOutputType.INTEGER,
+                        new String[] {
+                            keys.stateKey(),
+                            keys.holdersKey(),
+                            keys.permit(token).lockKey()
+                        },
+                        token,
+                        Integer.toString(units),
+                        keys.channel(),
+                        Long.toString(keepMillis),
+                        mode)
+                .thenApply(code -> (code == 0 || code == -1) && backend.disconnects() != disconnectsBefore
+                        // Resent after a reconnect: its first run is the likeliest to have freed it.
+                        ? Released.RELEASED
+                        : released(code));
+    }
+
+    @Override
+    public CompletableFuture<SemaphoreInspection> inspectSemaphore(SemaphoreKeys keys) {
+        return backend.<List<Object>>eval(
+                        LuaScript.SEMAPHORE_INSPECT,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.stateKey(), keys.holdersKey(), keys.fenceKey()},
+                        keys.permitPrefix())
+                .thenApply(ScriptStore::semaphoreInspection);
+    }
+
+    static SemaphoreInspection semaphoreInspection(List<Object> reply) {
+        long code = (Long) reply.get(0);
+        int limit = ((Long) reply.get(1)).intValue();
+        String counter = HolderParsing.text(reply, 2);
+        OptionalLong lastIssued =
+                HolderParsing.isInteger(counter) ? OptionalLong.of(Long.parseLong(counter)) : OptionalLong.empty();
+        List<PermitHolder> holders = new ArrayList<>();
+        for (int i = 4; i + 5 < reply.size(); i += 6) {
+            holders.add(new PermitHolder(
+                    ((Long) reply.get(i)).intValue(), (Long) reply.get(i + 1), HolderParsing.holder(reply, i + 2)));
+        }
+        return new SemaphoreInspection(code == -2, limit, List.copyOf(holders), lastIssued);
+    }
+
+    @Override
+    public CompletableFuture<Integer> forceReleaseSemaphore(SemaphoreKeys keys) {
+        return backend.<Long>eval(
+                        LuaScript.SEMAPHORE_FORCE_RELEASE,
+                        ScriptOutputType.INTEGER,
+                        new String[] {keys.stateKey(), keys.holdersKey()},
+                        keys.permitPrefix(),
+                        keys.channel(),
+                        backend.shardedPubSub() ? "s" : "p")
+                .thenApply(code -> code < 0 ? -1 : code.intValue());
+    }
+
+    @Override
     public int renewalGroup(String lockKey) {
         return backend.renewalGroup(lockKey);
     }

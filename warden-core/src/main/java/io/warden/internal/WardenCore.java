@@ -2,6 +2,7 @@ package io.warden.internal;
 
 import io.warden.DistributedLock;
 import io.warden.DistributedReadWriteLock;
+import io.warden.DistributedSemaphore;
 import io.warden.LeaderElection;
 import io.warden.LockAdmin;
 import io.warden.TaskLock;
@@ -98,6 +99,18 @@ public final class WardenCore {
                     + " use a single Redis, Sentinel or Cluster");
         }
         return new DefaultReadWriteLock(engine, name);
+    }
+
+    /** A semaphore handle; refused on Redlock (see {@link io.warden.DistributedSemaphore}). */
+    public DistributedSemaphore semaphore(String name, int permits) {
+        checkOpen();
+        KeySpace.validateName(name);
+        if (engine.wiring().store() instanceof RedlockStore) {
+            throw new UnsupportedOperationException("semaphore '" + name + "': semaphores are not available on"
+                    + " Redlock (a count spread over independent masters cannot be checked atomically); use a"
+                    + " single Redis, Sentinel or Cluster");
+        }
+        return new DefaultSemaphore(engine, engine.keySpace().semaphoreKeys(name), permits, false);
     }
 
     public TaskLock task(String name) {

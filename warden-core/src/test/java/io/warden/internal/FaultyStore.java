@@ -154,6 +154,29 @@ public final class FaultyStore implements LockStore {
     }
 
     @Override
+    public CompletableFuture<PermitAcquired> acquirePermit(
+            SemaphoreKeys keys, PermitRequest request, String token, long ttlMillis, Stamp stamp) {
+        return call("acquirePermit " + keys.name(), () -> inner.acquirePermit(keys, request, token, ttlMillis, stamp));
+    }
+
+    @Override
+    public CompletableFuture<Released> releasePermit(
+            SemaphoreKeys keys, String token, int units, long keepMillis, boolean announce) {
+        return call(
+                "releasePermit " + keys.name(), () -> inner.releasePermit(keys, token, units, keepMillis, announce));
+    }
+
+    @Override
+    public CompletableFuture<SemaphoreInspection> inspectSemaphore(SemaphoreKeys keys) {
+        return call("inspectSemaphore " + keys.name(), () -> inner.inspectSemaphore(keys));
+    }
+
+    @Override
+    public CompletableFuture<Integer> forceReleaseSemaphore(SemaphoreKeys keys) {
+        return call("forceReleaseSemaphore " + keys.name(), () -> inner.forceReleaseSemaphore(keys));
+    }
+
+    @Override
     public int renewalGroup(String lockKey) {
         return inner.renewalGroup(lockKey);
     }

@@ -43,6 +43,28 @@ abstract class ForwardingStore implements LockStore {
     }
 
     @Override
+    public CompletableFuture<PermitAcquired> acquirePermit(
+            SemaphoreKeys keys, PermitRequest request, String token, long ttlMillis, Stamp stamp) {
+        return inner.acquirePermit(keys, request, token, ttlMillis, stamp);
+    }
+
+    @Override
+    public CompletableFuture<Released> releasePermit(
+            SemaphoreKeys keys, String token, int units, long keepMillis, boolean announce) {
+        return inner.releasePermit(keys, token, units, keepMillis, announce);
+    }
+
+    @Override
+    public CompletableFuture<SemaphoreInspection> inspectSemaphore(SemaphoreKeys keys) {
+        return inner.inspectSemaphore(keys);
+    }
+
+    @Override
+    public CompletableFuture<Integer> forceReleaseSemaphore(SemaphoreKeys keys) {
+        return inner.forceReleaseSemaphore(keys);
+    }
+
+    @Override
     public int renewalGroup(String lockKey) {
         return inner.renewalGroup(lockKey);
     }

@@ -197,6 +197,217 @@ public final class MemoryStore implements LockStore {
         });
     }
 
+    // ---- semaphores: permit_acquire.lua, permit_release.lua, semaphore_*.lua, step for step ------
+
+    @Override
+    public CompletableFuture<PermitAcquired> acquirePermit(
+            SemaphoreKeys keys, PermitRequest request, String token, long ttlMillis, Stamp stamp) {
+        return run(() -> {
+            MemoryRedis.Entry state = redis.get(keys.stateKey());
+            if (state != null && !state.type.equals("hash")) {
+                return new Foreign(keys.stateKey(), state.type);
+            }
+            MemoryRedis.Entry holders = redis.get(keys.holdersKey());
+            if (holders != null && !holders.type.equals("zset")) {
+                return new Foreign(keys.holdersKey(), holders.type);
+            }
+            String permitKey = keys.permit(token).lockKey();
+            MemoryRedis.Entry permit = redis.get(permitKey);
+            if (permit != null) {
+                if (!permit.type.equals("hash") || !token.equals(permit.fields.get("owner"))) {
+                    return new Foreign(permitKey, permit.type);
+                }
+                redis.pexpire(permitKey, ttlMillis);
+                String stored = state == null ? null : state.fields.get("limit");
+                return new PermitGranted(
+                        HolderParsing.number(permit.fields.getOrDefault("fence", "")),
+                        stored == null ? request.limit() : Integer.parseInt(stored));
+            }
+            String stored = state == null ? null : state.fields.get("limit");
+            if (stored != null && !isInteger(stored)) {
+                return new Foreign(keys.stateKey(), "hash");
+            }
+            if (stored != null && Long.parseLong(stored) != request.limit() && !request.resize()) {
+                return new LimitMismatch(Integer.parseInt(stored));
+            }
+            state = redis.create(keys.stateKey(), "hash");
+            state.fields.put("limit", Integer.toString(request.limit()));
+            long now = Math.floorDiv(redis.timeMicros(), 1000L);
+            long used = HolderParsing.number(state.fields.getOrDefault("used", "0"));
+            holders = redis.create(keys.holdersKey(), "zset");
+            for (var member : List.copyOf(holders.fields.entrySet())) {
+                if (Long.parseLong(member.getValue()) > now) {
+                    continue;
+                }
+                int sep = member.getKey().indexOf(':');
+                long pttl = redis.pttl(keys.permitPrefix() + member.getKey().substring(sep + 1));
+                if (pttl == -2) {
+                    holders.fields.remove(member.getKey());
+                    used -= Long.parseLong(member.getKey().substring(0, sep));
+                } else {
+                    holders.fields.put(member.getKey(), Long.toString(now + (pttl > 0 ? pttl : ttlMillis)));
+                }
+            }
+            used = Math.max(0, used);
+            state.fields.put("used", Long.toString(used));
+            if (used + request.units() > request.limit()) {
+                long first = holders.fields.values().stream()
+                        .mapToLong(Long::parseLong)
+                        .min()
+                        .orElse(now + 1);
+                dropIfEmpty(keys.holdersKey());
+                return new NoPermit(Math.max(1, first - now), (int) used, request.limit());
+            }
+            long fence = 0;
+            if (stamp.fencing()) {
+                MemoryRedis.Entry counter = redis.get(keys.fenceKey());
+                if (counter != null && !counter.type.equals("string")) {
+                    return new Foreign(keys.fenceKey(), counter.type);
+                }
+                if (counter != null && !isInteger(counter.value)) {
+                    return new Foreign(keys.fenceKey(), "string");
+                }
+                counter = redis.create(keys.fenceKey(), "string");
+                fence = (counter.value == null ? 0 : Long.parseLong(counter.value)) + 1;
+                if (stamp.minting() == Minting.CLOCK_FLOORED && redis.timeMicros() > fence) {
+                    fence = redis.timeMicros();
+                }
+                counter.value = Long.toString(fence);
+            }
+            permit = redis.create(permitKey, "hash");
+            permit.fields.put("owner", token);
+            permit.fields.put("units", Integer.toString(request.units()));
+            permit.fields.put("fence", Long.toString(fence));
+            permit.fields.put("host", stamp.host());
+            permit.fields.put("pid", Long.toString(stamp.pid()));
+            permit.fields.put("since", Long.toString(stamp.sinceMillis()));
+            redis.pexpire(permitKey, ttlMillis);
+            holders.fields.put(request.units() + ":" + token, Long.toString(now + ttlMillis));
+            state.fields.put("used", Long.toString(used + request.units()));
+            return new PermitGranted(fence, request.limit());
+        });
+    }
+
+    /** Redis deletes a zset whose last member left; the model keeps the empty entry otherwise. */
+    private void dropIfEmpty(String key) {
+        MemoryRedis.Entry entry = redis.get(key);
+        if (entry != null && entry.fields.isEmpty()) {
+            redis.delete(key);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Released> releasePermit(
+            SemaphoreKeys keys, String token, int units, long keepMillis, boolean announce) {
+        return run(() -> {
+            String permitKey = keys.permit(token).lockKey();
+            String owner = owner(permitKey);
+            if (owner == NOT_A_LOCK) {
+                return Released.FOREIGN;
+            }
+            if (owner != null && !owner.equals(token)) {
+                return Released.OTHER_OWNER;
+            }
+            MemoryRedis.Entry state = redis.get(keys.stateKey());
+            MemoryRedis.Entry holders = redis.get(keys.holdersKey());
+            if ((state != null && !state.type.equals("hash")) || (holders != null && !holders.type.equals("zset"))) {
+                return Released.FOREIGN;
+            }
+            String member = units + ":" + token;
+            if (owner != null && keepMillis > 0) {
+                redis.pexpire(permitKey, keepMillis);
+                if (holders != null && holders.fields.containsKey(member)) {
+                    long now = Math.floorDiv(redis.timeMicros(), 1000L);
+                    holders.fields.put(member, Long.toString(now + keepMillis));
+                }
+                return Released.KEPT;
+            }
+            Released outcome = Released.GONE;
+            if (owner != null) {
+                redis.delete(permitKey);
+                outcome = Released.RELEASED;
+            }
+            if (holders != null && holders.fields.remove(member) != null) {
+                dropIfEmpty(keys.holdersKey());
+                state = redis.create(keys.stateKey(), "hash");
+                long used = HolderParsing.number(state.fields.getOrDefault("used", "0")) - units;
+                state.fields.put("used", Long.toString(Math.max(0, used)));
+                if (announce) {
+                    redis.publish(keys.channel());
+                }
+            }
+            return outcome;
+        });
+    }
+
+    @Override
+    public CompletableFuture<SemaphoreInspection> inspectSemaphore(SemaphoreKeys keys) {
+        return run(() -> {
+            MemoryRedis.Entry counter = redis.get(keys.fenceKey());
+            boolean integer = counter != null && counter.type.equals("string") && isInteger(counter.value);
+            OptionalLong last = integer ? OptionalLong.of(Long.parseLong(counter.value)) : OptionalLong.empty();
+            MemoryRedis.Entry state = redis.get(keys.stateKey());
+            MemoryRedis.Entry holders = redis.get(keys.holdersKey());
+            if ((state != null && !state.type.equals("hash")) || (holders != null && !holders.type.equals("zset"))) {
+                return new SemaphoreInspection(true, -1, List.of(), last);
+            }
+            String stored = state == null ? null : state.fields.get("limit");
+            int limit = stored != null && isInteger(stored) ? Integer.parseInt(stored) : -1;
+            List<PermitHolder> live = new ArrayList<>();
+            if (holders != null) {
+                List<java.util.Map.Entry<String, String>> members = new ArrayList<>(holders.fields.entrySet());
+                members.sort(java.util.Map.Entry.<String, String>comparingByValue(
+                                java.util.Comparator.comparingLong(Long::parseLong))
+                        .thenComparing(java.util.Map.Entry.comparingByKey()));
+                for (var member : members) {
+                    int sep = member.getKey().indexOf(':');
+                    String key = keys.permitPrefix() + member.getKey().substring(sep + 1);
+                    MemoryRedis.Entry permit = redis.get(key);
+                    if (permit != null && permit.type.equals("hash")) {
+                        live.add(new PermitHolder(
+                                Integer.parseInt(member.getKey().substring(0, sep)), redis.pttl(key), holder(permit)));
+                    }
+                }
+            }
+            return new SemaphoreInspection(false, limit, List.copyOf(live), last);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Integer> forceReleaseSemaphore(SemaphoreKeys keys) {
+        return run(() -> {
+            MemoryRedis.Entry state = redis.get(keys.stateKey());
+            MemoryRedis.Entry holders = redis.get(keys.holdersKey());
+            if ((state != null && !state.type.equals("hash")) || (holders != null && !holders.type.equals("zset"))) {
+                return -1;
+            }
+            if (holders == null) {
+                return 0;
+            }
+            List<String> permitKeys = new ArrayList<>();
+            for (String member : holders.fields.keySet()) {
+                String key = keys.permitPrefix() + member.substring(member.indexOf(':') + 1);
+                String owner = owner(key);
+                if (owner == NOT_A_LOCK) {
+                    return -1;
+                }
+                if (owner != null) {
+                    permitKeys.add(key);
+                }
+            }
+            permitKeys.forEach(redis::delete);
+            boolean any = !holders.fields.isEmpty();
+            redis.delete(keys.holdersKey());
+            if (state != null) {
+                state.fields.put("used", "0");
+            }
+            if (any) {
+                redis.publish(keys.channel());
+            }
+            return permitKeys.size();
+        });
+    }
+
     @Override
     public int renewalGroup(String lockKey) {
         return 0;

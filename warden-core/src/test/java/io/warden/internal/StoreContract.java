@@ -401,6 +401,130 @@ abstract class StoreContract {
         return ((Granted) acquired).fence();
     }
 
+    // ---- semaphores ------------------------------------------------------------------------------
+
+    final SemaphoreKeys pool = SemaphoreKeys.of("warden", "pool");
+
+    static LockStore.PermitRequest units(int units, int limit) {
+        return new LockStore.PermitRequest(units, limit, false);
+    }
+
+    @Test
+    void permitsAreGrantedUntilTheirUnitsReachTheLimit() {
+        assertThat(get(store.acquirePermit(pool, units(2, 3), "p1", 30_000, A)))
+                .isEqualTo(new LockStore.PermitGranted(1, 3));
+        assertThat(get(store.acquirePermit(pool, units(2, 3), "p2", 30_000, A)))
+                .isInstanceOf(LockStore.NoPermit.class)
+                .satisfies(r -> assertThat(((LockStore.NoPermit) r).used()).isEqualTo(2));
+        assertThat(get(store.acquirePermit(pool, units(1, 3), "p3", 30_000, B)))
+                .isEqualTo(new LockStore.PermitGranted(2, 3));
+        assertThat(type(pool.permit("p1").lockKey())).isEqualTo("hash");
+        assertThat(pttl(pool.permit("p1").lockKey())).isBetween(25_000L, 30_000L);
+        assertThat(pttl(pool.stateKey())).as("the limit is kept without TTL").isEqualTo(-1L);
+    }
+
+    @Test
+    void aRepeatedPermitAcquireWithTheSameTokenIsTheSameGrantAndCountsOnce() {
+        get(store.acquirePermit(pool, units(1, 2), "p1", 30_000, A));
+        assertThat(get(store.acquirePermit(pool, units(1, 2), "p1", 30_000, A)))
+                .as("resent")
+                .isEqualTo(new LockStore.PermitGranted(1, 2));
+        assertThat(get(store.acquirePermit(pool, units(1, 2), "p2", 30_000, A)))
+                .isInstanceOf(LockStore.PermitGranted.class);
+        assertThat(get(store.acquirePermit(pool, units(1, 2), "p3", 30_000, A))).isInstanceOf(LockStore.NoPermit.class);
+    }
+
+    @Test
+    void aPermitReleaseIsOwnerCheckedFreesItsUnitsOnceAndAnnouncesIt() {
+        subscribe(pool.channel());
+        get(store.acquirePermit(pool, units(1, 2), "p0", 30_000, A));
+        get(store.acquirePermit(pool, units(1, 2), "p1", 30_000, A));
+        assertThat(get(store.releasePermit(pool, "intruder", 1, 0, true))).isEqualTo(Released.GONE);
+        assertThat(get(store.acquirePermit(pool, units(1, 2), "p2", 30_000, A)))
+                .as("a release with a wrong token frees nothing")
+                .isInstanceOf(LockStore.NoPermit.class);
+        assertThat(get(store.releasePermit(pool, "p1", 1, 0, true))).isEqualTo(Released.RELEASED);
+        awaitMessages(1);
+        assertThat(messages).containsExactly(pool.channel());
+        assertThat(get(store.releasePermit(pool, "p1", 1, 0, true)))
+                .as("repeated")
+                .isEqualTo(Released.GONE);
+        assertThat(get(store.acquirePermit(pool, units(1, 2), "p3", 30_000, A)))
+                .isInstanceOf(LockStore.PermitGranted.class);
+        assertThat(get(store.acquirePermit(pool, units(1, 2), "p4", 30_000, A)))
+                .as("the repeated release did not free the units twice: p0 and p3 hold both")
+                .isInstanceOf(LockStore.NoPermit.class);
+    }
+
+    @Test
+    void anExpiredHoldersUnitsAreFreedByTheNextAcquireAndARenewedOneKeepsItsUnits() {
+        get(store.acquirePermit(pool, units(1, 2), "dies", 100, A));
+        get(store.acquirePermit(pool, units(1, 2), "lives", 100, A));
+        LockStore.PermitAcquired full = get(store.acquirePermit(pool, units(1, 2), "waits", 30_000, B));
+        assertThat(full).isInstanceOf(LockStore.NoPermit.class);
+        assertThat(((LockStore.NoPermit) full).retryMillis()).isBetween(1L, 100L);
+        assertThat(get(store.renew(List.of(new Renewal(pool.permit("lives").lockKey(), "lives", 60_000)))))
+                .containsExactly(Ownership.OWNED);
+        elapse(Duration.ofMillis(150));
+        assertThat(get(store.acquirePermit(pool, units(1, 2), "waits", 30_000, B)))
+                .isInstanceOf(LockStore.PermitGranted.class);
+        assertThat(get(store.acquirePermit(pool, units(1, 2), "more", 30_000, B)))
+                .as("the renewed holder still counts")
+                .isInstanceOf(LockStore.NoPermit.class);
+        assertThat(get(store.inspectSemaphore(pool)).holders()).hasSize(2);
+    }
+
+    @Test
+    void aDifferentLimitIsRefusedUnlessResizingAndALoweredLimitKeepsItsHolders() {
+        get(store.acquirePermit(pool, units(2, 3), "p1", 30_000, A));
+        assertThat(get(store.acquirePermit(pool, units(1, 4), "p2", 30_000, A)))
+                .isEqualTo(new LockStore.LimitMismatch(3));
+        assertThat(exists(pool.permit("p2").lockKey())).isFalse();
+        assertThat(get(store.acquirePermit(pool, new LockStore.PermitRequest(1, 1, true), "p3", 30_000, A)))
+                .as("lowered below the units in use")
+                .isInstanceOf(LockStore.NoPermit.class);
+        assertThat(exists(pool.permit("p1").lockKey())).isTrue();
+        assertThat(get(store.inspectSemaphore(pool)).limit()).isEqualTo(1);
+        get(store.releasePermit(pool, "p1", 2, 0, true));
+        assertThat(get(store.acquirePermit(pool, units(1, 1), "p4", 30_000, A)))
+                .isInstanceOf(LockStore.PermitGranted.class);
+    }
+
+    @Test
+    void inspectShowsLiveHoldersAndForceReleaseRemovesThemKeepingTheLimit() {
+        subscribe(pool.channel());
+        get(store.acquirePermit(pool, units(2, 5), "p1", 30_000, A));
+        get(store.acquirePermit(pool, units(1, 5), "p2", 40_000, B));
+        LockStore.SemaphoreInspection seen = get(store.inspectSemaphore(pool));
+        assertThat(seen.foreign()).isFalse();
+        assertThat(seen.limit()).isEqualTo(5);
+        assertThat(seen.lastIssued()).hasValue(2);
+        assertThat(seen.holders()).extracting(LockStore.PermitHolder::units).containsExactly(2, 1);
+        assertThat(seen.holders().get(1).holder().host()).isEqualTo("host-b");
+        assertThat(seen.holders().get(1).pttlMillis()).isBetween(30_000L, 40_000L);
+
+        assertThat(get(store.forceReleaseSemaphore(pool))).isEqualTo(2);
+        awaitMessages(1);
+        assertThat(exists(pool.permit("p1").lockKey())).isFalse();
+        assertThat(get(store.inspectSemaphore(pool)).holders()).isEmpty();
+        assertThat(get(store.inspectSemaphore(pool)).limit()).isEqualTo(5);
+        assertThat(get(store.renew(List.of(new Renewal(pool.permit("p2").lockKey(), "p2", 60_000)))))
+                .containsExactly(Ownership.GONE);
+        assertThat(get(store.acquirePermit(pool, units(5, 5), "p3", 30_000, A)))
+                .isInstanceOf(LockStore.PermitGranted.class);
+    }
+
+    @Test
+    void aSemaphoreKeyHoldingForeignDataIsReportedAndNeverChanged() {
+        putForeign(pool.stateKey(), "string");
+        assertThat(get(store.acquirePermit(pool, units(1, 2), "p1", 30_000, A)))
+                .isEqualTo(new Foreign(pool.stateKey(), "string"));
+        assertThat(get(store.inspectSemaphore(pool)).foreign()).isTrue();
+        assertThat(get(store.forceReleaseSemaphore(pool))).isEqualTo(-1);
+        assertThat(type(pool.stateKey())).isEqualTo("string");
+        assertThat(exists(pool.permit("p1").lockKey())).isFalse();
+    }
+
     static <T> T get(CompletableFuture<T> future) {
         try {
             return future.get(5, TimeUnit.SECONDS);
