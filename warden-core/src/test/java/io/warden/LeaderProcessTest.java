@@ -142,8 +142,8 @@ class LeaderProcessTest {
     }
 
     @Test
-    void aResigningLeaderHandsOverToAnotherProcessWithinASecond() {
-        long leaseMillis = 10_000; // far above the hand-over: only the release message can explain it
+    void aResigningLeaderHandsOverToAnotherProcessLongBeforeItsLeaseCouldRunOut() {
+        long leaseMillis = 10_000; // far above the hand-over bound: only the release message can explain it
         startCandidates(3, server.uri(), leaseMillis, "500");
         Led leader = awaitLeader(0, Duration.ofSeconds(60));
         // Each resigned candidate holds off for 60 s: two hand-overs leave the last one leading.
@@ -157,7 +157,9 @@ class LeaderProcessTest {
                     next.candidate.awaitLine(l -> l.startsWith("ELECTED " + next.token + " "), Duration.ofSeconds(5));
             double handoverMillis = (field(elected, 2) - field(resign, 2)) / 1e6;
             System.out.printf("hand-over %d: resign() to the next onElected in %.1f ms%n", handover, handoverMillis);
-            assertThat(handoverMillis).as("hand-over %d", handover).isLessThan(1_000);
+            // Typically 100-300 ms here, but 1.2 s was seen at load average 28 on 2 cores: the bound
+            // proves the wake came from the release message (a TTL wake takes the 10 s lease).
+            assertThat(handoverMillis).as("hand-over %d", handover).isLessThan(3_000);
             assertThat(field(revoked, 2)).as("told before the next is elected").isLessThan(field(elected, 2));
             leader = next;
         }
