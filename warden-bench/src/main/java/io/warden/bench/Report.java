@@ -193,7 +193,8 @@ final class Report {
                 .append(FailoverScenario.failovers(mode))
                 .append(" times per run. Fail-over is the kill to the next leader's election (its onElected, or "
                         + "its successful SET NX), on the shared monotonic clock; ttl_left_at_kill is the dead "
-                        + "leader's key's PTTL read just before the kill; after_expiry is fail-over minus that. "
+                        + "leader's key's PTTL read just before the kill; after_expiry is fail-over minus that; "
+                        + "unforced_changes counts leaders that lost their term without being killed. "
                         + "The naive loop: every ")
                 .append(FailoverScenario.POLL.toMillis())
                 .append(" ms, the leader extends its key (GET, then PEXPIRE) and the others try SET NX PX.\n");
