@@ -14,6 +14,11 @@ import java.util.Map;
  * @param renewalRoundTrips watchdog ticks that sent renewals (their calls are pipelined)
  * @param renewalFailures renewal calls that failed (timeouts, connection errors)
  * @param leasesLost leases lost, by cause
+ * @param leaderElections leader terms this Warden's {@link LeaderElection} candidates won and
+ *     announced ({@link LeaderListener#onElected})
+ * @param leaderRevocations leader terms of this Warden's candidates that ended after their
+ *     announcement ({@link LeaderListener#onRevoked}: lost, resigned or closed); while a candidate
+ *     leads, elections exceed revocations by one
  */
 public record WardenMetrics(
         long leasesHeld,
@@ -23,7 +28,9 @@ public record WardenMetrics(
         long renewalCalls,
         long renewalRoundTrips,
         long renewalFailures,
-        Map<LossCause, Long> leasesLost) {
+        Map<LossCause, Long> leasesLost,
+        long leaderElections,
+        long leaderRevocations) {
     public WardenMetrics {
         leasesLost = Map.copyOf(leasesLost);
     }

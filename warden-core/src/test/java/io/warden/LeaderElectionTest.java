@@ -155,6 +155,38 @@ class LeaderElectionTest extends OneServerTest {
     }
 
     @Test
+    void anElectionIsListedByLockAdminAsItsLockWithTheTermsTokenAndTheLeaderAndCountedInMetrics() throws Exception {
+        Warden warden = wardens.open();
+        LeaderElection election = warden.leader("listed");
+        election.start(new Timeline().listener("only"));
+        assertThat(election.awaitLeadership(Duration.ofSeconds(10))).isTrue();
+        long term = election.currentTerm().orElseThrow().fencingToken();
+
+        LockInfo listed = wardens.open().admin().list("list").stream()
+                .filter(i -> i.name().equals("listed"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(listed.state()).isEqualTo(LockInfo.State.HELD);
+        assertThat(listed.holder()).hasValueSatisfying(h -> {
+            assertThat(h.fencingToken()).isEqualTo(term);
+            assertThat(h.pid()).isEqualTo(ProcessHandle.current().pid());
+        });
+        assertThat(listed.lastFencingToken()).isEqualTo(term);
+        Await.until(
+                "onElected counted",
+                Duration.ofSeconds(5),
+                () -> warden.metrics().leaderElections() == 1);
+        assertThat(warden.metrics().leaderRevocations()).isZero();
+
+        election.resign(Duration.ofSeconds(30));
+
+        assertThat(warden.metrics().leaderRevocations()).isEqualTo(1);
+        assertThat(warden.metrics().leaderElections()).isEqualTo(1);
+        assertThat(wardens.open().admin().inspect("listed").state()).isEqualTo(LockInfo.State.FREE);
+        election.close();
+    }
+
+    @Test
     void closeEndsTheTermOnTheCallersThreadAndStopsCampaigning() throws Exception {
         Timeline timeline = new Timeline();
         LeaderElection election = wardens.open().leader("close-me");

@@ -186,6 +186,18 @@ final class Report {
                 .append(mode.firings())
                 .append(" firings of one job at their own pace, each firing a lock name of its own with "
                         + "lockAtLeastFor 30 s, so late nodes must skip; runs/s is firings per second.\n");
+        md.append("- S7: 3 candidate JVMs campaign for one election, lease ")
+                .append(FailoverScenario.LEASE.toMillis())
+                .append(" ms for both; the leader is SIGKILLed at a random time up to one lease after its "
+                        + "election, a replacement candidate is started and awaited, ")
+                .append(FailoverScenario.failovers(mode))
+                .append(" times per run. Fail-over is the kill to the next leader's election (its onElected, or "
+                        + "its successful SET NX), on the shared monotonic clock; ttl_left_at_kill is the dead "
+                        + "leader's key's PTTL read just before the kill; after_expiry is fail-over minus that; "
+                        + "unforced_changes counts leaders that lost their term without being killed. "
+                        + "The naive loop: every ")
+                .append(FailoverScenario.POLL.toMillis())
+                .append(" ms, the leader extends its key (GET, then PEXPIRE) and the others try SET NX PX.\n");
         md.append("- Physical reference: scenario RB runs redis-benchmark against the same server (EVALSHA of a "
                 + "compare-and-delete script and SET, no pipelining, 1 and 16 connections); each scenario's table "
                 + "is followed by the bound it implies.\n\n");

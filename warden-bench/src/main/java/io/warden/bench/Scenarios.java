@@ -16,6 +16,7 @@ final class Scenarios {
                 WatchdogScenario.atScale(),
                 WatchdogScenario.tenth(),
                 new TaskScenario(),
+                new FailoverScenario(),
                 new RedisBenchmarkScenario());
     }
 

@@ -25,6 +25,9 @@ import java.util.Set;
  *   <li>no release is refused as "expired" when it completed within the validity its holder saw just
  *       before sending it (the key cannot have expired: the holder's own command deleted it);
  *   <li>no holder writes after it was told it lost its lease;
+ *   <li>leader terms (holdings recorded with {@code mode=leader}), in the order they began, carry
+ *       strictly increasing tokens, so at most one leader holds each term and no term comes back
+ *       (at most one leader per instant is the exclusion rule above, applied to terms);
  *   <li>liveness: after each heal some worker acquires within the bound; every acquire call returns
  *       within its bound; every worker that was not killed stopped cleanly.
  * </ul>
@@ -48,6 +51,9 @@ public final class Checker {
             return new Settings(lease.plusSeconds(1), longest.plusSeconds(4), WorkerMain.ACQUIRE_WAIT.plusSeconds(6));
         }
     }
+
+    /** The OK info of a holding that is a leader term (see {@link LeaderCandidate}). */
+    static final String LEADER_TERM = "mode=leader";
 
     private final List<Event> events;
     private final List<FencedResource.AcceptedWrite> accepted;
@@ -89,6 +95,7 @@ public final class Checker {
         checker.checkReleasesNotSpuriouslyExpired();
         checker.checkWritesAfterLoss();
         checker.checkFencedSequence();
+        checker.checkTermsIncrease();
         checker.checkRecovery();
         checker.checkAcquireCalls();
         checker.checkCleanStops();
@@ -400,6 +407,36 @@ public final class Checker {
         }
         report.total("writes accepted", accepted.size());
         report.total("fenced-sequence anomalies after data loss", anomaliesAfterLoss);
+    }
+
+    private void checkTermsIncrease() {
+        List<Holding> terms = holdings.values().stream()
+                .filter(h -> h.how.equals(LEADER_TERM))
+                .sorted(Comparator.comparingLong(h -> h.start))
+                .toList();
+        long dataLossFrom = dataLossFrom();
+        Holding highest = null;
+        long outOfOrderAfterLoss = 0;
+        for (Holding term : terms) {
+            if (highest != null && term.token <= highest.token) {
+                String text = "term " + describe(term) + " began after term " + describe(highest)
+                        + " with a token not greater than its";
+                if (term.start >= dataLossFrom) {
+                    outOfOrderAfterLoss++;
+                    report.note("after Redis lost its data, " + text);
+                } else {
+                    FaultWindow window = windowAt(term.start);
+                    report.violation(Report.TERMS, text + (window == null ? "" : ", under " + describe(window)));
+                }
+            }
+            if (highest == null || term.token > highest.token) {
+                highest = term;
+            }
+        }
+        if (!terms.isEmpty()) {
+            report.total("leader terms", terms.size());
+            report.total("leader terms out of order after data loss", outOfOrderAfterLoss);
+        }
     }
 
     private void checkRecovery() {

@@ -24,6 +24,8 @@ public final class Report {
     public static final String WRITE_AFTER_LOSS = "write after loss";
     /** Invariant: the resource's accepted writes form a single-holder sequence. */
     public static final String FENCING = "fenced sequence";
+    /** Invariant: each leader term's token is greater than every earlier term's (mode leader). */
+    public static final String TERMS = "leader terms out of order";
     /** Invariant: recovery, acquire calls and stops within their bounds. */
     public static final String LIVENESS = "liveness";
 

@@ -1,6 +1,7 @@
 package io.warden.chaos;
 
 import io.warden.DistributedLock;
+import io.warden.LeaderElection;
 import io.warden.Lease;
 import io.warden.LeaseOptions;
 import io.warden.Warden;
@@ -25,6 +26,7 @@ final class WardenLock implements LockUnderTest {
     private final Warden warden;
     private final DistributedLock lock;
     private final LeaseOptions longLease;
+    private final Duration leaseTime;
 
     WardenLock(String redisUri, String name, Duration leaseTime) {
         this.warden = Warden.builder()
@@ -33,6 +35,7 @@ final class WardenLock implements LockUnderTest {
                 .commandTimeout(COMMAND_TIMEOUT)
                 .build();
         this.lock = warden.lock(name);
+        this.leaseTime = leaseTime;
         this.longLease = LeaseOptions.leaseTime(leaseTime.multipliedBy(LONG_LEASE_FACTOR))
                 .withWatchdog(true);
     }
@@ -96,6 +99,11 @@ final class WardenLock implements LockUnderTest {
                 lease.release();
             }
         };
+    }
+
+    /** A new candidate of the election of this lock's name (mode {@code leader}), with the default lease. */
+    LeaderElection leader() {
+        return warden.leader(lock.name(), leaseTime);
     }
 
     @Override

@@ -23,10 +23,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * whether it holds the lock while it runs. Stops when {@code <control>/stop} appears: the threads
  * finish, it prints {@code IDLE held=<n>}, waits for {@code <control>/close}, closes the lock, and
  * prints {@code DONE threads=<warden threads still alive>}. Exits by itself if its parent dies.
+ * With {@code mode=leader} each thread is instead a {@link LeaderCandidate} of one election, whose
+ * terms are recorded as holdings.
  *
  * <p>Arguments, as {@code key=value}: lock (Redis URI, through the worker's fault proxy), resource
- * (Redis URI), history (directory), name (process name), threads, leaseMillis, mode ({@code warden}
- * or {@code naive}), control (directory), seed.
+ * (Redis URI), history (directory), name (process name), threads, leaseMillis, mode ({@code warden},
+ * {@code leader} or {@code naive}), control (directory), seed.
  */
 public final class WorkerMain {
     static final String LOCK_NAME = "chaos";
@@ -102,7 +104,11 @@ public final class WorkerMain {
         for (int i = 0; i < threads; i++) {
             int thread = i;
             Random random = new Random(seed * 31 + i);
-            Thread worker = new Thread(() -> loop(thread, random), "chaos-worker-" + i);
+            Runnable body = leaderMode()
+                    ? () -> new LeaderCandidate(((WardenLock) lock).leader(), history, resource, name, thread, random)
+                            .run(() -> stopping)
+                    : () -> loop(thread, random);
+            Thread worker = new Thread(body, "chaos-worker-" + i);
             worker.start();
             workers.add(worker);
         }
@@ -126,6 +132,10 @@ public final class WorkerMain {
         history.close();
         System.out.println("DONE threads=" + alive);
         System.exit(0);
+    }
+
+    private boolean leaderMode() {
+        return "leader".equals(args.get("mode"));
     }
 
     /** How one iteration uses the lock. */

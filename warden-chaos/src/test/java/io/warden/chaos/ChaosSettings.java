@@ -57,6 +57,25 @@ final class ChaosSettings {
         return soak == null ? ciDuration : Duration.ofMillis((long) (soak.toMillis() * soakShare));
     }
 
+    /**
+     * Null for the CI-sized leader-election run, else its length from {@code chaos.leader.duration}
+     * (same form as {@code chaos.duration}).
+     */
+    static Duration leaderSoakDuration() {
+        String value = System.getProperty("chaos.leader.duration", "ci").trim().toLowerCase(Locale.ROOT);
+        if (value.isEmpty() || value.equals("ci")) {
+            return null;
+        }
+        long amount = Long.parseLong(value.substring(0, value.length() - 1));
+        return switch (value.charAt(value.length() - 1)) {
+            case 's' -> Duration.ofSeconds(amount);
+            case 'm' -> Duration.ofMinutes(amount);
+            case 'h' -> Duration.ofHours(amount);
+            default ->
+                throw new IllegalArgumentException("chaos.leader.duration must look like 90s, 10m or 1h: " + value);
+        };
+    }
+
     static Path runDir(String phase) {
         Path base = Path.of(System.getProperty("chaos.dir", "target/chaos"));
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));

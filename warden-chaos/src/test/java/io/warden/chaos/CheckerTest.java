@@ -398,4 +398,53 @@ class CheckerTest {
         Event event = new Event(123, "w1.2", 42, 3, Type.LOST, 7, 99, -1, "a \"quoted\" cause\n");
         assertThat(Event.parse(event.toJson())).isEqualTo(event);
     }
+
+    /** A leader term: elected at {@code from} (no INVOKE: a campaign has no bounded call), one write the resource refused, resigned at {@code to}. */
+    private void term(String process, long holding, long token, long from, long to) {
+        event(from, process, 0, Type.OK, holding, token, -1, Checker.LEADER_TERM);
+        event(from + 1, process, 0, Type.WRITE, holding, token, 1, "");
+        event(from + 2, process, 0, Type.WRITE_REFUSED, holding, token, 1, "");
+        event(to, process, 0, Type.RELEASE, holding, token, -1, "resign");
+        event(to + 1, process, 0, Type.RELEASE_OK, holding, token, -1, "resigned");
+    }
+
+    @Test
+    void leaderTermsWithIncreasingTokensPass() {
+        workers("w0.0", "w1.0");
+        term("w0.0", 1, 5, 1_000, 1_100);
+        term("w1.0", 1, 6, 1_200, 1_300);
+        term("w0.0", 2, 9, 1_400, 1_500);
+
+        Report report = check();
+
+        assertThat(report.violations()).isEmpty();
+        assertThat(report.totals()).containsEntry("leader terms", 3L).containsEntry("overlaps", 0L);
+    }
+
+    @Test
+    void aLeaderTermWhoseTokenIsNotGreaterThanAnEarlierTermsIsAViolationEvenWithoutOverlap() {
+        workers("w0.0", "w1.0");
+        term("w0.0", 1, 7, 1_000, 1_100);
+        term("w1.0", 1, 7, 1_200, 1_300);
+        term("w0.0", 2, 6, 1_400, 1_500);
+
+        Report report = check();
+
+        assertThat(report.totals()).containsEntry("overlaps", 0L);
+        assertThat(report.violations()).hasSize(2).allSatisfy(v -> assertThat(v).contains("with a token not greater"));
+        assertThat(report.violationsByInvariant()).containsEntry(Report.TERMS, 2);
+    }
+
+    @Test
+    void aLeaderTermOutOfOrderAfterRedisLostItsDataIsOnlyANote() {
+        workers("w0.0", "w1.0");
+        term("w0.0", 1, 7, 1_000, 1_100);
+        fault(Fault.RESTART_REDIS_NO_PERSISTENCE, "redis", 1_150, 1_160);
+        term("w1.0", 1, 3, 1_200, 1_300);
+
+        Report report = check();
+
+        assertThat(report.violations()).isEmpty();
+        assertThat(report.totals()).containsEntry("leader terms out of order after data loss", 1L);
+    }
 }

@@ -228,7 +228,8 @@ final class DefaultLeaderElection implements LeaderElection {
                 lease.releaseAsync(); // closed while the grant was on its way
                 return;
             } else {
-                won = new Term(lease, name(), engine.wiring().ticker());
+                won = new Term(
+                        lease, name(), engine.wiring().ticker(), engine.wiring().metrics());
                 term = won;
                 failures = 0;
                 told = listener;
@@ -363,16 +364,18 @@ final class DefaultLeaderElection implements LeaderElection {
         final Lease lease;
         private final String electionName;
         private final Ticker ticker;
+        private final Metrics metrics;
         private final long startedAt;
         private final AtomicInteger state = new AtomicInteger(NEW);
         private final CountDownLatch announcing = new CountDownLatch(1);
         private volatile @Nullable LeaderListener listener;
         private volatile long endedAt;
 
-        Term(Lease lease, String electionName, Ticker ticker) {
+        Term(Lease lease, String electionName, Ticker ticker, Metrics metrics) {
             this.lease = lease;
             this.electionName = electionName;
             this.ticker = ticker;
+            this.metrics = metrics;
             this.startedAt = ticker.nanos();
         }
 
@@ -383,6 +386,7 @@ final class DefaultLeaderElection implements LeaderElection {
                 return; // lost before it could be announced: neither callback
             }
             announcing.countDown();
+            metrics.leaderElections.increment();
             began.run();
             try {
                 told.onElected(this);
@@ -401,6 +405,7 @@ final class DefaultLeaderElection implements LeaderElection {
             if (!state.compareAndSet(ANNOUNCED, REVOKED)) {
                 return;
             }
+            metrics.leaderRevocations.increment();
             awaitAnnouncementStarted();
             LeaderListener told = listener;
             if (told == null) {

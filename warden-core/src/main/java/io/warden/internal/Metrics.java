@@ -16,6 +16,8 @@ final class Metrics {
     final LongAdder renewalCalls = new LongAdder();
     final LongAdder renewalRoundTrips = new LongAdder();
     final LongAdder renewalFailures = new LongAdder();
+    final LongAdder leaderElections = new LongAdder();
+    final LongAdder leaderRevocations = new LongAdder();
     /** One counter per cause, none ever missing; filled once, then only read. */
     private final Map<LossCause, LongAdder> lost = new EnumMap<>(LossCause.class);
 
@@ -46,6 +48,8 @@ final class Metrics {
                 renewalCalls.sum(),
                 renewalRoundTrips.sum(),
                 renewalFailures.sum(),
-                lostCounts);
+                lostCounts,
+                leaderElections.sum(),
+                leaderRevocations.sum());
     }
 }

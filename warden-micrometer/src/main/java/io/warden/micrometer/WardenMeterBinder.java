@@ -1,5 +1,6 @@
 package io.warden.micrometer;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -43,6 +44,11 @@ import java.util.Objects;
  *       lock</td></tr>
  *   <tr><td>{@value #LEASES_LOST}</td><td>counter</td><td>{@code cause}: a {@link
  *       io.warden.LossCause} in lower case, e.g. {@code key_deleted}</td><td>leases lost</td></tr>
+ *   <tr><td>{@value #LEADER_ELECTIONS}</td><td>function counter</td><td></td><td>leader terms this
+ *       Warden's candidates won ({@code onElected}); read from the Warden's own count, so it includes
+ *       terms before binding; never tagged by election</td></tr>
+ *   <tr><td>{@value #LEADER_REVOCATIONS}</td><td>function counter</td><td></td><td>leader terms of
+ *       its candidates that ended ({@code onRevoked}: lost, resigned or closed); as above</td></tr>
  *   <tr><td>{@value #TASK}</td><td>counter</td><td>{@code outcome}: {@code ran}, {@code
  *       skipped}</td><td>{@link io.warden.TaskLock} runs on this node and skips</td></tr>
  * </table>
@@ -54,8 +60,8 @@ import java.util.Objects;
  * Without lock tags, every meter is registered at bind time, so dashboards see zeros before the
  * first event.
  *
- * <p><b>Guarantees.</b> Counts and times are of events after {@link #bindTo}; the gauge reads the
- * Warden's own count, so it includes leases taken before. Recording is cheap and never blocks (it
+ * <p><b>Guarantees.</b> Counts and times are of events after {@link #bindTo}; the gauge and the
+ * leader function counters read the Warden's own counts, so they include what happened before. Recording is cheap and never blocks (it
  * runs on Warden's threads, see {@link WardenListener}). Counts are of this process's Warden only:
  * sum them across instances for a cluster-wide view. <b>Not guaranteed:</b> an event racing with
  * {@link #bindTo} or {@link #close()} may be missed.
@@ -76,6 +82,10 @@ public final class WardenMeterBinder implements MeterBinder, AutoCloseable {
     public static final String RENEWAL_ROUND_TRIPS = "warden.renewal.round.trips";
     /** Counter of leases lost, tagged {@code cause}. */
     public static final String LEASES_LOST = "warden.leases.lost";
+    /** Function counter of leader terms won by this Warden's candidates. */
+    public static final String LEADER_ELECTIONS = "warden.leader.elections";
+    /** Function counter of leader terms of this Warden's candidates that ended. */
+    public static final String LEADER_REVOCATIONS = "warden.leader.revocations";
     /** Counter of task runs and skips, tagged {@code outcome}. */
     public static final String TASK = "warden.task";
     /** The tag that names the lock, with {@link #withLockNameTags()}. */
@@ -134,6 +144,16 @@ public final class WardenMeterBinder implements MeterBinder, AutoCloseable {
                 .tags(tags)
                 .description("Leases held now through this Warden")
                 .baseUnit("leases")
+                .register(registry);
+        FunctionCounter.builder(LEADER_ELECTIONS, warden, w -> w.metrics().leaderElections())
+                .tags(tags)
+                .description("Leader terms won by this Warden's candidates")
+                .baseUnit("terms")
+                .register(registry);
+        FunctionCounter.builder(LEADER_REVOCATIONS, warden, w -> w.metrics().leaderRevocations())
+                .tags(tags)
+                .description("Leader terms of this Warden's candidates that ended")
+                .baseUnit("terms")
                 .register(registry);
     }
 

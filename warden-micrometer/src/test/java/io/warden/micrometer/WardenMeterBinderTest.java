@@ -10,6 +10,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.warden.LeaderElection;
+import io.warden.LeaderListener;
+import io.warden.LeaderTerm;
 import io.warden.Lease;
 import io.warden.LeaseLostEvent;
 import io.warden.LeaseOptions;
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -142,6 +146,47 @@ class WardenMeterBinderTest {
                         .count())
                 .isZero();
         assertThat(registry.get(WardenMeterBinder.LEASES_HELD).gauge().value()).isZero();
+        assertThat(registry.get(WardenMeterBinder.LEADER_ELECTIONS)
+                        .functionCounter()
+                        .count())
+                .isZero();
+        assertThat(registry.get(WardenMeterBinder.LEADER_REVOCATIONS)
+                        .functionCounter()
+                        .count())
+                .isZero();
+    }
+
+    @Test
+    void leaderTermsWonAndEndedAreCounted() throws Exception {
+        Warden warden = open();
+        new WardenMeterBinder(warden).bindTo(registry);
+        LeaderElection election = warden.leader("metered-election");
+        election.start(new LeaderListener() {
+            @Override
+            public void onElected(LeaderTerm term) {}
+
+            @Override
+            public void onRevoked(LeaderTerm term, Optional<LeaseLostEvent> loss) {}
+        });
+        assertThat(election.awaitLeadership(WAIT)).isTrue();
+        Await.until(
+                "the election counted",
+                WAIT,
+                () -> registry.get(WardenMeterBinder.LEADER_ELECTIONS)
+                                .functionCounter()
+                                .count()
+                        == 1);
+
+        election.close();
+
+        assertThat(registry.get(WardenMeterBinder.LEADER_REVOCATIONS)
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get(WardenMeterBinder.LEADER_ELECTIONS)
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
