@@ -25,6 +25,9 @@ final class Engine {
     private final LockTable table;
     private final Watchdog watchdog;
     private final Runnable stopThreads;
+    /** Names this Warden's wake channels of fair locks: unguessable, one per Warden. */
+    private final String instance = OwnerTokens.next().substring(0, 16);
+
     private volatile boolean closed;
 
     /** {@code stopThreads} runs last on close: it stops whatever runs the scheduler and callbacks. */
@@ -56,6 +59,11 @@ final class Engine {
 
     KeySpace keySpace() {
         return keySpace;
+    }
+
+    /** This Warden's part of its fair locks' wake channel names. */
+    String instance() {
+        return instance;
     }
 
     LockTable table() {

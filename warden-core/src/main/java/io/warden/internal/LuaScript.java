@@ -15,7 +15,10 @@ enum LuaScript {
     EXTEND("extend.lua", true),
     INSPECT("inspect.lua", false),
     FORCE_RELEASE("force_release.lua", true),
-    FENCE_FLOOR("fence_floor.lua", true);
+    FENCE_FLOOR("fence_floor.lua", true),
+    FAIR_ACQUIRE("fair_acquire.lua", true),
+    FAIR_RELEASE("fair_release.lua", true),
+    FAIR_LEAVE("fair_leave.lua", true);
 
     private final String resource;
     private final boolean writes;

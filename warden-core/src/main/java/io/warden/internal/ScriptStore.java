@@ -3,6 +3,7 @@ package io.warden.internal;
 import io.lettuce.core.ScriptOutputType;
 import io.warden.HolderInfo;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,51 @@ final class ScriptStore implements LockStore {
                         minting(stamp.minting()),
                         Long.toString(stamp.sinceMillis()))
                 .thenApply(ScriptStore::acquired);
+    }
+
+    @Override
+    public CompletableFuture<Acquired> acquireFair(
+            LockKeys keys, Ticket ticket, String token, long ttlMillis, Stamp stamp) {
+        return backend.<List<Object>>eval(
+                        LuaScript.FAIR_ACQUIRE,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey(), keys.fenceKey(), keys.queueKey(), keys.ticketKey(ticket.id())},
+                        token,
+                        Long.toString(ttlMillis),
+                        stamp.host(),
+                        Long.toString(stamp.pid()),
+                        minting(stamp.minting()),
+                        Long.toString(stamp.sinceMillis()),
+                        ticket.id(),
+                        keys.ticketPrefix(),
+                        Long.toString(ticket.ttlMillis()),
+                        keys.channel(),
+                        wakeMode())
+                .thenApply(ScriptStore::fairAcquired);
+    }
+
+    static Acquired fairAcquired(List<Object> reply) {
+        if ((Long) reply.get(0) == 0) {
+            return new Queued((Long) reply.get(6), (Long) reply.get(1), HolderParsing.holder(reply, 2));
+        }
+        return acquired(reply);
+    }
+
+    @Override
+    public CompletableFuture<Released> leaveQueue(LockKeys keys, Ticket ticket, String token) {
+        return backend.<Long>eval(
+                        LuaScript.FAIR_LEAVE,
+                        ScriptOutputType.INTEGER,
+                        new String[] {keys.lockKey(), keys.queueKey(), keys.ticketKey(ticket.id())},
+                        token,
+                        ticket.id(),
+                        keys.ticketPrefix(),
+                        wakeMode())
+                .thenApply(ScriptStore::released);
+    }
+
+    private String wakeMode() {
+        return backend.shardedPubSub() ? "s" : "p";
     }
 
     /** acquire.lua's ARGV[5]. */
@@ -95,19 +141,28 @@ final class ScriptStore implements LockStore {
     public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
         String mode = !announce ? "n" : backend.shardedPubSub() ? "s" : "p";
         long disconnectsBefore = backend.disconnects();
-        return backend.<Long>eval(
+        CompletableFuture<Long> reply = keys.fair()
+                ? backend.<Long>eval(
+                        LuaScript.FAIR_RELEASE,
+                        ScriptOutputType.INTEGER,
+                        new String[] {keys.lockKey(), keys.queueKey()},
+                        token,
+                        Long.toString(keepMillis),
+                        mode,
+                        keys.ticketPrefix())
+                : backend.<Long>eval(
                         LuaScript.RELEASE,
                         ScriptOutputType.INTEGER,
                         new String[] {keys.lockKey()},
                         token,
                         keys.channel(),
                         Long.toString(keepMillis),
-                        mode)
-                .thenApply(code -> (code == 0 || code == -1) && backend.disconnects() != disconnectsBefore
-                        // Resent after a reconnect: its first run may have deleted the key, and
-                        // another owner may have taken the lock before the resend ran.
-                        ? Released.RELEASED
-                        : released(code));
+                        mode);
+        return reply.thenApply(code -> (code == 0 || code == -1) && backend.disconnects() != disconnectsBefore
+                // Resent after a reconnect: its first run may have deleted the key, and
+                // another owner may have taken the lock before the resend ran.
+                ? Released.RELEASED
+                : released(code));
     }
 
     static Released released(long code) {
@@ -123,11 +178,14 @@ final class ScriptStore implements LockStore {
     @Override
     public CompletableFuture<Inspection> inspect(LockKeys keys) {
         return backend.<List<Object>>eval(
-                        LuaScript.INSPECT, ScriptOutputType.MULTI, new String[] {keys.lockKey(), keys.fenceKey()})
+                        LuaScript.INSPECT,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey(), keys.fenceKey(), keys.queueKey()},
+                        keys.ticketPrefix())
                 .thenApply(ScriptStore::inspection);
     }
 
-    /** Reads inspect.lua's reply (force_release.lua's too: the same layout). */
+    /** Reads inspect.lua's reply (force_release.lua's too: the same layout, without the queue). */
     static Inspection inspection(List<Object> reply) {
         long code = (Long) reply.get(0);
         String counter = HolderParsing.text(reply, 6);
@@ -138,7 +196,9 @@ final class ScriptStore implements LockStore {
         Inspection.State state =
                 code == 1 ? Inspection.State.HELD : code == 0 ? Inspection.State.FREE : Inspection.State.FOREIGN;
         HolderInfo holder = state == Inspection.State.HELD ? HolderParsing.holder(reply, 2) : null;
-        return new Inspection(state, (Long) reply.get(1), holder, lastIssued, counterForeign);
+        long queued = reply.size() > 8 ? (Long) reply.get(8) : 0;
+        HolderInfo next = queued > 0 ? HolderParsing.holder(Arrays.asList(reply.get(9), reply.get(10)), 0) : null;
+        return new Inspection(state, (Long) reply.get(1), holder, lastIssued, counterForeign, queued, next);
     }
 
     @Override
@@ -146,9 +206,10 @@ final class ScriptStore implements LockStore {
         return backend.<List<Object>>eval(
                         LuaScript.FORCE_RELEASE,
                         ScriptOutputType.MULTI,
-                        new String[] {keys.lockKey(), keys.fenceKey()},
+                        new String[] {keys.lockKey(), keys.fenceKey(), keys.queueKey()},
                         keys.channel(),
-                        backend.shardedPubSub() ? "s" : "p")
+                        wakeMode(),
+                        keys.ticketPrefix())
                 .thenApply(reply -> {
                     Inspection before = inspection(reply);
                     return switch (before.state()) {

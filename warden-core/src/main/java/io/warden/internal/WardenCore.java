@@ -89,6 +89,15 @@ public final class WardenCore {
         return new DefaultLock(engine, engine.keySpace().keys(name));
     }
 
+    public DistributedLock fairLock(String name) {
+        checkOpen();
+        LockKeys keys = engine.keySpace().fairKeys(name, engine.instance());
+        if (engine.wiring().store() instanceof RedlockStore) {
+            throw RedlockStore.fairRefused(keys);
+        }
+        return new DefaultLock(engine, keys);
+    }
+
     public TaskLock task(String name) {
         return new DefaultTaskLock((DefaultLock) lock(name));
     }
