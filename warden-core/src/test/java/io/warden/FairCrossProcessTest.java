@@ -21,8 +21,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -177,7 +175,6 @@ class FairCrossProcessTest {
 
     /** MONITOR on its own connection, collecting lines until stopped. */
     static final class Monitor {
-        private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
         private final Socket socket;
         private final List<String> lines = new CopyOnWriteArrayList<>();
         private final Thread reader;
@@ -219,13 +216,25 @@ class FairCrossProcessTest {
         /** The quoted arguments of one MONITOR line, unescaped enough for hex tokens and key names. */
         static List<String> args(String line) {
             List<String> args = new ArrayList<>();
-            int bracket = line.indexOf(']');
-            if (bracket < 0) {
+            int i = line.indexOf(']');
+            if (i < 0) {
                 return args;
             }
-            Matcher m = QUOTED.matcher(line.substring(bracket + 1));
-            while (m.find()) {
-                args.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+            StringBuilder current = null;
+            for (i = i + 1; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if (current == null) {
+                    if (c == '"') {
+                        current = new StringBuilder();
+                    }
+                } else if (c == '\\' && i + 1 < line.length()) {
+                    current.append(line.charAt(++i));
+                } else if (c == '"') {
+                    args.add(current.toString());
+                    current = null;
+                } else {
+                    current.append(c);
+                }
             }
             return args;
         }
