@@ -12,6 +12,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,18 +60,19 @@ class FairCrossProcessTest {
     @Test
     void fourProcessesOfTwoThreadsAreServedInTicketOrderWithEvenShares() throws Exception {
         Monitor monitor = Monitor.start(server);
-        long startAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        long stopAt = startAt + TimeUnit.SECONDS.toNanos(8);
+        Path go = Files.createTempDirectory("fair-go").resolve("go");
         for (int i = 0; i < 4; i++) {
             children.add(ChildJvm.start(
-                    FairContenderMain.class,
-                    server.uri(),
-                    "fair-shared",
-                    "2",
-                    Long.toString(startAt),
-                    Long.toString(stopAt),
-                    "30000"));
+                    FairContenderMain.class, server.uri(), "fair-shared", "2", go.toString(), "-", "30000"));
         }
+        for (ChildJvm jvm : children) {
+            jvm.awaitLine("READY"::equals, Duration.ofSeconds(120));
+        }
+        long startAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        long stopAt = startAt + TimeUnit.SECONDS.toNanos(8);
+        Path written = go.resolveSibling("go.tmp");
+        Files.writeString(written, startAt + " " + stopAt);
+        Files.move(written, go, StandardCopyOption.ATOMIC_MOVE);
         List<Section> sections = new ArrayList<>();
         long allStarted = 0;
         for (ChildJvm jvm : children) {
@@ -162,7 +166,7 @@ class FairCrossProcessTest {
         Warden holderSide = wardens.open();
         Lease held = holderSide.fairLock("fair-killed").acquire(Duration.ZERO);
         ChildJvm doomed = ChildJvm.start(
-                FairContenderMain.class, server.uri(), "fair-killed", "0", "0", "0", Long.toString(ticketLease));
+                FairContenderMain.class, server.uri(), "fair-killed", "0", "-", "-", Long.toString(ticketLease));
         children.add(doomed);
         doomed.awaitLine("WAITING"::equals, Duration.ofSeconds(30));
         Await.until("the doomed waiter queued", Duration.ofSeconds(20), () -> queueLength("fair-killed") == 1);
