@@ -131,14 +131,14 @@ class FairCrossProcessTest {
             if (args.size() < 3 || !args.get(0).toUpperCase().startsWith("EVAL")) {
                 continue;
             }
-            if (args.get(2).equals("4") && args.size() == 18 && args.get(5).endsWith(":queue")) {
+            if (args.get(2).equals("4") && args.size() == 18 && args.get(3).equals("warden:{fair-shared}")) {
                 String token = args.get(7);
                 String ticket = args.get(13);
                 arrivalOfTicket.putIfAbsent(ticket, arrivalOfTicket.size());
                 ticketOfToken.put(token, ticket);
             } else if (args.get(2).equals("2")
                     && args.size() == 9
-                    && args.get(4).endsWith(":queue")) {
+                    && args.get(3).equals("warden:{fair-shared}")) {
                 releasedTokens.add(args.get(5));
             }
         }
