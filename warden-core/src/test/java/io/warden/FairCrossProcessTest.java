@@ -74,10 +74,14 @@ class FairCrossProcessTest {
         Files.writeString(written, startAt + " " + stopAt);
         Files.move(written, go, StandardCopyOption.ATOMIC_MOVE);
         List<Section> sections = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         long allStarted = 0;
         for (ChildJvm jvm : children) {
             assertThat(jvm.waitFor(Duration.ofSeconds(120))).isZero();
             for (String line : jvm.stdout()) {
+                if (line.startsWith("ERROR ")) {
+                    errors.add(line);
+                }
                 if (line.startsWith("STARTED ")) {
                     allStarted = Math.max(allStarted, Long.parseLong(line.substring("STARTED ".length())));
                 }
