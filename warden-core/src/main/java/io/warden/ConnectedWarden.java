@@ -27,6 +27,11 @@ final class ConnectedWarden implements Warden {
     }
 
     @Override
+    public DistributedLock fairLock(String name) {
+        return core.fairLock(name);
+    }
+
+    @Override
     public TaskLock task(String name) {
         return core.task(name);
     }

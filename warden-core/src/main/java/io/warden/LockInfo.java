@@ -22,6 +22,10 @@ import java.util.Optional;
  * @param foreignKey when {@link State#FOREIGN}: the Redis key that holds data Warden did not write
  *     (the lock key, its fencing counter, or a key of the prefix that no lock name maps to); empty
  *     otherwise
+ * @param queued waiters in the lock's fair queue ({@link Warden#fairLock}) with a live ticket; 0 for a
+ *     lock nobody waits for fairly. Waiters of a plain lock are not counted (they hold no ticket)
+ * @param nextInQueue the waiter whose ticket is next (host and pid; no fencing token, no since),
+ *     when {@code queued > 0}
  */
 public record LockInfo(
         String name,
@@ -29,7 +33,9 @@ public record LockInfo(
         Optional<HolderInfo> holder,
         Optional<Duration> ttl,
         long lastFencingToken,
-        Optional<String> foreignKey) {
+        Optional<String> foreignKey,
+        long queued,
+        Optional<HolderInfo> nextInQueue) {
     /** A lock's state. */
     public enum State {
         HELD,
@@ -48,8 +54,20 @@ public record LockInfo(
         Objects.requireNonNull(holder, "holder");
         Objects.requireNonNull(ttl, "ttl");
         Objects.requireNonNull(foreignKey, "foreignKey");
+        Objects.requireNonNull(nextInQueue, "nextInQueue");
         if ((state == State.FOREIGN) != foreignKey.isPresent()) {
             throw new IllegalArgumentException("a foreign key is named exactly when the state is FOREIGN");
         }
+    }
+
+    /** A lock without a fair queue. */
+    public LockInfo(
+            String name,
+            State state,
+            Optional<HolderInfo> holder,
+            Optional<Duration> ttl,
+            long lastFencingToken,
+            Optional<String> foreignKey) {
+        this(name, state, holder, ttl, lastFencingToken, foreignKey, 0, Optional.empty());
     }
 }

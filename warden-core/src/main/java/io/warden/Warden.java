@@ -91,6 +91,35 @@ public interface Warden extends AutoCloseable {
      */
     DistributedSemaphore semaphore(String name, int permits);
 
+    /**
+     * A handle on the lock {@code name} whose waiters, across all processes, are served in the order
+     * they arrived. No I/O.
+     *
+     * <p><b>Guarantees.</b> Everything {@link #lock} guarantees (owner-checked lease, watchdog,
+     * fencing token, reentrancy, early loss signal), plus: a waiter takes a ticket in a queue kept
+     * in Redis, and the lock is granted only to the oldest live ticket. A release wakes only the
+     * waiter of that ticket. Each ticket has its own lease (the default lease time), which its
+     * waiter sets again while it waits: a waiter that dies (or is paused past its ticket's lease)
+     * loses its place, and stalls the queue for at most that lease. A waiter whose wait ends gives
+     * its ticket up. Within one Warden, threads waiting for the same name queue locally in FIFO
+     * order and only the first holds a ticket, so the others take theirs when it gets the lock.
+     *
+     * <p><b>Not guaranteed.</b> Order between waiters whose tickets were taken within one Redis
+     * round trip of each other is the order Redis ran their commands in. A plain {@link #lock} on
+     * the same name ignores the queue (do not mix the two on one name; one Warden refuses to). A
+     * failover to a replica that missed the queue's last writes reorders those tickets; no waiter
+     * is lost (each re-queues itself at its next refresh). Not available on Redlock: {@code
+     * UnsupportedOperationException}. {@link DistributedLock#tryAcquire()} takes a ticket and gives
+     * it up again unless it is first in line.
+     *
+     * <p><b>Cost.</b> One script per attempt as for {@link #lock}, a little heavier (it also keeps
+     * the queue), plus one per waiter per lease / 3 to keep its ticket alive, and one to give a
+     * ticket up. See {@code docs/guarantees.md#fair-locks} and {@code docs/benchmarks.md}.
+     *
+     * @throws UnsupportedOperationException on a Redlock Warden
+     */
+    DistributedLock fairLock(String name);
+
     /** A task lock on {@code name}, for jobs that must run on one node and be skipped elsewhere. No I/O. */
     TaskLock task(String name);
 

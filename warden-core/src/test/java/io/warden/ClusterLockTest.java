@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * test), plus what only a Cluster has: keys spread over slots and nodes, sharded release channels.
  */
 class ClusterLockTest extends LockContract {
-    private static RedisCluster cluster;
+    static RedisCluster cluster;
 
     @BeforeAll
     static void startCluster() {
@@ -65,7 +65,7 @@ class ClusterLockTest extends LockContract {
         Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < 60; i++) {
             String name = "spread-" + i;
-            Lease lease = warden.lock(name).acquire(Duration.ZERO);
+            Lease lease = lock(warden, name).acquire(Duration.ZERO);
             leases.add(lease);
             String key = "warden:{" + name + "}";
             RedisServer owner = cluster.masterOf(key);
@@ -83,7 +83,7 @@ class ClusterLockTest extends LockContract {
         Warden warden = wardens.open();
         List<Lease> leases = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            leases.add(warden.lock("watched-" + i)
+            leases.add(lock(warden, "watched-" + i)
                     .acquire(
                             Duration.ZERO,
                             LeaseOptions.leaseTime(Duration.ofMillis(900)).withWatchdog(true)));

@@ -82,6 +82,14 @@ public abstract class LockContract {
      */
     public abstract Object redis(String key, String... command);
 
+    /**
+     * The lock the tests use: {@code warden.lock(name)}; a subclass may test another kind of lock
+     * that keeps the same contract ({@link Warden#fairLock}).
+     */
+    protected DistributedLock lock(Warden warden, String name) {
+        return warden.lock(name);
+    }
+
     @BeforeEach
     void openFixture() {
         wardens = new WardenFixture(this::target);
@@ -98,12 +106,12 @@ public abstract class LockContract {
     void anAcquiredLockIsExclusiveUntilReleased() throws Exception {
         Warden a = wardens.open();
         Warden b = wardens.open();
-        try (Lease lease = a.lock("orders:42").acquire(Duration.ofSeconds(2))) {
+        try (Lease lease = lock(a, "orders:42").acquire(Duration.ofSeconds(2))) {
             assertThat(lease.isHeld()).isTrue();
             assertThat(lease.lockName()).isEqualTo("orders:42");
-            assertThat(b.lock("orders:42").tryAcquire()).isEmpty();
+            assertThat(lock(b, "orders:42").tryAcquire()).isEmpty();
         }
-        Optional<Lease> second = b.lock("orders:42").tryAcquire();
+        Optional<Lease> second = lock(b, "orders:42").tryAcquire();
         assertThat(second).isPresent();
         second.get().release();
     }
@@ -111,7 +119,7 @@ public abstract class LockContract {
     @Test
     void releaseDeletesTheKeyAndAReleasedLeaseIsNotHeld() throws Exception {
         Warden warden = wardens.open();
-        Lease lease = warden.lock("report").acquire(Duration.ZERO);
+        Lease lease = lock(warden, "report").acquire(Duration.ZERO);
         assertThat(redis("warden:{report}", "EXISTS", "warden:{report}")).isEqualTo(1L);
         lease.release();
         assertThat(lease.isHeld()).isFalse();
@@ -124,20 +132,20 @@ public abstract class LockContract {
     void aReleaseThatKeepsTheLockLeavesItTakenUntilTheKeepTimeAndNotHeld() throws Exception {
         Warden a = wardens.open();
         Warden b = wardens.open();
-        Lease lease = a.lock("kept").acquire(Duration.ZERO);
+        Lease lease = lock(a, "kept").acquire(Duration.ZERO);
         long released = System.nanoTime();
         lease.release(Duration.ofMillis(1500));
         assertThat(lease.isHeld()).isFalse();
-        assertThat(a.lock("kept").isHeldByCurrentThread()).isFalse();
+        assertThat(lock(a, "kept").isHeldByCurrentThread()).isFalse();
         long pttl = (Long) redis("warden:{kept}", "PTTL", "warden:{kept}");
         assertThat(pttl).isPositive().isLessThanOrEqualTo(1500);
-        assertThat(b.lock("kept").tryAcquire())
+        assertThat(lock(b, "kept").tryAcquire())
                 .as("kept: another owner cannot take it")
                 .isEmpty();
-        assertThat(a.lock("kept").tryAcquire())
+        assertThat(lock(a, "kept").tryAcquire())
                 .as("kept: nor can its old owner")
                 .isEmpty();
-        Lease next = b.lock("kept").acquire(Duration.ofSeconds(5));
+        Lease next = lock(b, "kept").acquire(Duration.ofSeconds(5));
         assertThat(Await.millisSince(released))
                 .as("free only after the keep time")
                 .isGreaterThanOrEqualTo(1400);
@@ -156,8 +164,8 @@ public abstract class LockContract {
     void aClientWhoseLeaseExpiredCannotReleaseOrExtendTheNewHoldersLock() throws Exception {
         Warden first = wardens.open();
         Warden second = wardens.open();
-        Lease stale = first.lock("expiring").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(300)));
-        Lease current = second.lock("expiring").acquire(Duration.ofSeconds(3));
+        Lease stale = lock(first, "expiring").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(300)));
+        Lease current = lock(second, "expiring").acquire(Duration.ofSeconds(3));
         assertThat(current.fencingToken()).isGreaterThan(stale.fencingToken());
 
         assertThatThrownBy(() -> stale.extend(Duration.ofSeconds(10))).isInstanceOf(LeaseNotHeldException.class);
@@ -173,7 +181,7 @@ public abstract class LockContract {
     @Test
     void anExplicitLeaseExpiresOnItsOwnAndIsReportedLost() throws Exception {
         Warden warden = wardens.open();
-        Lease lease = warden.lock("fixed").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(400)));
+        Lease lease = lock(warden, "fixed").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(400)));
         assertThat(lease.isWatched()).isFalse();
         LeaseLostEvent event = lease.lostFuture().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(event.cause()).isEqualTo(LossCause.EXPIRED);
@@ -186,7 +194,8 @@ public abstract class LockContract {
 
     @Test
     void remainingNeverOverstatesTheServersTtl() throws Exception {
-        Lease lease = wardens.open().lock("ttl").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofSeconds(10)));
+        Lease lease =
+                lock(wardens.open(), "ttl").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofSeconds(10)));
         long asked = System.nanoTime();
         Duration remaining = lease.remaining();
         long pttl = (Long) redis("warden:{ttl}", "PTTL", "warden:{ttl}");
@@ -200,7 +209,7 @@ public abstract class LockContract {
     @Test
     void extendIsOwnerCheckedAndMovesTheExpiry() throws Exception {
         Lease lease =
-                wardens.open().lock("extend").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofSeconds(2)));
+                lock(wardens.open(), "extend").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofSeconds(2)));
         lease.extend(Duration.ofSeconds(20));
         assertThat((Long) redis("warden:{extend}", "PTTL", "warden:{extend}")).isGreaterThan(15_000L);
         assertThat(lease.remaining()).isGreaterThan(Duration.ofSeconds(15));
@@ -216,13 +225,13 @@ public abstract class LockContract {
         List<Long> tokens = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             Warden w = i % 2 == 0 ? a : b;
-            try (Lease lease = w.lock("fenced").acquire(Duration.ofSeconds(2))) {
+            try (Lease lease = lock(w, "fenced").acquire(Duration.ofSeconds(2))) {
                 tokens.add(lease.fencingToken());
             }
         }
-        Lease expiring = a.lock("fenced").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(200)));
+        Lease expiring = lock(a, "fenced").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(200)));
         tokens.add(expiring.fencingToken());
-        try (Lease after = b.lock("fenced").acquire(Duration.ofSeconds(3))) {
+        try (Lease after = lock(b, "fenced").acquire(Duration.ofSeconds(3))) {
             tokens.add(after.fencingToken());
         }
         for (int i = 1; i < tokens.size(); i++) {
@@ -248,7 +257,7 @@ public abstract class LockContract {
     @Test
     void fencingTokensAreFlooredByTheServersClockByDefault() throws Exception {
         long before = System.currentTimeMillis() * 1_000L;
-        try (Lease lease = wardens.open().lock("clocked").acquire(Duration.ofSeconds(2))) {
+        try (Lease lease = lock(wardens.open(), "clocked").acquire(Duration.ofSeconds(2))) {
             // The servers run on this machine, so their clock is ours (1 s of slack either way).
             assertThat(lease.fencingToken())
                     .isBetween(before - 1_000_000L, System.currentTimeMillis() * 1_000L + 1_000_000L);
@@ -260,7 +269,7 @@ public abstract class LockContract {
         Warden warden = wardens.open(b -> b.fencingTokens(FencingTokens.COUNTER));
         List<Long> tokens = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            try (Lease lease = warden.lock("small").acquire(Duration.ofSeconds(2))) {
+            try (Lease lease = lock(warden, "small").acquire(Duration.ofSeconds(2))) {
                 tokens.add(lease.fencingToken());
             }
         }
@@ -270,7 +279,7 @@ public abstract class LockContract {
     @Test
     void fencingCanBeTurnedOffForHighCardinalityNames() throws Exception {
         Warden warden = wardens.open(b -> b.fencing(false));
-        Lease lease = warden.lock("no-fence").acquire(Duration.ZERO);
+        Lease lease = lock(warden, "no-fence").acquire(Duration.ZERO);
         assertThatThrownBy(lease::fencingToken)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no-fence");
@@ -285,9 +294,9 @@ public abstract class LockContract {
     void aTimedOutWaiterGetsLockTimeoutExceptionNamingTheLockAndHolder() throws Exception {
         Warden a = wardens.open();
         Warden b = wardens.open();
-        Lease held = a.lock("busy").acquire(Duration.ZERO);
+        Lease held = lock(a, "busy").acquire(Duration.ZERO);
         long start = System.nanoTime();
-        assertThatThrownBy(() -> b.lock("busy").acquire(Duration.ofMillis(300)))
+        assertThatThrownBy(() -> lock(b, "busy").acquire(Duration.ofMillis(300)))
                 .isInstanceOf(LockTimeoutException.class)
                 .hasMessageContaining("busy")
                 .hasMessageContaining(b.redisAddress())
@@ -301,8 +310,8 @@ public abstract class LockContract {
         Warden a = wardens.open();
         Warden b = wardens.open(
                 builder -> builder.waitBackoff(Backoff.exponential(Duration.ofSeconds(5), Duration.ofSeconds(5))));
-        Lease held = a.lock("handoff").acquire(Duration.ZERO);
-        CompletableFuture<Lease> waiting = b.lock("handoff").acquireAsync(Duration.ofSeconds(10));
+        Lease held = lock(a, "handoff").acquire(Duration.ZERO);
+        CompletableFuture<Lease> waiting = lock(b, "handoff").acquireAsync(Duration.ofSeconds(10));
         Await.sleep(300); // let the waiter subscribe and go to sleep
         long released = System.nanoTime();
         held.release();
@@ -317,9 +326,9 @@ public abstract class LockContract {
         Warden a = wardens.open();
         Warden b = wardens.open(
                 builder -> builder.waitBackoff(Backoff.exponential(Duration.ofSeconds(20), Duration.ofSeconds(20))));
-        a.lock("abandoned").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(700)));
+        lock(a, "abandoned").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMillis(700)));
         long start = System.nanoTime();
-        try (Lease lease = b.lock("abandoned").acquire(Duration.ofSeconds(10))) {
+        try (Lease lease = lock(b, "abandoned").acquire(Duration.ofSeconds(10))) {
             assertThat(lease.isHeld()).isTrue();
         }
         assertThat(Await.millisSince(start)).isLessThan(3_000);
@@ -329,11 +338,11 @@ public abstract class LockContract {
     void anInterruptedWaiterThrowsAndLeavesNothingBehind() throws Exception {
         Warden a = wardens.open();
         Warden b = wardens.open();
-        Lease held = a.lock("interrupt-me").acquire(Duration.ZERO);
+        Lease held = lock(a, "interrupt-me").acquire(Duration.ZERO);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread waiter = new Thread(() -> {
             try {
-                b.lock("interrupt-me").acquire(Duration.ofSeconds(30));
+                lock(b, "interrupt-me").acquire(Duration.ofSeconds(30));
             } catch (Throwable t) {
                 thrown.set(t);
             }
@@ -351,15 +360,15 @@ public abstract class LockContract {
                 Duration.ofSeconds(5),
                 () -> subscribers("warden:{interrupt-me}:released") == 0);
         held.release();
-        assertThat(b.lock("interrupt-me").tryAcquire()).isPresent();
+        assertThat(lock(b, "interrupt-me").tryAcquire()).isPresent();
     }
 
     @Test
     void aCancelledAsyncAcquisitionWithdrawsTheWaiter() throws Exception {
         Warden a = wardens.open();
         Warden b = wardens.open();
-        Lease held = a.lock("async").acquire(Duration.ZERO);
-        CompletableFuture<Lease> waiting = b.lock("async").acquireAsync(Duration.ofSeconds(30));
+        Lease held = lock(a, "async").acquire(Duration.ZERO);
+        CompletableFuture<Lease> waiting = lock(b, "async").acquireAsync(Duration.ofSeconds(30));
         Await.until("the waiter subscribed", Duration.ofSeconds(5), () -> subscribers("warden:{async}:released") == 1);
         assertThat(waiting.cancel(true)).isTrue();
         held.release();
@@ -367,14 +376,14 @@ public abstract class LockContract {
                 "the subscription was dropped",
                 Duration.ofSeconds(5),
                 () -> subscribers("warden:{async}:released") == 0);
-        assertThat(a.lock("async").tryAcquire()).isPresent();
+        assertThat(lock(a, "async").tryAcquire()).isPresent();
     }
 
     // ---- interrupts and release ------------------------------------------------------------------
 
     @Test
     void releaseReachesRedisFromAnInterruptedThread() throws Exception {
-        Lease lease = wardens.open().lock("interrupted-release").acquire(Duration.ZERO);
+        Lease lease = lock(wardens.open(), "interrupted-release").acquire(Duration.ZERO);
         Thread.currentThread().interrupt();
         try {
             lease.release();
@@ -397,7 +406,7 @@ public abstract class LockContract {
     void aNameStartingWithAClosingBraceIsRejectedAndBracesElsewhereWork() throws Exception {
         Warden warden = wardens.open();
         Warden other = wardens.open();
-        assertThatThrownBy(() -> warden.lock("}x"))
+        assertThatThrownBy(() -> lock(warden, "}x"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'}x'")
                 .hasMessageContaining("hash tag");
@@ -405,18 +414,18 @@ public abstract class LockContract {
         assertThatThrownBy(() -> warden.admin().inspect("}x")).isInstanceOf(IllegalArgumentException.class);
         for (String name : List.of("a}b", "{x}", "{", "a}")) {
             String key = "warden:{" + name + "}";
-            Lease lease = warden.lock(name).acquire(Duration.ZERO);
+            Lease lease = lock(warden, name).acquire(Duration.ZERO);
             assertThat(lease.fencingToken()).as(name).isPositive();
             assertThat(redis(key, "EXISTS", key)).as(key).isEqualTo(1L);
-            assertThat(other.lock(name).tryAcquire()).isEmpty();
-            CompletableFuture<Lease> waiting = other.lock(name).acquireAsync(Duration.ofSeconds(5));
+            assertThat(lock(other, name).tryAcquire()).isEmpty();
+            CompletableFuture<Lease> waiting = lock(other, name).acquireAsync(Duration.ofSeconds(5));
             lease.release();
             Lease next = waiting.get(5, TimeUnit.SECONDS);
             assertThat(next.fencingToken()).as(name).isGreaterThan(lease.fencingToken());
             next.release();
             assertThat(redis(key, "EXISTS", key)).as(key).isEqualTo(0L);
         }
-        Lease held = warden.lock("a}b").acquire(Duration.ZERO);
+        Lease held = lock(warden, "a}b").acquire(Duration.ZERO);
         assertThat(warden.admin().list("a}")).extracting(LockInfo::name).containsExactly("a}b");
         held.release();
     }
@@ -425,7 +434,7 @@ public abstract class LockContract {
     void aKeyHoldingForeignDataIsReportedAndLeftUntouched() {
         redis("warden:{foreign}", "SET", "warden:{foreign}", "someone else's value");
         Warden warden = wardens.open();
-        assertThatThrownBy(() -> warden.lock("foreign").acquire(Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> lock(warden, "foreign").acquire(Duration.ofSeconds(1)))
                 .isInstanceOf(LockKeyConflictException.class)
                 .hasMessageContaining("foreign")
                 .hasMessageContaining("warden:{foreign}");
@@ -437,7 +446,7 @@ public abstract class LockContract {
     void aHashWithoutAnOwnerIsForeignDataAndIsLeftUntouched() {
         redis("warden:{profile}", "HSET", "warden:{profile}", "name", "someone's hash");
         Warden warden = wardens.open();
-        assertThatThrownBy(() -> warden.lock("profile").tryAcquire()).isInstanceOf(LockKeyConflictException.class);
+        assertThatThrownBy(() -> lock(warden, "profile").tryAcquire()).isInstanceOf(LockKeyConflictException.class);
         assertThat(warden.admin().inspect("profile").state()).isEqualTo(LockInfo.State.FOREIGN);
         assertThatThrownBy(() -> warden.admin().forceUnlock("profile")).isInstanceOf(LockKeyConflictException.class);
         assertThat(redis("warden:{profile}", "HGETALL", "warden:{profile}"))
@@ -448,7 +457,7 @@ public abstract class LockContract {
     void aFencingCounterHoldingForeignDataIsReportedAndNoLockIsTaken() {
         redis("warden:{bad-fence}", "RPUSH", "warden:{bad-fence}:fence", "x");
         Warden warden = wardens.open();
-        assertThatThrownBy(() -> warden.lock("bad-fence").tryAcquire())
+        assertThatThrownBy(() -> lock(warden, "bad-fence").tryAcquire())
                 .isInstanceOf(LockKeyConflictException.class)
                 .hasMessageContaining("warden:{bad-fence}:fence");
         assertThat(redis("warden:{bad-fence}", "EXISTS", "warden:{bad-fence}")).isEqualTo(0L);
@@ -462,9 +471,9 @@ public abstract class LockContract {
     void adminInspectsListsAndForceUnlocks() throws Exception {
         Warden warden = wardens.open();
         Warden waiterSide = wardens.open();
-        Lease a = warden.lock("jobs:a").acquire(Duration.ZERO);
-        Lease b = warden.lock("jobs:b").acquire(Duration.ZERO);
-        Lease other = warden.lock("other").acquire(Duration.ZERO);
+        Lease a = lock(warden, "jobs:a").acquire(Duration.ZERO);
+        Lease b = lock(warden, "jobs:b").acquire(Duration.ZERO);
+        Lease other = lock(warden, "other").acquire(Duration.ZERO);
 
         LockInfo info = warden.admin().inspect("jobs:a");
         assertThat(info.state()).isEqualTo(LockInfo.State.HELD);
@@ -473,7 +482,7 @@ public abstract class LockContract {
         assertThat(info.ttl()).hasValueSatisfying(ttl -> assertThat(ttl).isPositive());
         assertThat(warden.admin().list("jobs:")).extracting(LockInfo::name).containsExactly("jobs:a", "jobs:b");
 
-        CompletableFuture<Lease> waiting = waiterSide.lock("jobs:a").acquireAsync(Duration.ofSeconds(10));
+        CompletableFuture<Lease> waiting = lock(waiterSide, "jobs:a").acquireAsync(Duration.ofSeconds(10));
         assertThat(warden.admin().forceUnlock("jobs:a"))
                 .flatMap(LockInfo::holder)
                 .map(HolderInfo::fencingToken)
@@ -531,8 +540,7 @@ public abstract class LockContract {
         Warden holderSide = wardens.open(b -> b.noticeForcedUnlock(true));
         Warden operator = wardens.open();
         // Renewed every 10 s: only the release message can make the loss known within the bound below.
-        Lease lease = holderSide
-                .lock("forced")
+        Lease lease = lock(holderSide, "forced")
                 .acquire(
                         Duration.ZERO,
                         LeaseOptions.leaseTime(Duration.ofSeconds(30)).withWatchdog(true));
@@ -554,7 +562,7 @@ public abstract class LockContract {
     /** Listening costs a subscription per held lock: by default a holder does not (the CLI does). */
     @Test
     void byDefaultAHolderDoesNotListenOnItsLocksChannel() throws Exception {
-        Lease lease = wardens.open().lock("quiet").acquire(Duration.ZERO);
+        Lease lease = lock(wardens.open(), "quiet").acquire(Duration.ZERO);
         Await.sleep(300);
         assertThat(subscribers("warden:{quiet}:released")).isZero();
         lease.release();
@@ -563,7 +571,7 @@ public abstract class LockContract {
     @Test
     void closingWardenReleasesItsLeasesAndTellsTheirHolders() throws Exception {
         Warden warden = wardens.open();
-        Lease lease = warden.lock("closing").acquire(Duration.ZERO);
+        Lease lease = lock(warden, "closing").acquire(Duration.ZERO);
         warden.close();
         assertThat(lease.lostFuture()
                         .toCompletableFuture()
@@ -572,7 +580,7 @@ public abstract class LockContract {
                 .isEqualTo(LossCause.WARDEN_CLOSED);
         assertThat(lease.isHeld()).isFalse();
         assertThat(redis("warden:{closing}", "EXISTS", "warden:{closing}")).isEqualTo(0L);
-        assertThatThrownBy(() -> warden.lock("closing")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> lock(warden, "closing")).isInstanceOf(IllegalStateException.class);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.warden;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.warden.testkit.RedisServer;
 import io.warden.testkit.RedisServerGroup;
 import java.util.ArrayList;
@@ -7,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The lock contract on Redlock over three independent masters (one group for the class, emptied
@@ -64,5 +67,15 @@ class RedlockLockTest extends LockContract {
             return replies.stream().mapToLong(reply -> (Long) reply).min().orElseThrow();
         }
         return replies.stream().distinct().count() == 1 ? replies.get(0) : replies;
+    }
+
+    /** Independent masters cannot agree on a queue order by quorum: refused, naming the lock and why. */
+    @Test
+    void fairLocksAreRefusedOnRedlockWithAClearError() {
+        Warden warden = wardens.open();
+        assertThatThrownBy(() -> warden.fairLock("in-line"))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("in-line")
+                .hasMessageContaining("Redlock");
     }
 }

@@ -16,26 +16,50 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * S4: four child JVMs (two in smoke mode) with two threads each take one lock in turn. Mutual exclusion is checked on the
- * holdings of all processes merged on the shared monotonic clock.
+ * holdings of all processes merged on the shared monotonic clock. S4F is the same run with fair locks: Warden's
+ * {@code fairLock} against Warden's plain lock and Redisson's {@code RFairLock}.
  */
 final class CrossProcessScenario implements Scenario {
     static final int THREADS_PER_PROCESS = 2;
-    private static final List<Library> LIBRARIES = List.of(Library.WARDEN, Library.REDISSON, Library.NAIVE);
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true");
+
+    private final String id;
+    private final String title;
+    private final List<Library> libraries;
+
+    private CrossProcessScenario(String id, String title, List<Library> libraries) {
+        this.id = id;
+        this.title = title;
+        this.libraries = libraries;
+    }
+
+    static CrossProcessScenario plain() {
+        return new CrossProcessScenario(
+                "S4",
+                "contention across processes: 4 JVMs x 2 threads on one key",
+                List.of(Library.WARDEN, Library.REDISSON, Library.NAIVE));
+    }
+
+    static CrossProcessScenario fair() {
+        return new CrossProcessScenario(
+                "S4F",
+                "fair locks across processes: 4 JVMs x 2 threads on one key, served in arrival order",
+                List.of(Library.WARDEN_FAIR, Library.WARDEN, Library.REDISSON_FAIR));
+    }
 
     @Override
     public String id() {
-        return "S4";
+        return id;
     }
 
     @Override
     public String title() {
-        return "contention across processes: 4 JVMs x 2 threads on one key";
+        return title;
     }
 
     @Override
     public List<Library> libraries() {
-        return LIBRARIES;
+        return libraries;
     }
 
     @Override
@@ -49,7 +73,7 @@ final class CrossProcessScenario implements Scenario {
         List<Child> children = new ArrayList<>();
         try {
             for (int p = 0; p < bench.mode().processes(); p++) {
-                children.add(Child.start(library, bench, dir, p));
+                children.add(Child.start(library, bench, dir, p, id));
             }
             for (Child child : children) {
                 child.await("READY", 120);
@@ -67,7 +91,7 @@ final class CrossProcessScenario implements Scenario {
                 violations += Long.parseLong(done[2]);
                 lostUpdates += Long.parseLong(done[3]);
                 if (!child.process.waitFor(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("S4 child " + child.index + " did not exit");
+                    throw new IllegalStateException(id + " child " + child.index + " did not exit");
                 }
             }
             List<Contention.Holding> holdings = new ArrayList<>();
@@ -110,7 +134,7 @@ final class CrossProcessScenario implements Scenario {
             reader.start();
         }
 
-        static Child start(Library library, Bench bench, Path dir, int index) throws IOException {
+        static Child start(Library library, Bench bench, Path dir, int index, String scenario) throws IOException {
             Path holdings = dir.resolve("holdings-" + index + ".txt");
             List<String> command = new ArrayList<>();
             command.add(
@@ -120,7 +144,7 @@ final class CrossProcessScenario implements Scenario {
             command.addAll(List.of(
                     library.id(),
                     bench.uri(),
-                    "S4:hot",
+                    scenario + ":hot",
                     Integer.toString(THREADS_PER_PROCESS),
                     Long.toString(bench.mode().childWarmup().toMillis()),
                     holdings.toString(),

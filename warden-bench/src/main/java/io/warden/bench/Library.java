@@ -7,6 +7,10 @@ import java.util.Locale;
 enum Library {
     WARDEN("Warden"),
     REDISSON("Redisson"),
+    /** Warden's {@code fairLock(name)}: waiters across processes served in ticket order. */
+    WARDEN_FAIR("Warden fairLock"),
+    /** Redisson's {@code getFairLock(name)}. */
+    REDISSON_FAIR("Redisson RFairLock"),
     NAIVE("naive"),
     SHEDLOCK("ShedLock"),
     /** Not a library: Redis's own load generator, the physical reference. */
@@ -35,9 +39,13 @@ enum Library {
     LockClient openLocks(String uri, Duration leaseTime) {
         switch (this) {
             case WARDEN:
-                return new WardenLocks(uri, leaseTime);
+                return new WardenLocks(uri, leaseTime, false);
             case REDISSON:
-                return new RedissonLocks(uri, leaseTime);
+                return new RedissonLocks(uri, leaseTime, false);
+            case WARDEN_FAIR:
+                return new WardenLocks(uri, leaseTime, true);
+            case REDISSON_FAIR:
+                return new RedissonLocks(uri, leaseTime, true);
             case NAIVE:
                 return new NaiveLocks(uri);
             default:

@@ -170,7 +170,9 @@ final class Report {
         md.append("- S3/S4: hand-off is the time from one owner calling release to the next (different) owner's "
                 + "acquire returning; share is an owner's acquisitions over the mean per owner; overlaps are "
                 + "holdings that started before an earlier one ended, on System.nanoTime (CLOCK_MONOTONIC, shared "
-                + "by all processes). S4's four contender JVMs are children of the run's JVM.\n");
+                + "by all processes). S4's four contender JVMs are children of the run's JVM. S4F is S4 with fair locks: "
+                + "Warden's `fairLock`, Warden's plain lock as the baseline, and Redisson's `getFairLock` with its "
+                + "default settings.\n");
         md.append("- S5: ")
                 .append(mode.leases())
                 .append(" leases (S5s: a tenth) held for ")

@@ -5,11 +5,16 @@ import io.warden.Warden;
 import io.warden.WardenMetrics;
 import java.time.Duration;
 
-/** Warden with default settings except the lease time: {@code lock(name).acquire(wait)}, watchdog on. */
+/**
+ * Warden with default settings except the lease time: {@code lock(name).acquire(wait)}, watchdog on;
+ * or {@code fairLock(name)} when {@code fair}.
+ */
 final class WardenLocks implements LockClient {
     private final Warden warden;
+    private final boolean fair;
 
-    WardenLocks(String uri, Duration leaseTime) {
+    WardenLocks(String uri, Duration leaseTime, boolean fair) {
+        this.fair = fair;
         this.warden = Warden.builder()
                 .uri(uri)
                 .defaultLeaseTime(leaseTime)
@@ -19,7 +24,7 @@ final class WardenLocks implements LockClient {
 
     @Override
     public Held acquire(String name) throws InterruptedException {
-        Lease lease = warden.lock(name).acquire(MAX_WAIT);
+        Lease lease = (fair ? warden.fairLock(name) : warden.lock(name)).acquire(MAX_WAIT);
         return lease::release;
     }
 

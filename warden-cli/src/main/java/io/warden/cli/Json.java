@@ -11,7 +11,8 @@ final class Json {
 
     /**
      * One lock: name, state, holder (or null), ttlMillis (-1 for a key without expiry),
-     * lastFencingToken, foreignKey (the key holding data Warden did not write, or null).
+     * lastFencingToken, foreignKey (the key holding data Warden did not write, or null), queued
+     * (waiters in its fair queue).
      */
     static String lock(LockInfo info) {
         return "{\"name\":" + string(info.name())
@@ -21,6 +22,7 @@ final class Json {
                 + info.ttl().map(Duration::toMillis).orElse(-1L)
                 + ",\"lastFencingToken\":" + info.lastFencingToken()
                 + ",\"foreignKey\":" + info.foreignKey().map(Json::string).orElse("null")
+                + ",\"queued\":" + info.queued()
                 + "}";
     }
 

@@ -125,8 +125,9 @@ final class ListCommand implements Callable<Integer> {
             String holder = info.state() == LockInfo.State.FOREIGN
                     ? foreign(info)
                     : info.holder()
-                            .map(h -> h.host() + " pid " + h.pid() + " since " + h.since())
-                            .orElse("?");
+                                    .map(h -> h.host() + " pid " + h.pid() + " since " + h.since())
+                                    .orElse("?")
+                            + (info.queued() > 0 ? " (" + info.queued() + " queued)" : "");
             String token = info.holder()
                     .map(HolderInfo::fencingToken)
                     .map(String::valueOf)

@@ -152,7 +152,7 @@ final class StatusCommand implements Callable<Integer> {
                         + info.ttl()
                                 .map(ttl -> Durations.brief(ttl) + " left on its lease")
                                 .orElse("no expiry on its key (it stays until unlock --force)")
-                        + "; " + token + ended(info);
+                        + "; " + token + queue(info) + ended(info);
             case FREE -> "lock '" + Names.shown(info.name()) + "' is free; " + token;
             case FOREIGN ->
                 "lock '" + Names.shown(info.name()) + "': " + foreign(info)
@@ -208,6 +208,15 @@ final class StatusCommand implements Callable<Integer> {
                     .append("}");
         }
         return json.append("]}").toString();
+    }
+
+    /** For a fair lock with waiters: how many, and who is next. */
+    static String queue(LockInfo info) {
+        if (info.queued() == 0) {
+            return "";
+        }
+        return "; " + info.queued() + " waiting in its fair queue, next "
+                + info.nextInQueue().map(h -> h.host() + " pid " + h.pid()).orElse("unknown");
     }
 
     /** Which key holds data Warden did not write. */

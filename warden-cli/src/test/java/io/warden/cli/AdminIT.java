@@ -88,6 +88,29 @@ class AdminIT {
     }
 
     @Test
+    void statusAndListShowAFairLocksQueueAndItsNextWaiter() throws Exception {
+        try (Lease lease = warden.fairLock("settle").acquire(Duration.ofSeconds(5));
+                Warden other = Warden.builder().uri(server.uri()).build()) {
+            java.util.concurrent.CompletableFuture<Lease> waiting =
+                    other.fairLock("settle").acquireAsync(Duration.ofSeconds(60));
+            io.warden.testkit.Await.until(
+                    "queued",
+                    Duration.ofSeconds(10),
+                    () -> Long.valueOf(1).equals(server.command("ZCARD", "warden:{settle}:queue")));
+            Cli.Run text = cli.run(RUN, "status", "settle");
+            assertThat(text.exitCode()).isZero();
+            assertThat(text.stdout())
+                    .contains("1 waiting in its fair queue, next ")
+                    .contains("pid " + PID);
+            Cli.Run json = cli.run(RUN, "status", "settle", "--json");
+            assertThat(JSON.readTree(json.stdout()).get("queued").asLong()).isEqualTo(1);
+            Cli.Run list = cli.run(RUN, "list");
+            assertThat(list.stdout()).contains("settle").contains("(1 queued)");
+            waiting.cancel(true);
+        }
+    }
+
+    @Test
     void statusOfAFreeLockExitsOne() throws Exception {
         Cli.Run text = cli.run(RUN, "status", "nothing");
         assertThat(text.exitCode()).isEqualTo(1);

@@ -30,6 +30,14 @@ import org.slf4j.LoggerFactory;
  * own deadline, and only then fails with {@link RedisUnavailableException}; a zero wait fails at
  * once. An attempt in flight at the deadline may end the wait up to one command timeout late.
  *
+ * <p>A fair lock's acquisition ({@link LockKeys#fair()}) takes a ticket in the lock's queue with its
+ * first attempt and keeps it for the whole wait: every attempt is owner-checked by one token and
+ * sets the ticket's lease again, and the timers wake the waiter at least every {@code lease /
+ * renewalsPerLease} so that a live waiter's ticket never lapses. Only the head ticket is granted
+ * the lock; a release wakes only the head's waiter. A fair acquisition that ends without the lock
+ * gives its ticket up (owner-checked, never waited for); one that could not reach Redis leaves it to
+ * expire with its lease.
+ *
  * <p>{@link #result} completes with the lease state, or with {@link LockTimeoutException}, a
  * translated Redis error, or {@link CancellationException}. Whatever ends it, the gate is passed
  * on, its timers are cancelled and nothing is left behind.
@@ -46,6 +54,13 @@ final class Acquisition implements LockEntry.Waiter {
     private final LeaseSpec spec;
     private final long startedAt;
     private final long waitNanos;
+    /** A fair acquisition's place in the queue, or null for a plain lock. */
+    private final LockStore.@Nullable Ticket ticket;
+    /** A fair acquisition's one owner token (its ticket's, and its lease's); null for a plain lock. */
+    private final @Nullable String fairToken;
+    /** How often a fair waiter sets its ticket's lease again. */
+    private final long ticketRefreshNanos;
+
     final CompletableFuture<LeaseState> result = new CompletableFuture<>();
 
     private volatile @Nullable LockEntry entry;
@@ -63,6 +78,8 @@ final class Acquisition implements LockEntry.Waiter {
     private boolean intentMaySet;
     /** The last outage ridden out; reported if the wait ends during it. */
     private @Nullable WardenException lastOutage;
+    /** Whether a fair attempt was sent: a ticket may be queued. */
+    private boolean ticketSent;
 
     Acquisition(
             Wiring wiring,
@@ -82,6 +99,17 @@ final class Acquisition implements LockEntry.Waiter {
         this.spec = spec;
         this.waitNanos = waitNanos;
         this.startedAt = wiring.ticker().nanos();
+        if (keys.fair()) {
+            long ticketNanos = wiring.settings().defaultLeaseTime().toNanos();
+            this.ticket = new LockStore.Ticket(OwnerTokens.next(), LeaseSpec.toMillisCeil(ticketNanos));
+            this.fairToken = OwnerTokens.next();
+            this.ticketRefreshNanos =
+                    Math.max(1, ticketNanos / wiring.settings().renewalsPerLease());
+        } else {
+            this.ticket = null;
+            this.fairToken = null;
+            this.ticketRefreshNanos = Long.MAX_VALUE;
+        }
         result.whenComplete((lease, error) -> stopTimers());
     }
 
@@ -104,6 +132,16 @@ final class Acquisition implements LockEntry.Waiter {
     void begin() {
         while (true) {
             LockEntry candidate = table.entry(keys, owner);
+            if (candidate.keys().fair() != keys.fair()) {
+                fail(new WardenException(
+                        keys.name(),
+                        wiring.address(),
+                        "this Warden is using lock '" + keys.name() + "' as a " + (keys.fair() ? "plain" : "fair")
+                                + " lock right now; use one kind per name (a plain acquisition would jump the fair"
+                                + " queue)",
+                        null));
+                return;
+            }
             LeaseState local = candidate.holder();
             if (local != null) {
                 // The watchdog declares a lease lost at its deadline, but on its own thread, which a
@@ -208,7 +246,7 @@ final class Acquisition implements LockEntry.Waiter {
             fail(outlasted(outlasted)); // rather than send one more attempt past the deadline
             return;
         }
-        String token = OwnerTokens.next();
+        String token = fairToken != null ? fairToken : OwnerTokens.next();
         long sentAt = wiring.ticker().nanos();
         long ttlNanos = spec.initialTtlNanos();
         LockStore.Stamp stamp = new LockStore.Stamp(
@@ -217,9 +255,16 @@ final class Acquisition implements LockEntry.Waiter {
                 LockStore.Minting.of(
                         wiring.settings().fencing(), wiring.settings().fencingTokens()),
                 System.currentTimeMillis());
-        wiring.store()
-                .acquire(keys, token, LeaseSpec.toMillisCeil(ttlNanos), stamp)
-                .whenComplete((reply, error) -> onReply(token, sentAt, ttlNanos, reply, error));
+        CompletableFuture<LockStore.Acquired> reply;
+        if (ticket != null) {
+            synchronized (this) {
+                ticketSent = true;
+            }
+            reply = wiring.store().acquireFair(keys, ticket, token, LeaseSpec.toMillisCeil(ttlNanos), stamp);
+        } else {
+            reply = wiring.store().acquire(keys, token, LeaseSpec.toMillisCeil(ttlNanos), stamp);
+        }
+        reply.whenComplete((acquired, error) -> onReply(token, sentAt, ttlNanos, acquired, error));
     }
 
     private void onReply(
@@ -229,6 +274,9 @@ final class Acquisition implements LockEntry.Waiter {
             if (error == null) {
                 lastOutage = null; // Redis answered: a timeout from now on is a plain timeout
             }
+        }
+        if (ticket != null && result.isDone() && !(reply instanceof LockStore.Granted)) {
+            leaveQueue(); // ended while this attempt ran, which may have queued the ticket again
         }
         if (error != null) {
             WardenException failure = Failures.translate(error, keys.name(), wiring.address(), "acquire");
@@ -250,6 +298,10 @@ final class Acquisition implements LockEntry.Waiter {
         }
         if (reply instanceof LockStore.Granted granted) {
             granted(token, sentAt, ttlNanos, granted.fence());
+        } else if (reply instanceof LockStore.Queued queued) {
+            // Only the head waits for the holder's TTL; the others are woken by the release that
+            // makes them the head, or by their ticket refresh.
+            heldElsewhere(queued.ahead() == 0 ? queued.pttlMillis() : -1, queued.holder());
         } else if (reply instanceof LockStore.Foreign foreign) {
             fail(new LockKeyConflictException(keys.name(), wiring.address(), foreign.key(), "type " + foreign.type()));
         } else {
@@ -366,6 +418,7 @@ final class Acquisition implements LockEntry.Waiter {
             if (pttlMillis >= 0) {
                 delay = Math.min(delay, TimeUnit.MILLISECONDS.toNanos(pttlMillis + 1));
             }
+            delay = Math.min(delay, ticketRefreshNanos); // a fair waiter's ticket must not lapse
             delay = Math.max(0, Math.min(delay, remainingNanos));
             if (result.isDone() || inFlight) {
                 return;
@@ -429,6 +482,24 @@ final class Acquisition implements LockEntry.Waiter {
         }
     }
 
+    /**
+     * Gives up a fair acquisition's ticket, owner-checked; never blocks, errors only logged (the
+     * ticket expires with its lease).
+     */
+    private void leaveQueue() {
+        LockStore.Ticket place = Objects.requireNonNull(ticket, "ticket");
+        wiring.store()
+                .leaveQueue(keys, place, Objects.requireNonNull(fairToken, "token"))
+                .whenComplete((outcome, error) -> {
+                    if (error != null) {
+                        log.debug(
+                                "leaving the queue of '{}' failed; the ticket expires with its lease: {}",
+                                keys.name(),
+                                Failures.rootMessage(error));
+                    }
+                });
+    }
+
     /** Ends the acquisition with {@code failure} and passes the gate on. */
     @Override
     public void fail(WardenException failure) {
@@ -454,6 +525,13 @@ final class Acquisition implements LockEntry.Waiter {
             return false;
         }
         withdraw();
+        boolean queued;
+        synchronized (this) {
+            queued = ticketSent;
+        }
+        if (ticket != null && queued) {
+            leaveQueue();
+        }
         if (!result.completeExceptionally(failure)) {
             return false;
         }

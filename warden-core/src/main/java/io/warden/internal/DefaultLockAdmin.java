@@ -27,7 +27,19 @@ final class DefaultLockAdmin implements LockAdmin {
     @Override
     public LockInfo inspect(String name) {
         LockKeys keys = engine.keySpace().keys(name);
-        return info(keys, call(engine.wiring().store().inspect(keys), name, "inspect"));
+        LockStore.Inspection inspection = call(engine.wiring().store().inspect(keys), name, "inspect");
+        LockInfo info = info(keys, inspection);
+        return inspection.queued() == 0
+                ? info
+                : new LockInfo(
+                        info.name(),
+                        info.state(),
+                        info.holder(),
+                        info.ttl(),
+                        info.lastFencingToken(),
+                        info.foreignKey(),
+                        inspection.queued(),
+                        Optional.ofNullable(inspection.next()));
     }
 
     @Override

@@ -28,6 +28,9 @@ final class Engine {
     private final Watchdog watchdog;
     private final Map<String, SemaphoreGate> semaphores = new ConcurrentHashMap<>();
     private final Runnable stopThreads;
+    /** Names this Warden's wake channels of fair locks: unguessable, one per Warden. */
+    private final String instance = OwnerTokens.next().substring(0, 16);
+
     private volatile boolean closed;
 
     /** {@code stopThreads} runs last on close: it stops whatever runs the scheduler and callbacks. */
@@ -59,6 +62,11 @@ final class Engine {
 
     KeySpace keySpace() {
         return keySpace;
+    }
+
+    /** This Warden's part of its fair locks' wake channel names. */
+    String instance() {
+        return instance;
     }
 
     LockTable table() {

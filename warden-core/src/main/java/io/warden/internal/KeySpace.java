@@ -88,7 +88,18 @@ final class KeySpace {
                 base + "w",
                 base + "fence",
                 base + "released",
-                new LockKeys.Shared(role, base + "readers", base + "intent", base + "r:", ""));
+                new LockKeys.Shared(role, base + "readers", base + "intent", base + "r:", ""),
+                false);
+    }
+
+    /**
+     * The keys of {@code name} as a fair lock whose waiters in this Warden are woken on their own
+     * channel, {@code prefix:{name}:wake:instance}: a release tells only the process whose ticket
+     * is next.
+     */
+    LockKeys fairKeys(String name, String instance) {
+        LockKeys plain = keys(name);
+        return plain.fair(plain.lockKey() + ":wake:" + instance);
     }
 
     /**
@@ -108,14 +119,21 @@ final class KeySpace {
     }
 
     /**
-     * The lock name whose lock key or fencing counter {@code key} is, or null if {@code key} is
-     * neither for any name that {@link #keys} accepts.
+     * The lock name whose lock key, fencing counter, fair queue or queue ticket {@code key} is, or
+     * null if {@code key} is none of these for any name that {@link #keys} accepts.
      */
     @Nullable
     String lockNameOf(String key) {
         String name = nameOf(key);
         if (name == null && key.endsWith("}:fence")) {
             name = nameOf(key.substring(0, key.length() - ":fence".length()));
+        }
+        if (name == null && key.endsWith("}:queue")) {
+            name = nameOf(key.substring(0, key.length() - ":queue".length()));
+        }
+        int ticket = key.lastIndexOf("}:ticket:");
+        if (name == null && ticket > 0 && key.indexOf('}', ticket + 1) < 0) {
+            name = nameOf(key.substring(0, ticket + 1));
         }
         return name;
     }

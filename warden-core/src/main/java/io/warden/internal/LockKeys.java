@@ -3,23 +3,49 @@ package io.warden.internal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis names of one lock: its hash, its fencing counter, its release channel; and, for one
- * side of a read-write lock, the keys that side's scripts share ({@link Shared}).
+ * The Redis names of one lock: its hash, its fencing counter, its release channel; for one side of
+ * a read-write lock, the keys that side's scripts share ({@link Shared}); and the fair queue's keys
+ * (derived from the lock key, so all share its hash tag).
  *
  * @param lockKey the lock's hash; for a read-write lock, the writer's hash (readers hold their own
  *     keys: see {@link #leaseKey})
- * @param shared null for a plain lock
+ * @param channel where this lock's waiters here are woken: the lock's release channel, or for a
+ *     fair lock this Warden's own wake channel for the lock (a release tells only the next ticket's
+ *     waiter)
+ * @param shared null but for a read-write lock
+ * @param fair whether acquisitions go through the fair queue
  */
 record LockKeys(
         String name,
         String lockKey,
         String fenceKey,
         String channel,
-        @Nullable Shared shared) {
+        @Nullable Shared shared,
+        boolean fair) {
 
     /** A plain lock's keys. */
     LockKeys(String name, String lockKey, String fenceKey, String channel) {
-        this(name, lockKey, fenceKey, channel, null);
+        this(name, lockKey, fenceKey, channel, null, false);
+    }
+
+    /** The fair queue: a sorted set of ticket ids (only fair locks write it). */
+    String queueKey() {
+        return lockKey + ":queue";
+    }
+
+    /** The prefix of ticket keys: ticket {@code id} is {@code ticketPrefix + id}. */
+    String ticketPrefix() {
+        return lockKey + ":ticket:";
+    }
+
+    /** The key of ticket {@code id}. */
+    String ticketKey(String id) {
+        return ticketPrefix() + id;
+    }
+
+    /** The same lock, acquired fairly, with waiters here woken on {@code wakeChannel}. */
+    LockKeys fair(String wakeChannel) {
+        return new LockKeys(name, lockKey, fenceKey, wakeChannel, shared, true);
     }
 
     /** Which side of a read-write lock an acquisition takes. */
@@ -55,8 +81,8 @@ record LockKeys(
                 lockKey,
                 fenceKey,
                 channel,
-                new Shared(
-                        shared.role(), shared.readersKey(), shared.intentKey(), shared.readerKeyPrefix(), companion));
+                new Shared(shared.role(), shared.readersKey(), shared.intentKey(), shared.readerKeyPrefix(), companion),
+                fair);
     }
 
     /**

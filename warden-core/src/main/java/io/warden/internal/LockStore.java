@@ -33,6 +33,20 @@ interface LockStore extends AutoCloseable {
      */
     CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp);
 
+    /**
+     * Fair locks: takes the lock for {@code token} if it is free and {@code ticket} is the head of
+     * its queue (or if it already holds {@code token}); otherwise queues the ticket at the tail, or
+     * keeps its place and sets its lease again, and answers {@link Queued}. Dead tickets at the head
+     * are removed. Safe to repeat with the same token and ticket.
+     */
+    CompletableFuture<Acquired> acquireFair(LockKeys keys, Ticket ticket, String token, long ttlMillis, Stamp stamp);
+
+    /**
+     * Fair locks: removes a waiter's ticket, owner-checked, and if the lock is free wakes the next
+     * ticket's waiter. Safe to repeat: a ticket already gone answers {@link Released#GONE}.
+     */
+    CompletableFuture<Released> leaveQueue(LockKeys keys, Ticket ticket, String token);
+
     /** Sets each key's TTL, owner-checked; one outcome per request, in order. One renewal group. */
     CompletableFuture<List<Ownership>> renew(List<Renewal> batch);
 
@@ -42,7 +56,8 @@ interface LockStore extends AutoCloseable {
      * silent (a grant given back before anyone used it, which woke nobody). A release that the
      * client may have resent after a reconnect, and that then finds the key gone or held by another
      * owner, reports {@link Released#RELEASED}: its first run is the likeliest to have deleted it
-     * (and another owner may have taken the lock before the resend ran).
+     * (and another owner may have taken the lock before the resend ran). For a {@linkplain
+     * LockKeys#fair() fair} lock the announcement wakes only the waiter of the head ticket.
      */
     CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce);
 
@@ -159,6 +174,14 @@ interface LockStore extends AutoCloseable {
         }
     }
 
+    /**
+     * A waiter's place in a fair lock's queue.
+     *
+     * @param id unguessable and stable for one acquisition (its member in the queue)
+     * @param ttlMillis the ticket's lease: how long it outlives its waiter's last call
+     */
+    record Ticket(String id, long ttlMillis) {}
+
     /** One lease's part of a renewal batch. */
     record Renewal(String lockKey, String token, long ttlMillis) {}
 
@@ -177,6 +200,16 @@ interface LockStore extends AutoCloseable {
      * @param holder who holds it, if recorded
      */
     record Held(long pttlMillis, @Nullable HolderInfo holder) implements Acquired {}
+
+    /**
+     * A fair lock: not this ticket's turn. The ticket is queued and its lease set again.
+     *
+     * @param ahead live or not-yet-removed tickets before this one (0: this ticket is the head)
+     * @param pttlMillis the holder's remaining TTL (-1 without one), or -2 if the lock is free and a
+     *     ticket ahead is about to take it
+     * @param holder who holds it, if held and recorded
+     */
+    record Queued(long ahead, long pttlMillis, @Nullable HolderInfo holder) implements Acquired {}
 
     /** {@code key} holds data Warden did not write, of Redis type {@code type}: nothing was changed. */
     record Foreign(String key, String type) implements Acquired, PermitAcquired {}
@@ -213,22 +246,36 @@ interface LockStore extends AutoCloseable {
      *     counter holds something other than an integer)
      * @param counterForeign whether the fencing counter holds data Warden did not write (another
      *     type, or a string that is not an integer): acquiring with fencing would fail
+     * @param queued live tickets in the lock's fair queue (0 for a lock never acquired fairly)
+     * @param next the waiter of the head ticket, when {@code queued > 0} (its host and pid)
      */
     record Inspection(
             State state,
             long pttlMillis,
             @Nullable HolderInfo holder,
             OptionalLong lastIssued,
-            boolean counterForeign) {
+            boolean counterForeign,
+            long queued,
+            @Nullable HolderInfo next) {
         enum State {
             FREE,
             HELD,
             FOREIGN
         }
 
-        /** A state whose fencing counter is Warden's own (or absent). */
+        /** A state whose fencing counter is Warden's own (or absent), without a fair queue. */
         Inspection(State state, long pttlMillis, @Nullable HolderInfo holder, OptionalLong lastIssued) {
             this(state, pttlMillis, holder, lastIssued, false);
+        }
+
+        /** A state without a fair queue. */
+        Inspection(
+                State state,
+                long pttlMillis,
+                @Nullable HolderInfo holder,
+                OptionalLong lastIssued,
+                boolean counterForeign) {
+            this(state, pttlMillis, holder, lastIssued, counterForeign, 0, null);
         }
     }
 

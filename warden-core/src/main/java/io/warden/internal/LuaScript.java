@@ -25,7 +25,10 @@ enum LuaScript {
     PERMIT_ACQUIRE("permit_acquire.lua", true),
     PERMIT_RELEASE("permit_release.lua", true),
     SEMAPHORE_INSPECT("semaphore_inspect.lua", false),
-    SEMAPHORE_FORCE_RELEASE("semaphore_force_release.lua", true);
+    SEMAPHORE_FORCE_RELEASE("semaphore_force_release.lua", true),
+    FAIR_ACQUIRE("fair_acquire.lua", true),
+    FAIR_RELEASE("fair_release.lua", true),
+    FAIR_LEAVE("fair_leave.lua", true);
 
     private final String resource;
     private final boolean writes;

@@ -143,6 +143,28 @@ final class RedlockStore implements LockStore {
         });
     }
 
+    /**
+     * Refused: a fair queue would need the nodes to agree on ticket order, which a quorum of
+     * independent masters cannot give without a consensus protocol. {@code Warden.fairLock} refuses
+     * before any call gets here.
+     */
+    @Override
+    public CompletableFuture<Acquired> acquireFair(
+            LockKeys keys, Ticket ticket, String token, long ttlMillis, Stamp stamp) {
+        return CompletableFuture.failedFuture(fairRefused(keys));
+    }
+
+    @Override
+    public CompletableFuture<Released> leaveQueue(LockKeys keys, Ticket ticket, String token) {
+        return CompletableFuture.failedFuture(fairRefused(keys));
+    }
+
+    static UnsupportedOperationException fairRefused(LockKeys keys) {
+        return new UnsupportedOperationException("lock '" + keys.name()
+                + "': fair locks are not available on Redlock (independent masters cannot agree on a"
+                + " queue order by quorum); use a single server, Sentinel or Cluster");
+    }
+
     /** Raises every node's counter to {@code fence}; without a majority the grant is given back. */
     private CompletableFuture<Acquired> raiseFence(
             List<CompletableFuture<Acquired>> acquires, LockKeys keys, String token, long fence) {

@@ -3,6 +3,7 @@ package io.warden.internal;
 import io.lettuce.core.ScriptOutputType;
 import io.warden.HolderInfo;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -86,6 +87,51 @@ final class ScriptStore implements LockStore {
         return reply.thenApply(ScriptStore::acquired);
     }
 
+    @Override
+    public CompletableFuture<Acquired> acquireFair(
+            LockKeys keys, Ticket ticket, String token, long ttlMillis, Stamp stamp) {
+        return backend.<List<Object>>eval(
+                        LuaScript.FAIR_ACQUIRE,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey(), keys.fenceKey(), keys.queueKey(), keys.ticketKey(ticket.id())},
+                        token,
+                        Long.toString(ttlMillis),
+                        stamp.host(),
+                        Long.toString(stamp.pid()),
+                        minting(stamp.minting()),
+                        Long.toString(stamp.sinceMillis()),
+                        ticket.id(),
+                        keys.ticketPrefix(),
+                        Long.toString(ticket.ttlMillis()),
+                        keys.channel(),
+                        wakeMode())
+                .thenApply(ScriptStore::fairAcquired);
+    }
+
+    static Acquired fairAcquired(List<Object> reply) {
+        if ((Long) reply.get(0) == 0) {
+            return new Queued((Long) reply.get(6), (Long) reply.get(1), HolderParsing.holder(reply, 2));
+        }
+        return acquired(reply);
+    }
+
+    @Override
+    public CompletableFuture<Released> leaveQueue(LockKeys keys, Ticket ticket, String token) {
+        return backend.<Long>eval(
+                        LuaScript.FAIR_LEAVE,
+                        ScriptOutputType.INTEGER,
+                        new String[] {keys.lockKey(), keys.queueKey(), keys.ticketKey(ticket.id())},
+                        token,
+                        ticket.id(),
+                        keys.ticketPrefix(),
+                        wakeMode())
+                .thenApply(ScriptStore::released);
+    }
+
+    private String wakeMode() {
+        return backend.shardedPubSub() ? "s" : "p";
+    }
+
     /** acquire.lua's ARGV[5]. */
     private static String minting(Minting minting) {
         return switch (minting) {
@@ -152,6 +198,16 @@ final class ScriptStore implements LockStore {
     private CompletableFuture<Long> releaseScript(LockKeys keys, String token, long keepMillis, String mode) {
         LockKeys.Shared shared = keys.shared();
         String keep = Long.toString(keepMillis);
+        if (keys.fair()) {
+            return backend.eval(
+                    LuaScript.FAIR_RELEASE,
+                    ScriptOutputType.INTEGER,
+                    new String[] {keys.lockKey(), keys.queueKey()},
+                    token,
+                    keep,
+                    mode,
+                    keys.ticketPrefix());
+        }
         if (shared == null) {
             return backend.eval(
                     LuaScript.RELEASE,
@@ -196,11 +252,14 @@ final class ScriptStore implements LockStore {
     @Override
     public CompletableFuture<Inspection> inspect(LockKeys keys) {
         return backend.<List<Object>>eval(
-                        LuaScript.INSPECT, ScriptOutputType.MULTI, new String[] {keys.lockKey(), keys.fenceKey()})
+                        LuaScript.INSPECT,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey(), keys.fenceKey(), keys.queueKey()},
+                        keys.ticketPrefix())
                 .thenApply(ScriptStore::inspection);
     }
 
-    /** Reads inspect.lua's reply (force_release.lua's too: the same layout). */
+    /** Reads inspect.lua's reply (force_release.lua's too: the same layout, without the queue). */
     static Inspection inspection(List<Object> reply) {
         long code = (Long) reply.get(0);
         String counter = HolderParsing.text(reply, 6);
@@ -211,7 +270,9 @@ final class ScriptStore implements LockStore {
         Inspection.State state =
                 code == 1 ? Inspection.State.HELD : code == 0 ? Inspection.State.FREE : Inspection.State.FOREIGN;
         HolderInfo holder = state == Inspection.State.HELD ? HolderParsing.holder(reply, 2) : null;
-        return new Inspection(state, (Long) reply.get(1), holder, lastIssued, counterForeign);
+        long queued = reply.size() > 8 ? (Long) reply.get(8) : 0;
+        HolderInfo next = queued > 0 ? HolderParsing.holder(Arrays.asList(reply.get(9), reply.get(10)), 0) : null;
+        return new Inspection(state, (Long) reply.get(1), holder, lastIssued, counterForeign, queued, next);
     }
 
     @Override
@@ -219,9 +280,10 @@ final class ScriptStore implements LockStore {
         return backend.<List<Object>>eval(
                         LuaScript.FORCE_RELEASE,
                         ScriptOutputType.MULTI,
-                        new String[] {keys.lockKey(), keys.fenceKey()},
+                        new String[] {keys.lockKey(), keys.fenceKey(), keys.queueKey()},
                         keys.channel(),
-                        backend.shardedPubSub() ? "s" : "p")
+                        wakeMode(),
+                        keys.ticketPrefix())
                 .thenApply(reply -> {
                     Inspection before = inspection(reply);
                     return switch (before.state()) {

@@ -113,6 +113,15 @@ public final class WardenCore {
         return new DefaultSemaphore(engine, engine.keySpace().semaphoreKeys(name), permits, false);
     }
 
+    public DistributedLock fairLock(String name) {
+        checkOpen();
+        LockKeys keys = engine.keySpace().fairKeys(name, engine.instance());
+        if (engine.wiring().store() instanceof RedlockStore) {
+            throw RedlockStore.fairRefused(keys);
+        }
+        return new DefaultLock(engine, keys);
+    }
+
     public TaskLock task(String name) {
         return new DefaultTaskLock((DefaultLock) lock(name));
     }

@@ -120,6 +120,19 @@ public final class FaultyStore implements LockStore {
     }
 
     @Override
+    public CompletableFuture<Acquired> acquireFair(
+            LockKeys keys, Ticket ticket, String token, long ttlMillis, Stamp stamp) {
+        return call(
+                "acquireFair " + keys.name() + " " + brief(token) + " ticket " + brief(ticket.id()),
+                () -> inner.acquireFair(keys, ticket, token, ttlMillis, stamp));
+    }
+
+    @Override
+    public CompletableFuture<Released> leaveQueue(LockKeys keys, Ticket ticket, String token) {
+        return call("leaveQueue " + keys.name() + " " + brief(token), () -> inner.leaveQueue(keys, ticket, token));
+    }
+
+    @Override
     public CompletableFuture<List<Ownership>> renew(List<Renewal> batch) {
         StringBuilder what = new StringBuilder("renew");
         batch.forEach(r -> what.append(' ').append(r.lockKey()).append('/').append(brief(r.token())));

@@ -28,6 +28,17 @@ abstract class ForwardingStore implements LockStore {
     }
 
     @Override
+    public CompletableFuture<Acquired> acquireFair(
+            LockKeys keys, Ticket ticket, String token, long ttlMillis, Stamp stamp) {
+        return inner.acquireFair(keys, ticket, token, ttlMillis, stamp);
+    }
+
+    @Override
+    public CompletableFuture<Released> leaveQueue(LockKeys keys, Ticket ticket, String token) {
+        return inner.leaveQueue(keys, ticket, token);
+    }
+
+    @Override
     public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
         return inner.release(keys, token, keepMillis, announce);
     }

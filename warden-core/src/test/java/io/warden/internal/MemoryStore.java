@@ -78,32 +78,170 @@ public final class MemoryStore implements LockStore {
                 }
                 return new Held(redis.pttl(lockKey), holder(lock));
             }
-            long fence = 0;
-            if (stamp.fencing()) {
-                MemoryRedis.Entry counter = redis.get(keys.fenceKey());
-                if (counter != null && !counter.type.equals("string")) {
-                    return new Foreign(keys.fenceKey(), counter.type);
-                }
-                if (counter != null && !isInteger(counter.value)) {
-                    return new Foreign(keys.fenceKey(), "string");
-                }
-                counter = redis.create(keys.fenceKey(), "string");
-                fence = (counter.value == null ? 0 : Long.parseLong(counter.value)) + 1;
-                if (stamp.minting() == Minting.CLOCK_FLOORED && redis.timeMicros() > fence) {
-                    fence = redis.timeMicros();
-                    counter.expiresAt = Long.MAX_VALUE; // SET drops a TTL, as INCR does not
-                }
-                counter.value = Long.toString(fence);
-            }
-            lock = redis.create(lockKey, "hash");
-            lock.fields.put("owner", token);
-            lock.fields.put("fence", Long.toString(fence));
-            lock.fields.put("host", stamp.host());
-            lock.fields.put("pid", Long.toString(stamp.pid()));
-            lock.fields.put("since", Long.toString(stamp.sinceMillis()));
-            redis.pexpire(lockKey, ttlMillis);
-            return new Granted(fence);
+            return grant(keys, token, ttlMillis, stamp);
         });
+    }
+
+    /** acquire.lua's grant of a free lock: mint the token, write the hash. */
+    private Acquired grant(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+        String lockKey = keys.lockKey();
+        long fence = 0;
+        if (stamp.fencing()) {
+            MemoryRedis.Entry counter = redis.get(keys.fenceKey());
+            if (counter != null && !counter.type.equals("string")) {
+                return new Foreign(keys.fenceKey(), counter.type);
+            }
+            if (counter != null && !isInteger(counter.value)) {
+                return new Foreign(keys.fenceKey(), "string");
+            }
+            counter = redis.create(keys.fenceKey(), "string");
+            fence = (counter.value == null ? 0 : Long.parseLong(counter.value)) + 1;
+            if (stamp.minting() == Minting.CLOCK_FLOORED && redis.timeMicros() > fence) {
+                fence = redis.timeMicros();
+                counter.expiresAt = Long.MAX_VALUE; // SET drops a TTL, as INCR does not
+            }
+            counter.value = Long.toString(fence);
+        }
+        MemoryRedis.Entry lock = redis.create(lockKey, "hash");
+        lock.fields.put("owner", token);
+        lock.fields.put("fence", Long.toString(fence));
+        lock.fields.put("host", stamp.host());
+        lock.fields.put("pid", Long.toString(stamp.pid()));
+        lock.fields.put("since", Long.toString(stamp.sinceMillis()));
+        redis.pexpire(lockKey, ttlMillis);
+        return new Granted(fence);
+    }
+
+    @Override
+    public CompletableFuture<Acquired> acquireFair(
+            LockKeys keys, Ticket ticket, String token, long ttlMillis, Stamp stamp) {
+        return run(() -> {
+            String lockKey = keys.lockKey();
+            MemoryRedis.Entry lock = redis.get(lockKey);
+            if (lock != null) {
+                if (!lock.type.equals("hash") || !lock.fields.containsKey("owner")) {
+                    return new Foreign(lockKey, lock.type);
+                }
+                if (lock.fields.get("owner").equals(token)) {
+                    redis.pexpire(lockKey, ttlMillis);
+                    return new Granted(HolderParsing.number(lock.fields.getOrDefault("fence", "")));
+                }
+            }
+            MemoryRedis.Entry queue = redis.get(keys.queueKey());
+            if (queue != null && !queue.type.equals("zset")) {
+                return new Foreign(keys.queueKey(), queue.type);
+            }
+            String ticketKey = keys.ticketKey(ticket.id());
+            MemoryRedis.Entry mine = redis.get(ticketKey);
+            if (mine != null && (!mine.type.equals("hash") || !token.equals(mine.fields.get("owner")))) {
+                return new Foreign(ticketKey, mine.type);
+            }
+            if (mine == null || queue == null || !queue.fields.containsKey(ticket.id())) {
+                queue = redis.create(keys.queueKey(), "zset");
+                List<String> members = members(queue);
+                String tail = members.isEmpty() ? null : members.get(members.size() - 1);
+                long score =
+                        tail == null ? 1 : Long.parseLong(queue.fields.get(tail)) + (tail.equals(ticket.id()) ? 0 : 1);
+                queue.fields.remove(ticket.id());
+                queue.fields.put(ticket.id(), Long.toString(score));
+                mine = mine != null ? mine : redis.create(ticketKey, "hash");
+                mine.fields.put("owner", token);
+                mine.fields.put("wake", keys.channel());
+                mine.fields.put("host", stamp.host());
+                mine.fields.put("pid", Long.toString(stamp.pid()));
+            }
+            redis.pexpire(ticketKey, ticket.ttlMillis());
+            if (redis.pttl(keys.queueKey()) < ticket.ttlMillis()) {
+                redis.pexpire(keys.queueKey(), ticket.ttlMillis());
+            }
+            int cleaned = 0;
+            String head;
+            while (true) {
+                List<String> members = members(queue);
+                head = members.isEmpty() ? null : members.get(0);
+                if (head == null || head.equals(ticket.id()) || liveTicket(keys, head) != null) {
+                    break;
+                }
+                queue.fields.remove(head);
+                cleaned++;
+            }
+            long ahead = members(queue).indexOf(ticket.id());
+            if (lock != null) {
+                return new Queued(ahead, redis.pttl(lockKey), holder(lock));
+            }
+            if (!ticket.id().equals(head)) {
+                if (cleaned > 0) {
+                    redis.publish(liveTicket(keys, head).fields.get("wake"));
+                }
+                return new Queued(ahead, -2, null);
+            }
+            Acquired granted = grant(keys, token, ttlMillis, stamp);
+            if (granted instanceof Granted) {
+                redis.get(lockKey).fields.put("wake", keys.channel());
+                queue.fields.remove(ticket.id());
+                redis.delete(ticketKey);
+                if (queue.fields.isEmpty()) {
+                    redis.delete(keys.queueKey());
+                }
+            }
+            return granted;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Released> leaveQueue(LockKeys keys, Ticket ticket, String token) {
+        return run(() -> {
+            MemoryRedis.Entry queue = redis.get(keys.queueKey());
+            if (queue != null && !queue.type.equals("zset")) {
+                return Released.FOREIGN;
+            }
+            String owner = owner(keys.ticketKey(ticket.id()));
+            if (owner == NOT_A_LOCK) {
+                return Released.FOREIGN;
+            }
+            if (owner != null && !owner.equals(token)) {
+                return Released.OTHER_OWNER;
+            }
+            if (owner != null) {
+                redis.delete(keys.ticketKey(ticket.id()));
+            }
+            if (queue != null) {
+                boolean removed = queue.fields.remove(ticket.id()) != null;
+                if ((owner != null || removed) && redis.get(keys.lockKey()) == null) {
+                    wakeHead(keys, queue);
+                }
+                if (queue.fields.isEmpty()) {
+                    redis.delete(keys.queueKey());
+                }
+            }
+            return owner != null ? Released.RELEASED : Released.GONE;
+        });
+    }
+
+    /** fair_release.lua's and fair_leave.lua's wake: dead tickets at the head go, the first live one is told. */
+    private void wakeHead(LockKeys keys, MemoryRedis.Entry queue) {
+        for (String head : members(queue)) {
+            MemoryRedis.Entry live = liveTicket(keys, head);
+            if (live != null) {
+                redis.publish(live.fields.get("wake"));
+                return;
+            }
+            queue.fields.remove(head);
+        }
+    }
+
+    /** The ticket hash of {@code id} if it is alive (a hash with an owner), else null. */
+    private MemoryRedis.Entry liveTicket(LockKeys keys, String id) {
+        MemoryRedis.Entry ticket = redis.get(keys.ticketKey(id));
+        return ticket != null && ticket.type.equals("hash") && ticket.fields.containsKey("owner") ? ticket : null;
+    }
+
+    /** A zset's members in score order (ZRANGE 0 -1). */
+    private static List<String> members(MemoryRedis.Entry zset) {
+        List<String> members = new ArrayList<>(zset.fields.keySet());
+        members.sort(java.util.Comparator.comparingLong((String m) -> Long.parseLong(zset.fields.get(m)))
+                .thenComparing(m -> m));
+        return members;
     }
 
     @Override
@@ -152,7 +290,15 @@ public final class MemoryStore implements LockStore {
                 return Released.KEPT;
             }
             redis.delete(keys.lockKey());
-            if (announce) {
+            if (announce && keys.fair()) {
+                MemoryRedis.Entry queue = redis.get(keys.queueKey());
+                if (queue != null && queue.type.equals("zset")) {
+                    wakeHead(keys, queue);
+                    if (queue.fields.isEmpty()) {
+                        redis.delete(keys.queueKey());
+                    }
+                }
+            } else if (announce) {
                 redis.publish(keys.channel());
             }
             return Released.RELEASED;
@@ -170,15 +316,29 @@ public final class MemoryStore implements LockStore {
         boolean integer = counter != null && counter.type.equals("string") && isInteger(counter.value);
         OptionalLong last = integer ? OptionalLong.of(Long.parseLong(counter.value)) : OptionalLong.empty();
         boolean counterForeign = counter != null && !integer;
+        long queued = 0;
+        HolderInfo next = null;
+        MemoryRedis.Entry queue = redis.get(keys.queueKey());
+        if (queue != null && queue.type.equals("zset")) {
+            for (String id : members(queue)) {
+                MemoryRedis.Entry ticket = liveTicket(keys, id);
+                if (ticket != null) {
+                    if (queued++ == 0) {
+                        next = HolderParsing.holder(
+                                Arrays.asList(ticket.fields.get("host"), ticket.fields.get("pid")), 0);
+                    }
+                }
+            }
+        }
         MemoryRedis.Entry lock = redis.get(keys.lockKey());
         if (lock == null) {
-            return new Inspection(Inspection.State.FREE, -2, null, last, counterForeign);
+            return new Inspection(Inspection.State.FREE, -2, null, last, counterForeign, queued, next);
         }
         long pttl = redis.pttl(keys.lockKey());
         if (!lock.type.equals("hash") || !lock.fields.containsKey("owner")) {
-            return new Inspection(Inspection.State.FOREIGN, pttl, null, last, counterForeign);
+            return new Inspection(Inspection.State.FOREIGN, pttl, null, last, counterForeign, queued, next);
         }
-        return new Inspection(Inspection.State.HELD, pttl, holder(lock), last, counterForeign);
+        return new Inspection(Inspection.State.HELD, pttl, holder(lock), last, counterForeign, queued, next);
     }
 
     @Override
@@ -191,8 +351,16 @@ public final class MemoryStore implements LockStore {
             if (before.state() == Inspection.State.FOREIGN) {
                 return new ForceReleased(Released.FOREIGN, null);
             }
+            String wake = redis.get(keys.lockKey()).fields.get("wake");
             redis.delete(keys.lockKey());
             redis.publish(keys.channel());
+            if (wake != null) {
+                redis.publish(wake);
+            }
+            MemoryRedis.Entry queue = redis.get(keys.queueKey());
+            if (queue != null && queue.type.equals("zset")) {
+                wakeHead(keys, queue);
+            }
             return new ForceReleased(Released.RELEASED, before);
         });
     }

@@ -525,6 +525,123 @@ abstract class StoreContract {
         assertThat(exists(pool.permit("p1").lockKey())).isFalse();
     }
 
+    // ---- fair locks ---------------------------------------------------------------------------
+
+    final LockKeys fairA = SPACE.fairKeys("fair", "wakeA");
+    final LockKeys fairB = SPACE.fairKeys("fair", "wakeB");
+    final LockKeys fairC = SPACE.fairKeys("fair", "wakeC");
+    static final LockStore.Ticket TA = new LockStore.Ticket("ta", 10_000);
+    static final LockStore.Ticket TB = new LockStore.Ticket("tb", 10_000);
+    static final LockStore.Ticket TC = new LockStore.Ticket("tc", 10_000);
+
+    @Test
+    void aFreeFairLockWithoutQueueIsGrantedAtOnceAndLeavesNoQueue() {
+        assertThat(get(store.acquireFair(fairA, TA, "a", 30_000, A))).isEqualTo(new Granted(1));
+        assertThat(exists(fairA.queueKey())).isFalse();
+        assertThat(exists(fairA.ticketKey("ta"))).isFalse();
+        assertThat(get(store.release(fairA, "a", 0, true))).isEqualTo(Released.RELEASED);
+    }
+
+    @Test
+    void fairWaitersQueueInArrivalOrderAndOnlyTheHeadIsGranted() {
+        get(store.acquireFair(fairA, TA, "a", 30_000, A));
+        assertThat(get(store.acquireFair(fairB, TB, "b", 30_000, B)))
+                .isInstanceOfSatisfying(LockStore.Queued.class, q -> {
+                    assertThat(q.ahead()).isZero();
+                    assertThat(q.holder().host()).isEqualTo("host-a");
+                });
+        assertThat(get(store.acquireFair(fairC, TC, "c", 30_000, B)))
+                .isInstanceOfSatisfying(
+                        LockStore.Queued.class, q -> assertThat(q.ahead()).isEqualTo(1));
+        get(store.release(fairA, "a", 0, true));
+        // Free, but C is not the head: it stays queued; B is granted.
+        assertThat(get(store.acquireFair(fairC, TC, "c", 30_000, B)))
+                .isInstanceOfSatisfying(LockStore.Queued.class, q -> {
+                    assertThat(q.ahead()).isEqualTo(1);
+                    assertThat(q.pttlMillis()).isEqualTo(-2);
+                });
+        assertThat(get(store.acquireFair(fairB, TB, "b", 30_000, B))).isInstanceOf(Granted.class);
+        assertThat(exists(fairB.ticketKey("tb"))).as("a granted ticket is gone").isFalse();
+        get(store.release(fairB, "b", 0, true));
+        assertThat(get(store.acquireFair(fairC, TC, "c", 30_000, B))).isInstanceOf(Granted.class);
+        assertThat(exists(fairC.queueKey())).isFalse();
+    }
+
+    @Test
+    void aRepeatedFairAcquireKeepsOnePlaceAndSetsTheTicketsLeaseAgain() {
+        get(store.acquireFair(fairA, TA, "a", 30_000, A));
+        get(store.acquireFair(fairB, new LockStore.Ticket("tb", 100), "b", 30_000, B));
+        assertThat(pttl(fairB.ticketKey("tb"))).isLessThanOrEqualTo(100);
+        get(store.acquireFair(fairB, TB, "b", 30_000, B));
+        get(store.acquireFair(fairB, TB, "b", 30_000, B));
+        assertThat(pttl(fairB.ticketKey("tb"))).isGreaterThan(5_000L);
+        assertThat(pttl(fairB.queueKey())).as("the queue outlives its tickets").isGreaterThan(5_000L);
+        assertThat(get(store.inspect(SPACE.keys("fair"))).queued()).isEqualTo(1);
+        get(store.release(fairA, "a", 0, true));
+        Acquired granted = get(store.acquireFair(fairB, TB, "b", 30_000, B));
+        assertThat(granted).isInstanceOf(Granted.class);
+        assertThat(get(store.acquireFair(fairB, TB, "b", 30_000, B)))
+                .as("a resent acquire after the grant is the same grant")
+                .isEqualTo(granted);
+    }
+
+    @Test
+    void aFairReleaseWakesOnlyTheHeadTicketsWaiter() {
+        subscribe(fairA.channel(), fairB.channel(), fairC.channel(), other.channel());
+        get(store.acquireFair(fairA, TA, "a", 30_000, A));
+        get(store.acquireFair(fairB, TB, "b", 30_000, B));
+        get(store.acquireFair(fairC, TC, "c", 30_000, B));
+        get(store.release(fairA, "a", 0, true));
+        awaitMessages(1);
+        assertNothingPublishedOn(fairC.channel());
+        assertThat(messages).containsExactly(fairB.channel(), other.channel());
+    }
+
+    @Test
+    void aDeadTicketAtTheHeadIsSkippedOnceItsLeaseEnds() {
+        subscribe(fairC.channel());
+        get(store.acquireFair(fairA, TA, "a", 30_000, A));
+        get(store.acquireFair(fairB, new LockStore.Ticket("tb", 60), "b", 30_000, B));
+        get(store.acquireFair(fairC, TC, "c", 30_000, B));
+        elapse(Duration.ofMillis(150)); // B died: its ticket was not refreshed
+        get(store.release(fairA, "a", 0, true));
+        awaitMessages(1);
+        assertThat(messages).containsExactly(fairC.channel());
+        assertThat(get(store.acquireFair(fairC, TC, "c", 30_000, B))).isInstanceOf(Granted.class);
+        assertThat(exists(fairC.queueKey())).isFalse();
+    }
+
+    @Test
+    void leavingTheQueueIsOwnerCheckedSafeToRepeatAndWakesTheNextHeadOfAFreeLock() {
+        subscribe(fairC.channel());
+        get(store.acquireFair(fairA, TA, "a", 30_000, A));
+        get(store.acquireFair(fairB, TB, "b", 30_000, B));
+        get(store.acquireFair(fairC, TC, "c", 30_000, B));
+        assertThat(get(store.leaveQueue(fairB, TB, "not-b"))).isEqualTo(Released.OTHER_OWNER);
+        get(store.release(fairA, "a", 0, true)); // wakes B, who gives up instead of taking it
+        assertThat(get(store.leaveQueue(fairB, TB, "b"))).isEqualTo(Released.RELEASED);
+        assertThat(get(store.leaveQueue(fairB, TB, "b"))).isEqualTo(Released.GONE);
+        awaitMessages(1);
+        assertThat(messages).containsExactly(fairC.channel());
+        assertThat(exists(fairB.ticketKey("tb"))).isFalse();
+        assertThat(get(store.acquireFair(fairC, TC, "c", 30_000, B))).isInstanceOf(Granted.class);
+    }
+
+    @Test
+    void aForeignQueueOrTicketIsReportedAndLeftUntouched() {
+        putForeign(fairA.queueKey(), "string");
+        assertThat(get(store.acquireFair(fairA, TA, "a", 30_000, A)))
+                .isEqualTo(new Foreign(fairA.queueKey(), "string"));
+        assertThat(get(store.leaveQueue(fairA, TA, "a"))).isEqualTo(Released.FOREIGN);
+        assertThat(type(fairA.queueKey())).isEqualTo("string");
+        LockKeys fair2 = SPACE.fairKeys("fair2", "w");
+        putForeign(fair2.ticketKey("tb"), "hash");
+        assertThat(get(store.acquireFair(fair2, TB, "b", 30_000, A)))
+                .isEqualTo(new Foreign(fair2.ticketKey("tb"), "hash"));
+        assertThat(type(fair2.ticketKey("tb"))).isEqualTo("hash");
+        assertThat(exists(fair2.lockKey())).isFalse();
+    }
+
     static <T> T get(CompletableFuture<T> future) {
         try {
             return future.get(5, TimeUnit.SECONDS);
