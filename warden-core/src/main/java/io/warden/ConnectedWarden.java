@@ -22,6 +22,11 @@ final class ConnectedWarden implements Warden {
     }
 
     @Override
+    public DistributedReadWriteLock readWriteLock(String name) {
+        return core.readWriteLock(name);
+    }
+
+    @Override
     public TaskLock task(String name) {
         return core.task(name);
     }

@@ -62,4 +62,28 @@ public interface LockAdmin {
      * @throws LockKeyConflictException if one of its keys holds data Warden did not write
      */
     int forceUnlockSemaphore(String name);
+
+    /**
+     * A read-write lock's writer, live readers, waiting writer and last fencing token. One round
+     * trip; its cost grows with the number of readers. Not supported on Redlock.
+     */
+    ReadWriteLockInfo inspectReadWrite(String name);
+
+    /**
+     * The read-write locks under the key prefix whose names start with {@code namePrefix} (empty for
+     * all) that are held, a writer waits for, or hold data Warden did not write, sorted by name. Found
+     * with {@code SCAN}; {@link #list} leaves their keys out.
+     */
+    List<ReadWriteLockInfo> listReadWrite(String namePrefix);
+
+    /**
+     * Deletes a read-write lock's writer, every reader and a waiting writer's marker, whoever holds
+     * them, and wakes waiters: the escape hatch of {@link #forceUnlock} for read-write locks. Holders
+     * learn it as for {@link #forceUnlock}. Deletes nothing if any of the lock's keys holds data Warden
+     * did not write.
+     *
+     * @return the lock as it was just before, or empty if it was free
+     * @throws LockKeyConflictException if a key of the lock holds data Warden did not write
+     */
+    Optional<ReadWriteLockInfo> forceUnlockReadWrite(String name);
 }

@@ -83,6 +83,14 @@ public interface Warden extends AutoCloseable {
      */
     DistributedSemaphore semaphore(String name, int permits);
 
+    /**
+     * The read-write lock called {@code name}: many readers or one writer, each reader with its own
+     * lease; writer preference; see {@link DistributedReadWriteLock}. No I/O.
+     *
+     * @throws UnsupportedOperationException on Redlock, which read-write locks do not support
+     */
+    DistributedReadWriteLock readWriteLock(String name);
+
     /** A task lock on {@code name}, for jobs that must run on one node and be skipped elsewhere. No I/O. */
     TaskLock task(String name);
 
@@ -516,7 +524,7 @@ public interface Warden extends AutoCloseable {
         }
 
         /**
-         * A copy of {@code uri} for this build (a Sentinel URI: itself) with its timeout, TLS and
+         * A copy of {@code uri} for this build with its timeout, TLS and
          * password ({@code user}: the user name its text gave without a password).
          */
         private RedisURI own(RedisURI uri, Duration commandTimeout, @Nullable String user) {

@@ -2,6 +2,7 @@ package io.warden.cli;
 
 import io.warden.HolderInfo;
 import io.warden.LockInfo;
+import io.warden.ReadWriteLockInfo;
 import io.warden.SemaphoreInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
@@ -27,7 +28,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Lists the locks held right now under the key prefix (--prefix), one row each: name, time"
                     + " left on the lease, fencing token, holder. Found with SCAN, never KEYS: safe on a"
-                    + " busy server, but slower on a large database. A snapshot: it may change at once.",
+                    + " busy server, but slower on a large database. A snapshot: it may change at once."
+                    + " Read-write locks in use follow, one line each: writer, readers, waiting writer"
+                    + " (not in --json).",
             "",
             "Every other key under the prefix is listed too, flagged 'not written by Warden' with the"
                     + " key it concerns: a lock key or fencing counter holding another type or value, a"
@@ -76,24 +79,27 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<LockInfo> found;
+        List<ReadWriteLockInfo> readWrite;
         List<SemaphoreInfo> semaphores;
         try (Warden warden = connection.connect()) {
             found = warden.admin().list(namePrefix);
+            readWrite = warden.admin().listReadWrite(namePrefix);
             semaphores = json ? List.of() : warden.admin().listSemaphores(namePrefix);
         } catch (RuntimeException e) {
             return Problems.report(e, null, spec.commandLine().getErr());
         }
         if (json) {
             out.println(Json.locks(found));
-        } else if (found.isEmpty() && semaphores.isEmpty()) {
+        } else if (found.isEmpty() && readWrite.isEmpty() && semaphores.isEmpty()) {
             out.println("no locks held under key prefix '" + connection.keyPrefix() + "'"
                     + (namePrefix.isEmpty() ? "" : " with names starting '" + Names.shown(namePrefix) + "'"));
         } else {
             if (!found.isEmpty()) {
                 table(found, out);
             }
+            readWrite.forEach(info -> out.println(ReadWriteText.describe(info)));
             if (!semaphores.isEmpty()) {
-                if (!found.isEmpty()) {
+                if (!found.isEmpty() || !readWrite.isEmpty()) {
                     out.println();
                 }
                 semaphoreTable(semaphores, out);

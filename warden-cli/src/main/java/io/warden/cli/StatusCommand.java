@@ -2,6 +2,7 @@ package io.warden.cli;
 
 import io.warden.HolderInfo;
 import io.warden.LockInfo;
+import io.warden.ReadWriteLockInfo;
 import io.warden.SemaphoreInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
@@ -74,10 +75,12 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         LockInfo info;
+        ReadWriteLockInfo readWrite;
         SemaphoreInfo semaphore = null;
         try (Warden warden = connection.connect()) {
             info = warden.admin().inspect(name);
-            if (info.state() == LockInfo.State.FREE) {
+            readWrite = info.state() == LockInfo.State.FREE ? readWrite(warden, name) : null;
+            if (info.state() == LockInfo.State.FREE && readWrite == null && !connection.redlock()) {
                 SemaphoreInfo seen = warden.admin().inspectSemaphore(name);
                 semaphore = seen.permits().isPresent() || !seen.holders().isEmpty() ? seen : null;
             }
@@ -93,6 +96,14 @@ final class StatusCommand implements Callable<Integer> {
             out.flush();
             return semaphore.holders().isEmpty() ? ExitCodes.FREE : ExitCodes.OK;
         }
+        if (readWrite != null && !json) {
+            // The plain lock is free, and the read-write lock of that name is in use.
+            if (!quiet) {
+                out.println(ReadWriteText.describe(readWrite));
+            }
+            out.flush();
+            return readWrite.foreignKey().isPresent() ? ExitCodes.FOREIGN_KEY : ExitCodes.OK;
+        }
         if (json) {
             out.println(Json.lock(info));
         } else if (!quiet) {
@@ -104,6 +115,21 @@ final class StatusCommand implements Callable<Integer> {
             case FREE -> ExitCodes.FREE;
             case FOREIGN -> ExitCodes.FOREIGN_KEY;
         };
+    }
+
+    /** The read-write lock called {@code name} if it is held, waited for or foreign, else null. */
+    private static @org.jspecify.annotations.Nullable ReadWriteLockInfo readWrite(Warden warden, String name) {
+        ReadWriteLockInfo info;
+        try {
+            info = warden.admin().inspectReadWrite(name);
+        } catch (UnsupportedOperationException redlock) {
+            return null;
+        }
+        return info.isHeld()
+                        || info.waitingWriter().isPresent()
+                        || info.foreignKey().isPresent()
+                ? info
+                : null;
     }
 
     private static String text(LockInfo info) {

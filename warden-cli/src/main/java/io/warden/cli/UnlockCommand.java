@@ -1,6 +1,7 @@
 package io.warden.cli;
 
 import io.warden.LockInfo;
+import io.warden.ReadWriteLockInfo;
 import io.warden.Warden;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Spec;
         header = "Remove a lock whoever holds it (needs --force).",
         description = {
             "Deletes the lock NAME whoever holds it, wakes its waiters, and says whose lock it was"
-                    + " (also when its key named no holder or had no expiry).",
+                    + " (also when its key named no holder or had no expiry). When no plain lock NAME"
+                    + " is held, the read-write lock NAME is removed instead: its writer, every reader"
+                    + " and a waiting writer's marker.",
             "",
             "Requires --force: a holder that is still alive is told by the release message and checks"
                     + " at once (a warden exec holder then stops its command and exits 76); if it misses"
@@ -76,11 +79,15 @@ final class UnlockCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Optional<LockInfo> removed;
         int permitsRemoved = 0;
+        Optional<ReadWriteLockInfo> removedReadWrite = Optional.empty();
         try (Warden warden = connection.connect()) {
             removed = warden.admin().forceUnlock(name);
-            if (removed.isEmpty()) {
-                // No lock of that name was held: a semaphore's permits, if any, are what the operator means.
-                permitsRemoved = warden.admin().forceUnlockSemaphore(name);
+            if (removed.isEmpty() && !connection.redlock()) {
+                removedReadWrite = warden.admin().forceUnlockReadWrite(name);
+                if (removedReadWrite.isEmpty()) {
+                    // No lock of that name was held: a semaphore's permits, if any, are what the operator means.
+                    permitsRemoved = warden.admin().forceUnlockSemaphore(name);
+                }
             }
         } catch (RuntimeException e) {
             return Problems.report(e, name, spec.commandLine().getErr());
@@ -88,6 +95,12 @@ final class UnlockCommand implements Callable<Integer> {
         if (permitsRemoved > 0) {
             out.println("removed " + permitsRemoved + (permitsRemoved == 1 ? " permit" : " permits") + " of semaphore '"
                     + Names.shown(name) + "'; its holders learn it at their next renewal");
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if (removedReadWrite.isPresent()) {
+            out.println("removed (writer, readers and waiting writer of) "
+                    + ReadWriteText.describe(removedReadWrite.get()));
             out.flush();
             return ExitCodes.OK;
         }

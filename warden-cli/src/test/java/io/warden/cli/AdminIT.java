@@ -64,6 +64,30 @@ class AdminIT {
     }
 
     @Test
+    void aReadWriteLockInUseIsShownByStatusAndListAndRemovedWholeByUnlock() throws Exception {
+        Lease first = warden.readWriteLock("catalog").readLock().acquire(Duration.ZERO);
+        Lease second = warden.readWriteLock("catalog")
+                .readLock()
+                .acquire(Duration.ZERO, io.warden.LeaseOptions.defaults().withOwner(new Object()));
+        Cli.Run status = cli.run(RUN, "status", "catalog");
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.stdout())
+                .startsWith("read-write lock 'catalog' is read by 2 readers: ")
+                .contains("pid " + PID);
+        Cli.Run list = cli.run(RUN, "list");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.stdout())
+                .contains("read-write lock 'catalog' is read by 2 readers")
+                .doesNotContain("not written");
+        Cli.Run unlock = cli.run(RUN, "unlock", "--force", "catalog");
+        assertThat(unlock.exitCode()).isZero();
+        assertThat(unlock.stdout()).startsWith("removed (writer, readers and waiting writer of) read-write lock");
+        assertThat(warden.admin().inspectReadWrite("catalog").isHeld()).isFalse();
+        assertThat(cli.run(RUN, "status", "catalog").exitCode()).isEqualTo(1);
+        assertThat(first.fencingToken()).isLessThan(second.fencingToken());
+    }
+
+    @Test
     void statusOfAFreeLockExitsOne() throws Exception {
         Cli.Run text = cli.run(RUN, "status", "nothing");
         assertThat(text.exitCode()).isEqualTo(1);

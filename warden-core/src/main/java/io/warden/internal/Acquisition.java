@@ -59,6 +59,8 @@ final class Acquisition implements LockEntry.Waiter {
     private Scheduler.@Nullable Cancellable deadline;
     private boolean contending;
     private @Nullable HolderInfo lastHolder;
+    /** A writer's attempt was sent: it may have left its intent marker (see {@link #withdrawIntent}). */
+    private boolean intentMaySet;
     /** The last outage ridden out; reported if the wait ends during it. */
     private @Nullable WardenException lastOutage;
 
@@ -101,7 +103,7 @@ final class Acquisition implements LockEntry.Waiter {
     /** Joins the lock's local gate; contends at once if the gate is free. */
     void begin() {
         while (true) {
-            LockEntry candidate = table.entry(keys);
+            LockEntry candidate = table.entry(keys, owner);
             LeaseState local = candidate.holder();
             if (local != null) {
                 // The watchdog declares a lease lost at its deadline, but on its own thread, which a
@@ -198,6 +200,7 @@ final class Acquisition implements LockEntry.Waiter {
             } else {
                 inFlight = true;
                 wakeRequested = false;
+                intentMaySet = true;
                 cancelTimer();
             }
         }
@@ -407,6 +410,25 @@ final class Acquisition implements LockEntry.Waiter {
         });
     }
 
+    /**
+     * A writer that gave up takes its intent marker away (owner-checked by its intent id), so that
+     * readers need not wait for the marker to expire. The release script removes the marker and, as
+     * the intent id is never a lease's token, leaves the writer's key alone.
+     */
+    private void withdrawIntent() {
+        LockKeys.Shared shared = keys.shared();
+        boolean sent;
+        synchronized (this) {
+            sent = intentMaySet;
+        }
+        if (shared != null
+                && shared.role() == LockKeys.Role.WRITE
+                && !shared.companion().isEmpty()
+                && sent) {
+            giveBackUnused(shared.companion());
+        }
+    }
+
     /** Ends the acquisition with {@code failure} and passes the gate on. */
     @Override
     public void fail(WardenException failure) {
@@ -435,6 +457,7 @@ final class Acquisition implements LockEntry.Waiter {
         if (!result.completeExceptionally(failure)) {
             return false;
         }
+        withdrawIntent();
         wiring.listeners()
                 .acquire(keys.name(), outcome(failure), wiring.ticker().nanos() - startedAt);
         return true;

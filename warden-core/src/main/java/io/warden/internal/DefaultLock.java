@@ -21,10 +21,17 @@ final class DefaultLock implements DistributedLock {
 
     private final Engine engine;
     private final LockKeys keys;
+    /** The other side of a read-write lock, or null for a plain lock. */
+    private final @Nullable LockKeys otherSide;
 
     DefaultLock(Engine engine, LockKeys keys) {
+        this(engine, keys, null);
+    }
+
+    DefaultLock(Engine engine, LockKeys keys, @Nullable LockKeys otherSide) {
         this.engine = engine;
         this.keys = keys;
+        this.otherSide = otherSide;
     }
 
     @Override
@@ -125,7 +132,7 @@ final class DefaultLock implements DistributedLock {
     /** The lease {@code owner} holds on this lock through this Warden, or null. */
     @Nullable
     LeaseState heldBy(Object owner) {
-        LockEntry entry = engine.table().existing(keys.name());
+        LockEntry entry = engine.table().existing(keys, owner);
         return entry == null ? null : entry.heldBy(owner);
     }
 
@@ -162,9 +169,32 @@ final class DefaultLock implements DistributedLock {
     }
 
     private Acquisition start(long waitNanos, Object owner, LeaseOptions options) {
+        LockKeys attemptKeys = otherSide == null ? keys : readWriteKeys(owner, waitNanos);
         Object effectiveOwner = options.reentrant() ? owner : new Object();
         return engine.acquire(
-                keys, effectiveOwner, options.reentrant(), LeaseSpec.of(options, engine.settings()), waitNanos);
+                attemptKeys, effectiveOwner, options.reentrant(), LeaseSpec.of(options, engine.settings()), waitNanos);
+    }
+
+    /**
+     * A read-write side's keys for one acquisition by {@code owner}: a writer's intent id (none when
+     * it will not wait, so that it never holds readers back), or the token of the write lease a reader
+     * holds (a downgrade). Refuses an upgrade.
+     */
+    private LockKeys readWriteKeys(Object owner, long waitNanos) {
+        LockKeys.Shared shared = Objects.requireNonNull(keys.shared(), "shared");
+        LockKeys other = Objects.requireNonNull(otherSide, "otherSide");
+        LockEntry otherGate = engine.table().existing(other, owner);
+        LeaseState otherLease = otherGate == null ? null : otherGate.heldBy(owner);
+        boolean holdsOther = otherLease != null && otherLease.isHeld();
+        if (shared.role() == LockKeys.Role.WRITE) {
+            if (holdsOther) {
+                throw new IllegalStateException("read-write lock '" + keys.name() + "' on " + engine.address()
+                        + ": cannot take the write lock while holding its read lock (an upgrade): two readers"
+                        + " upgrading at once would wait for each other for ever; release the read lease first");
+            }
+            return keys.withCompanion(waitNanos == 0 ? "" : OwnerTokens.next());
+        }
+        return otherLease != null && holdsOther ? keys.withCompanion(otherLease.token()) : keys;
     }
 
     private void withdrawOrGiveBack(Acquisition acquisition) {

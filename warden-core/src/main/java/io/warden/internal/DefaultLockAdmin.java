@@ -3,6 +3,7 @@ package io.warden.internal;
 import io.warden.LockAdmin;
 import io.warden.LockInfo;
 import io.warden.LockKeyConflictException;
+import io.warden.ReadWriteLockInfo;
 import io.warden.SemaphoreInfo;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /** Operator views over one key prefix, each a single script call (list: a SCAN, then one per key). */
@@ -44,8 +46,8 @@ final class DefaultLockAdmin implements LockAdmin {
             String name = space.lockNameOf(key);
             if (name != null) {
                 names.add(name);
-            } else if (space.semaphoreNameOf(key) == null) { // semaphores are listSemaphores' business
-                strays.add(key);
+            } else if (space.readWriteNameOf(key) == null && space.semaphoreNameOf(key) == null) {
+                strays.add(key); // read-write locks' and semaphores' keys are listReadWrite's and listSemaphores'
             }
         }
         List<LockInfo> found = new ArrayList<>();
@@ -94,6 +96,83 @@ final class DefaultLockAdmin implements LockAdmin {
     }
 
     @Override
+    public ReadWriteLockInfo inspectReadWrite(String name) {
+        refuseRedlock(name);
+        LockKeys keys = engine.keySpace().readWriteKeys(name, LockKeys.Role.WRITE);
+        return readWriteInfo(name, call(engine.wiring().store().inspectReadWrite(keys), name, "inspect"));
+    }
+
+    @Override
+    public List<ReadWriteLockInfo> listReadWrite(String namePrefix) {
+        Objects.requireNonNull(namePrefix, "namePrefix");
+        if (!engine.settings().connection().redlockNodes().isEmpty()) {
+            return List.of(); // Redlock serves no read-write locks
+        }
+        KeySpace space = engine.keySpace();
+        List<String> keys;
+        try {
+            keys = Futures.awaitUninterruptibly(engine.wiring().store().scan(space.scanAllPattern(namePrefix)));
+        } catch (RuntimeException e) {
+            throw Failures.translate(e, null, engine.address(), "scan");
+        }
+        Set<String> names = new TreeSet<>();
+        for (String key : keys) {
+            String name = space.lockNameOf(key) == null ? space.readWriteNameOf(key) : null;
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        List<ReadWriteLockInfo> found = new ArrayList<>();
+        for (String name : names) {
+            ReadWriteLockInfo info = inspectReadWrite(name);
+            if (info.isHeld()
+                    || info.waitingWriter().isPresent()
+                    || info.foreignKey().isPresent()) {
+                found.add(info);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public Optional<ReadWriteLockInfo> forceUnlockReadWrite(String name) {
+        refuseRedlock(name);
+        LockKeys keys = engine.keySpace().readWriteKeys(name, LockKeys.Role.WRITE);
+        ReadWriteLockInfo before =
+                readWriteInfo(name, call(engine.wiring().store().forceReleaseReadWrite(keys), name, "force unlock"));
+        if (before.foreignKey().isPresent()) {
+            throw new LockKeyConflictException(
+                    name, engine.address(), before.foreignKey().get(), "not a Warden read-write lock");
+        }
+        return before.isHeld() || before.waitingWriter().isPresent() ? Optional.of(before) : Optional.empty();
+    }
+
+    private void refuseRedlock(String name) {
+        if (!engine.settings().connection().redlockNodes().isEmpty()) {
+            throw new UnsupportedOperationException(
+                    "read-write lock '" + name + "': read-write locks are not supported on Redlock");
+        }
+    }
+
+    private static ReadWriteLockInfo readWriteInfo(String name, LockStore.ReadWriteInspection inspection) {
+        List<ReadWriteLockInfo.Share> readers = new ArrayList<>();
+        for (LockStore.ReadWriteInspection.Share reader : inspection.readers()) {
+            readers.add(share(reader));
+        }
+        return new ReadWriteLockInfo(
+                name,
+                Optional.ofNullable(inspection.writer()).map(DefaultLockAdmin::share),
+                readers,
+                Optional.ofNullable(inspection.waitingWriter()).map(DefaultLockAdmin::share),
+                inspection.lastIssued().orElse(0),
+                Optional.ofNullable(inspection.foreignKey()));
+    }
+
+    private static ReadWriteLockInfo.Share share(LockStore.ReadWriteInspection.Share share) {
+        return new ReadWriteLockInfo.Share(Optional.ofNullable(share.holder()), ttl(share.pttlMillis()));
+    }
+
+    @Override
     public SemaphoreInfo inspectSemaphore(String name) {
         SemaphoreKeys keys = engine.keySpace().semaphoreKeys(name);
         LockStore.SemaphoreInspection inspection =
@@ -118,6 +197,9 @@ final class DefaultLockAdmin implements LockAdmin {
     @Override
     public List<SemaphoreInfo> listSemaphores(String namePrefix) {
         Objects.requireNonNull(namePrefix, "namePrefix");
+        if (!engine.settings().connection().redlockNodes().isEmpty()) {
+            return List.of(); // Redlock serves no semaphores
+        }
         KeySpace space = engine.keySpace();
         List<String> keys;
         try {
@@ -125,7 +207,7 @@ final class DefaultLockAdmin implements LockAdmin {
         } catch (RuntimeException e) {
             throw Failures.translate(e, null, engine.address(), "scan");
         }
-        Set<String> names = new java.util.TreeSet<>();
+        Set<String> names = new TreeSet<>();
         for (String key : keys) {
             String name = space.semaphoreNameOf(key);
             if (name != null) {

@@ -74,6 +74,24 @@ final class KeySpace {
     }
 
     /**
+     * Checks a name and returns the keys of one side of its read-write lock: {@code prefix:{name}:rw:}
+     * followed by {@code w} (the writer's hash), {@code readers} (the readers' sorted set), {@code
+     * intent} (a waiting writer's marker), {@code r:<token>} (each reader's hash), {@code fence} and
+     * {@code released}. None ends with <code>'&#125;'</code>, so none is a plain lock's key, and all share
+     * the plain lock's hash tag. A plain lock and a read-write lock of the same name are distinct locks.
+     */
+    LockKeys readWriteKeys(String name, LockKeys.Role role) {
+        validateName(name);
+        String base = prefix + ":{" + name + "}:rw:";
+        return new LockKeys(
+                name,
+                base + "w",
+                base + "fence",
+                base + "released",
+                new LockKeys.Shared(role, base + "readers", base + "intent", base + "r:", ""));
+    }
+
+    /**
      * The lock name of a lock key of this prefix, or null if {@code key} is not one (for example a
      * fencing counter) or is the key of a name {@link #keys} would refuse (such as a name starting with
      * <code>'&#125;'</code>, written by an older version: its lock key expires with its lease). So every name
@@ -121,6 +139,30 @@ final class KeySpace {
      */
     String scanAllPattern(String namePrefix) {
         return namePrefix.isEmpty() ? globEscape(prefix + ":") + "*" : globEscape(prefix + ":{" + namePrefix) + "*";
+    }
+
+    /**
+     * The name of the read-write lock that {@code key} belongs to (any of its keys, a reader's
+     * included), or null if it is no read-write lock's key of a name {@link #keys} accepts.
+     */
+    @Nullable
+    String readWriteNameOf(String key) {
+        int marker = key.lastIndexOf("}:rw:");
+        if (marker < 0) {
+            return null;
+        }
+        String name = nameOf(key.substring(0, marker + 1));
+        if (name == null) {
+            return null;
+        }
+        String part = key.substring(marker + "}:rw:".length());
+        boolean known = part.equals("w")
+                || part.equals("readers")
+                || part.equals("intent")
+                || part.equals("fence")
+                || part.equals("released")
+                || part.startsWith("r:");
+        return known ? name : null;
     }
 
     /** A SCAN pattern matching the lock keys whose names start with {@code namePrefix}. */

@@ -414,7 +414,7 @@ final class LeaseState {
 
     /** Sends an owner-checked TTL change; {@code confirm} runs under the monitor once Redis confirmed it. */
     private CompletableFuture<Void> sendExtend(long ttl, Runnable confirm) {
-        LockStore.Renewal request = new LockStore.Renewal(keys.lockKey(), token, LeaseSpec.toMillisCeil(ttl));
+        LockStore.Renewal request = new LockStore.Renewal(keys.leaseKey(token), token, LeaseSpec.toMillisCeil(ttl));
         return wiring.store().renew(List.of(request)).handle((outcomes, error) -> {
             if (error != null) {
                 throw Failures.completion(Failures.translate(error, keys.name(), wiring.address(), "extend"));

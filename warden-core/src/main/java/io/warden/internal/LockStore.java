@@ -81,6 +81,25 @@ interface LockStore extends AutoCloseable {
     CompletableFuture<Integer> forceReleaseSemaphore(SemaphoreKeys keys);
 
     /**
+     * A read-write lock's state for operators ({@code keys} from {@link KeySpace#readWriteKeys});
+     * changes nothing. Only stores that serve read-write locks support it.
+     */
+    default CompletableFuture<ReadWriteInspection> inspectReadWrite(LockKeys keys) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("read-write locks are not supported on " + address()));
+    }
+
+    /**
+     * Deletes a read-write lock's writer, readers and waiting writer's marker whoever holds them, and
+     * wakes waiters; deletes nothing if any of its keys holds foreign data. Replies with the state
+     * just before.
+     */
+    default CompletableFuture<ReadWriteInspection> forceReleaseReadWrite(LockKeys keys) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("read-write locks are not supported on " + address()));
+    }
+
+    /**
      * Groups keys whose renewals may share one {@link #renew} call: any keys on a standalone
      * server, one hash slot on a Cluster.
      */
@@ -211,6 +230,25 @@ interface LockStore extends AutoCloseable {
         Inspection(State state, long pttlMillis, @Nullable HolderInfo holder, OptionalLong lastIssued) {
             this(state, pttlMillis, holder, lastIssued, false);
         }
+    }
+
+    /**
+     * A read-write lock's state.
+     *
+     * @param foreignKey a key of the lock holding data Warden did not write, or null
+     * @param writer the writer's lease, or null
+     * @param readers the live readers' leases
+     * @param waitingWriter a waiting writer's marker, or null
+     * @param lastIssued the last fencing token minted for the name, if the counter holds one
+     */
+    record ReadWriteInspection(
+            @Nullable String foreignKey,
+            @Nullable Share writer,
+            List<Share> readers,
+            @Nullable Share waitingWriter,
+            OptionalLong lastIssued) {
+        /** One lease or marker: its holder if recorded, its PTTL (-1 without a TTL). */
+        record Share(@Nullable HolderInfo holder, long pttlMillis) {}
     }
 
     /**

@@ -11,26 +11,29 @@ import org.jspecify.annotations.Nullable;
  * ever used.
  */
 final class LockTable {
-    private final ConcurrentHashMap<String, LockEntry> entries = new ConcurrentHashMap<>();
+    /** Keyed by {@link LockKeys#gateKey}. */
+    private final ConcurrentHashMap<Object, LockEntry> entries = new ConcurrentHashMap<>();
+
     private final ReleaseSubscriptions subscriptions;
 
     LockTable(ReleaseSubscriptions subscriptions) {
         this.subscriptions = subscriptions;
     }
 
-    /** The live entry of a lock; callers re-ask when {@link LockEntry#enter} says it retired. */
-    LockEntry entry(LockKeys keys) {
-        return entries.computeIfAbsent(keys.name(), name -> new LockEntry(subscriptions, keys, this::remove));
+    /**
+     * The live gate of a lock for an acquisition by {@code owner}; callers re-ask when {@link
+     * LockEntry#enter} says it retired.
+     */
+    LockEntry entry(LockKeys keys, Object owner) {
+        Object gate = keys.gateKey(owner);
+        return entries.computeIfAbsent(
+                gate, g -> new LockEntry(subscriptions, keys, entry -> entries.remove(gate, entry)));
     }
 
-    /** The entry of a lock if one is live, else null. */
+    /** The gate of a lock for {@code owner} if one is live, else null. */
     @Nullable
-    LockEntry existing(String name) {
-        return entries.get(name);
-    }
-
-    private void remove(LockEntry entry) {
-        entries.remove(entry.keys().name(), entry);
+    LockEntry existing(LockKeys keys, Object owner) {
+        return entries.get(keys.gateKey(owner));
     }
 
     int size() {

@@ -19,7 +19,13 @@ enum LuaScript {
     PERMIT_ACQUIRE("permit_acquire.lua", true),
     PERMIT_RELEASE("permit_release.lua", true),
     SEMAPHORE_INSPECT("semaphore_inspect.lua", false),
-    SEMAPHORE_FORCE_RELEASE("semaphore_force_release.lua", true);
+    SEMAPHORE_FORCE_RELEASE("semaphore_force_release.lua", true),
+    READ_ACQUIRE("read_acquire.lua", true),
+    WRITE_ACQUIRE("write_acquire.lua", true),
+    READ_RELEASE("read_release.lua", true),
+    WRITE_RELEASE("write_release.lua", true),
+    RW_INSPECT("rw_inspect.lua", false),
+    RW_FORCE_RELEASE("rw_force_release.lua", true);
 
     private final String resource;
     private final boolean writes;

@@ -67,21 +67,30 @@ public final class RedisUris {
     }
 
     /**
-     * {@code uri} with its command timeout set to {@code timeout}. A Sentinel URI is returned as is
-     * (Lettuce's copy would drop its sentinels); the client's timeout options bound its commands.
+     * A copy of {@code uri} with its command timeout set to {@code timeout}; a Sentinel URI's
+     * sentinels get it too. The caller's URI is never changed.
      */
     public static RedisURI withTimeout(RedisURI uri, Duration timeout) {
         if (uri.getSentinels().isEmpty()) {
             return RedisURI.builder(uri).withTimeout(timeout).build();
         }
-        // Lettuce's builder cannot copy a Sentinel URI, so this one is bounded in place. The master
-        // is found by asking the sentinels, each with its own timeout: left alone, a hung sentinel
-        // held connecting for Lettuce's default of 60 s.
-        uri.setTimeout(timeout);
+        // Lettuce's builder cannot copy a Sentinel URI ("must be provided Host, Socket or
+        // Sentinel"), so it is copied field by field. The master is found by asking the sentinels,
+        // each with its own timeout: left alone, a hung sentinel held connecting for Lettuce's
+        // default of 60 s.
+        RedisURI copy = new RedisURI();
+        copy.setSentinelMasterId(uri.getSentinelMasterId());
         for (RedisURI sentinel : uri.getSentinels()) {
-            sentinel.setTimeout(timeout);
+            copy.getSentinels().add(withTimeout(sentinel, timeout));
         }
-        return uri;
+        copy.setDatabase(uri.getDatabase());
+        copy.setCredentialsProvider(uri.getCredentialsProvider());
+        copy.applySsl(uri);
+        copy.setClientName(uri.getClientName());
+        copy.setLibraryName(uri.getLibraryName());
+        copy.setLibraryVersion(uri.getLibraryVersion());
+        copy.setTimeout(timeout);
+        return copy;
     }
 
     /**

@@ -25,8 +25,15 @@ final class ScriptStore implements LockStore {
         return backend.address();
     }
 
+    /** A waiting writer's intent marker lives this long, or the lease time if shorter. */
+    static final long MAX_INTENT_MILLIS = 3000;
+
     @Override
     public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+        LockKeys.Shared shared = keys.shared();
+        if (shared != null) {
+            return acquireShared(keys, shared, token, ttlMillis, stamp);
+        }
         return backend.<List<Object>>eval(
                         LuaScript.ACQUIRE,
                         ScriptOutputType.MULTI,
@@ -38,6 +45,45 @@ final class ScriptStore implements LockStore {
                         minting(stamp.minting()),
                         Long.toString(stamp.sinceMillis()))
                 .thenApply(ScriptStore::acquired);
+    }
+
+    private CompletableFuture<Acquired> acquireShared(
+            LockKeys keys, LockKeys.Shared shared, String token, long ttlMillis, Stamp stamp) {
+        String ttl = Long.toString(ttlMillis);
+        String pid = Long.toString(stamp.pid());
+        String since = Long.toString(stamp.sinceMillis());
+        CompletableFuture<List<Object>> reply = shared.role() == LockKeys.Role.READ
+                ? backend.eval(
+                        LuaScript.READ_ACQUIRE,
+                        ScriptOutputType.MULTI,
+                        new String[] {
+                            keys.lockKey(),
+                            shared.readersKey(),
+                            shared.intentKey(),
+                            keys.leaseKey(token),
+                            keys.fenceKey()
+                        },
+                        token,
+                        ttl,
+                        stamp.host(),
+                        pid,
+                        minting(stamp.minting()),
+                        since,
+                        shared.companion())
+                : backend.eval(
+                        LuaScript.WRITE_ACQUIRE,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey(), shared.readersKey(), shared.intentKey(), keys.fenceKey()},
+                        token,
+                        ttl,
+                        stamp.host(),
+                        pid,
+                        minting(stamp.minting()),
+                        since,
+                        shared.companion(),
+                        Long.toString(Math.min(ttlMillis, MAX_INTENT_MILLIS)),
+                        shared.readerKeyPrefix());
+        return reply.thenApply(ScriptStore::acquired);
     }
 
     /** acquire.lua's ARGV[5]. */
@@ -95,19 +141,46 @@ final class ScriptStore implements LockStore {
     public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
         String mode = !announce ? "n" : backend.shardedPubSub() ? "s" : "p";
         long disconnectsBefore = backend.disconnects();
-        return backend.<Long>eval(
-                        LuaScript.RELEASE,
-                        ScriptOutputType.INTEGER,
-                        new String[] {keys.lockKey()},
-                        token,
-                        keys.channel(),
-                        Long.toString(keepMillis),
-                        mode)
+        return releaseScript(keys, token, keepMillis, mode)
                 .thenApply(code -> (code == 0 || code == -1) && backend.disconnects() != disconnectsBefore
                         // Resent after a reconnect: its first run may have deleted the key, and
                         // another owner may have taken the lock before the resend ran.
                         ? Released.RELEASED
                         : released(code));
+    }
+
+    private CompletableFuture<Long> releaseScript(LockKeys keys, String token, long keepMillis, String mode) {
+        LockKeys.Shared shared = keys.shared();
+        String keep = Long.toString(keepMillis);
+        if (shared == null) {
+            return backend.eval(
+                    LuaScript.RELEASE,
+                    ScriptOutputType.INTEGER,
+                    new String[] {keys.lockKey()},
+                    token,
+                    keys.channel(),
+                    keep,
+                    mode);
+        }
+        if (shared.role() == LockKeys.Role.READ) {
+            return backend.eval(
+                    LuaScript.READ_RELEASE,
+                    ScriptOutputType.INTEGER,
+                    new String[] {keys.leaseKey(token), shared.readersKey(), shared.intentKey()},
+                    token,
+                    keys.channel(),
+                    keep,
+                    mode);
+        }
+        return backend.eval(
+                LuaScript.WRITE_RELEASE,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.lockKey(), shared.intentKey()},
+                token,
+                keys.channel(),
+                keep,
+                mode,
+                shared.companion());
     }
 
     static Released released(long code) {
@@ -157,6 +230,76 @@ final class ScriptStore implements LockStore {
                         case FOREIGN -> new ForceReleased(Released.FOREIGN, null);
                     };
                 });
+    }
+
+    @Override
+    public CompletableFuture<ReadWriteInspection> inspectReadWrite(LockKeys keys) {
+        LockKeys.Shared shared = java.util.Objects.requireNonNull(keys.shared(), "shared");
+        return backend.<List<Object>>eval(
+                        LuaScript.RW_INSPECT,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey(), shared.readersKey(), shared.intentKey(), keys.fenceKey()},
+                        shared.readerKeyPrefix())
+                .thenApply(reply -> readWriteInspection(reply, keys.fenceKey()));
+    }
+
+    @Override
+    public CompletableFuture<ReadWriteInspection> forceReleaseReadWrite(LockKeys keys) {
+        LockKeys.Shared shared = java.util.Objects.requireNonNull(keys.shared(), "shared");
+        return backend.<List<Object>>eval(
+                        LuaScript.RW_FORCE_RELEASE,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey(), shared.readersKey(), shared.intentKey(), keys.fenceKey()},
+                        shared.readerKeyPrefix(),
+                        keys.channel(),
+                        backend.shardedPubSub() ? "s" : "p")
+                .thenApply(reply -> readWriteInspection(reply, keys.fenceKey()));
+    }
+
+    /** Reads rw_inspect.lua's reply (rw_force_release.lua's too: the same layout). */
+    static ReadWriteInspection readWriteInspection(List<Object> reply, String fenceKey) {
+        String counter = HolderParsing.text(reply, 2);
+        OptionalLong lastIssued =
+                HolderParsing.isInteger(counter) ? OptionalLong.of(Long.parseLong(counter)) : OptionalLong.empty();
+        String foreign = HolderParsing.text(reply, 0);
+        String counterType = HolderParsing.text(reply, 3);
+        if (foreign.isEmpty() && !counterType.equals("none") && lastIssued.isEmpty()) {
+            foreign = fenceKey;
+        }
+        if (!foreign.isEmpty()) {
+            return new ReadWriteInspection(foreign, null, List.of(), null, lastIssued);
+        }
+        ReadWriteInspection.Share writer = share(reply, 4, true);
+        ReadWriteInspection.Share intent = share(reply, 9, false);
+        int readers = (int) HolderParsing.number(HolderParsing.text(reply, 13));
+        List<ReadWriteInspection.Share> shares = new ArrayList<>(readers);
+        for (int r = 0; r < readers; r++) {
+            shares.add(share(reply, 14 + 5 * r, true));
+        }
+        return new ReadWriteInspection(null, writer, shares, intent, lastIssued);
+    }
+
+    /** {pttl, host, pid, since[, fence]} at {@code from}, or null when the key is gone (pttl -2). */
+    private static ReadWriteInspection.@org.jspecify.annotations.Nullable Share share(
+            List<Object> reply, int from, boolean fenced) {
+        long pttl = HolderParsing.number(HolderParsing.text(reply, from));
+        if (pttl == -2) {
+            return null;
+        }
+        HolderInfo holder;
+        if (fenced) {
+            holder = HolderParsing.holder(reply, from + 1);
+        } else {
+            String host = HolderParsing.text(reply, from + 1);
+            holder = host.isEmpty()
+                    ? null
+                    : new HolderInfo(
+                            host,
+                            HolderParsing.number(HolderParsing.text(reply, from + 2)),
+                            java.time.Instant.ofEpochMilli(HolderParsing.number(HolderParsing.text(reply, from + 3))),
+                            0);
+        }
+        return new ReadWriteInspection.Share(holder, pttl);
     }
 
     /**

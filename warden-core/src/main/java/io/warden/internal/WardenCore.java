@@ -1,6 +1,7 @@
 package io.warden.internal;
 
 import io.warden.DistributedLock;
+import io.warden.DistributedReadWriteLock;
 import io.warden.DistributedSemaphore;
 import io.warden.LeaderElection;
 import io.warden.LockAdmin;
@@ -100,6 +101,16 @@ public final class WardenCore {
                     + " single Redis, Sentinel or Cluster");
         }
         return new DefaultSemaphore(engine, engine.keySpace().semaphoreKeys(name), permits, false);
+    }
+
+    public DistributedReadWriteLock readWriteLock(String name) {
+        checkOpen();
+        if (!engine.settings().connection().redlockNodes().isEmpty()) {
+            throw new UnsupportedOperationException("read-write lock '" + name + "': not supported on Redlock"
+                    + " (its readers' keys and the writer's check of them would need a quorum of their own);"
+                    + " use a single Redis, Sentinel or Cluster");
+        }
+        return new DefaultReadWriteLock(engine, name);
     }
 
     public TaskLock task(String name) {

@@ -128,7 +128,7 @@ final class Watchdog {
         List<LockStore.Renewal> requests = new ArrayList<>(renewals.size());
         for (LeaseState.Renewal renewal : renewals) {
             requests.add(new LockStore.Renewal(
-                    renewal.lease().keys().lockKey(),
+                    renewal.lease().keys().leaseKey(renewal.lease().token()),
                     renewal.lease().token(),
                     LeaseSpec.toMillisCeil(renewal.ttlNanos())));
         }

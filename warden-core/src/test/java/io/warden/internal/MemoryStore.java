@@ -62,6 +62,9 @@ public final class MemoryStore implements LockStore {
 
     @Override
     public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+        if (keys.shared() != null) {
+            return notModelled(keys);
+        }
         return run(() -> {
             String lockKey = keys.lockKey();
             MemoryRedis.Entry lock = redis.get(lockKey);
@@ -122,8 +125,20 @@ public final class MemoryStore implements LockStore {
         });
     }
 
+    /**
+     * Read-write locks are not modelled (their scripts are tested on real Redis only): refused
+     * loudly rather than served with a plain lock's semantics.
+     */
+    private static <T> CompletableFuture<T> notModelled(LockKeys keys) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "MemoryStore does not model read-write locks ('" + keys.name() + "')"));
+    }
+
     @Override
     public CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce) {
+        if (keys.shared() != null) {
+            return notModelled(keys);
+        }
         return run(() -> {
             String owner = owner(keys.lockKey());
             if (owner == null || owner == NOT_A_LOCK) {

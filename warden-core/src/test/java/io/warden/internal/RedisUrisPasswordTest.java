@@ -1,6 +1,7 @@
 package io.warden.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
@@ -26,8 +27,9 @@ class RedisUrisPasswordTest {
 
     @Test
     void aSentinelUriAndItsSentinelsGetThePasswordButOneNamedInTheUriWins() {
-        RedisURI sentinel = RedisURI.create("redis-sentinel://a:26379,b:26380#main");
-        RedisUris.withDefaultPassword(RedisUris.withTimeout(sentinel, Duration.ofSeconds(1)), "s3cret");
+        RedisURI sentinel = RedisUris.withDefaultPassword(
+                RedisUris.withTimeout(RedisURI.create("redis-sentinel://a:26379,b:26380#main"), Duration.ofSeconds(1)),
+                "s3cret");
         assertThat(new String(credentials(sentinel).getPassword())).isEqualTo("s3cret");
         assertThat(sentinel.getSentinels())
                 .allSatisfy(one ->
@@ -37,6 +39,35 @@ class RedisUrisPasswordTest {
         RedisUris.withDefaultPassword(own, "s3cret");
         assertThat(new String(credentials(own).getPassword())).isEqualTo("mine");
         assertThat(credentials(own).getUsername()).isEqualTo("user");
+    }
+
+    @Test
+    void aSentinelUriIsCopiedWithEverySettingAndTheCallersUriIsLeftAsItWas() {
+        RedisURI callers = RedisURI.create("rediss-sentinel://user:pw@a:26379,b:26380/3?timeout=9s#main");
+        callers.setClientName("billing");
+        callers.setVerifyPeer(false);
+
+        RedisURI own = RedisUris.withDefaultPassword(RedisUris.withTimeout(callers, Duration.ofSeconds(1)), "other");
+
+        assertThat(own).isNotSameAs(callers);
+        assertThat(own.getTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(own.getSentinels())
+                .hasSize(2)
+                .allSatisfy(one -> assertThat(one.getTimeout()).isEqualTo(Duration.ofSeconds(1)));
+        assertThat(own.getSentinels())
+                .extracting(RedisURI::getHost, RedisURI::getPort)
+                .containsExactly(tuple("a", 26379), tuple("b", 26380));
+        assertThat(own.getSentinelMasterId()).isEqualTo("main");
+        assertThat(own.getDatabase()).isEqualTo(3);
+        assertThat(own.isSsl()).isTrue();
+        assertThat(own.isVerifyPeer()).isFalse();
+        assertThat(own.getClientName()).isEqualTo("billing");
+        assertThat(credentials(own).getUsername()).isEqualTo("user");
+        assertThat(new String(credentials(own).getPassword())).isEqualTo("pw");
+
+        assertThat(callers.getTimeout()).as("the caller's URI is not changed").isEqualTo(Duration.ofSeconds(9));
+        assertThat(callers.getSentinels())
+                .allSatisfy(one -> assertThat(one.getTimeout()).isEqualTo(Duration.ofSeconds(9)));
     }
 
     @Test

@@ -1,0 +1,56 @@
+-- rw_force_release: an operator's escape hatch. Deletes a read-write lock's writer, every reader
+-- and a waiting writer's marker, whoever holds them, and wakes waiters. Deletes nothing if any of
+-- its keys holds data Warden did not write. Holders learn at their next renewal (or at once, if
+-- they listen for releases).
+--
+-- KEYS[1..4], ARGV[1]  as rw_inspect.lua
+-- ARGV[2]  release channel
+-- ARGV[3]  's' to announce with SPUBLISH (sharded pub/sub on a Redis 7 Cluster), else PUBLISH
+--
+-- Reply:   rw_inspect.lua's reply, read just before the deletion (foreignKey non-empty: nothing
+--          was deleted).
+--
+-- Cost: as rw_inspect.lua, plus 1 DEL per reader and 4 more commands.
+local counterType = redis.call('TYPE', KEYS[4]).ok
+local counter = counterType == 'string' and redis.call('GET', KEYS[4]) or ''
+local reply = {'', '', counter, counterType}
+for i, expected in ipairs({'hash', 'zset', 'hash'}) do
+  local t = redis.call('TYPE', KEYS[i]).ok
+  if t ~= 'none' and (t ~= expected or (expected == 'hash' and redis.call('HEXISTS', KEYS[i], 'owner') == 0)) then
+    reply[1] = KEYS[i]
+    reply[2] = t
+    return reply
+  end
+end
+local w = redis.call('HMGET', KEYS[1], 'host', 'pid', 'since', 'fence')
+table.insert(reply, redis.call('PTTL', KEYS[1]))
+for j = 1, 4 do
+  table.insert(reply, w[j] or '')
+end
+local i = redis.call('HMGET', KEYS[3], 'host', 'pid', 'since')
+table.insert(reply, redis.call('PTTL', KEYS[3]))
+for j = 1, 3 do
+  table.insert(reply, i[j] or '')
+end
+local live = {}
+for _, token in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local key = ARGV[1] .. token
+  local pttl = redis.call('PTTL', key)
+  if pttl ~= -2 then
+    local r = redis.call('HMGET', key, 'host', 'pid', 'since', 'fence')
+    table.insert(live, {pttl, r[1] or '', r[2] or '', r[3] or '', r[4] or ''})
+    -- Only a Warden reader's hash is deleted; anything else under a reader's name is left.
+    if redis.call('TYPE', key).ok == 'hash' and redis.call('HEXISTS', key, 'owner') == 1 then
+      redis.call('DEL', key)
+    end
+  end
+end
+table.insert(reply, #live)
+for _, r in ipairs(live) do
+  for j = 1, 5 do
+    table.insert(reply, r[j])
+  end
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call(ARGV[3] == 's' and 'SPUBLISH' or 'PUBLISH', ARGV[2], 'released')
+return reply
