@@ -3,6 +3,7 @@ package io.warden.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 final class LockTable {
     private final ConcurrentHashMap<String, LockEntry> entries = new ConcurrentHashMap<>();
     private final ReleaseSubscriptions subscriptions;
+    /** One retire action for every entry, rather than a method reference allocated per entry. */
+    private final Consumer<LockEntry> retire = this::remove;
 
     LockTable(ReleaseSubscriptions subscriptions) {
         this.subscriptions = subscriptions;
@@ -20,7 +23,7 @@ final class LockTable {
 
     /** The live entry of a lock; callers re-ask when {@link LockEntry#enter} says it retired. */
     LockEntry entry(LockKeys keys) {
-        return entries.computeIfAbsent(keys.name(), name -> new LockEntry(subscriptions, keys, this::remove));
+        return entries.computeIfAbsent(keys.name(), name -> new LockEntry(subscriptions, keys, retire));
     }
 
     /** The entry of a lock if one is live, else null. */
