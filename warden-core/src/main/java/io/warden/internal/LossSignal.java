@@ -49,8 +49,7 @@ final class LossSignal {
             lost = announced ? event : null;
         }
         if (lost != null) {
-            LeaseLostEvent told = lost;
-            wiring.runCallback(() -> created.complete(told));
+            created.complete(lost); // nothing depends on it yet: completing it here runs no callback
         }
         return created;
     }
