@@ -147,7 +147,7 @@ final class LeaseState {
      * and hands it to {@code due}. Returns when the lease next needs attention, or {@code
      * Long.MAX_VALUE}.
      */
-    long watch(long now, Watchdog.Due due) {
+    long watch(long now, DueRenewals due) {
         LossCause cause;
         long ttl = 0;
         long next;
@@ -504,6 +504,12 @@ final class LeaseState {
 
     private LeaseNotHeldException notHeld(LeaseNotHeldException.Reason reason, String detail) {
         return new LeaseNotHeldException(keys.name(), wiring.address(), reason, detail);
+    }
+
+    /** Where {@link #watch} puts a renewal it found due (the watchdog's tick gathers them). */
+    interface DueRenewals {
+        /** {@code lease} is due, marked in flight, for a renewal setting its TTL to {@code ttlNanos}. */
+        void add(LeaseState lease, long ttlNanos);
     }
 
     /** What a lease tells the watchdog and the local gate around it. */

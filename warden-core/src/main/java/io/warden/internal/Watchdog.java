@@ -183,13 +183,14 @@ final class Watchdog {
     }
 
     /** The renewals one tick found due, by {@link LockStore#renewalGroup}; used on the tick's thread only. */
-    final class Due {
+    private final class Due implements LeaseState.DueRenewals {
         final List<Group> groups = new ArrayList<>(1);
         private final Map<Integer, Group> byId = new HashMap<>();
         int total;
         private @Nullable Group last;
 
-        void add(LeaseState lease, long ttlNanos) {
+        @Override
+        public void add(LeaseState lease, long ttlNanos) {
             int id = wiring.store().renewalGroup(lease.keys().lockKey());
             Group group = last;
             if (group == null || group.id != id) {
