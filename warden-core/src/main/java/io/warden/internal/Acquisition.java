@@ -553,19 +553,25 @@ final class Acquisition implements LockEntry.Waiter {
 
     /** The watchdog and this lock's gate, as a lease acquired here sees them. */
     private LeaseState.Surroundings surroundings() {
-        LockEntry gate = entry();
-        return new LeaseState.Surroundings() {
-            @Override
-            public void nextEventAt(long at) {
-                watchdog.reschedule(at);
-            }
+        return new GateAndWatchdog(entry(), watchdog);
+    }
 
-            @Override
-            public void ended(LeaseState lease) {
-                watchdog.forget(lease);
-                gate.holderEnded(lease);
-            }
-        };
+    /**
+     * A lease's surroundings, as a class of its own rather than an anonymous one: an anonymous class
+     * would keep this whole acquisition (its future, timers and fields) reachable for as long as the
+     * lease lives.
+     */
+    private record GateAndWatchdog(LockEntry gate, Watchdog watchdog) implements LeaseState.Surroundings {
+        @Override
+        public void nextEventAt(long at) {
+            watchdog.reschedule(at);
+        }
+
+        @Override
+        public void ended(LeaseState lease) {
+            watchdog.forget(lease);
+            gate.holderEnded(lease);
+        }
     }
 
     /** The lock's local gate; set by {@link #begin()}, before any timer, reply or promotion. */

@@ -38,7 +38,7 @@ final class KeySpace {
     LockKeys keys(String name) {
         validateName(name);
         String lockKey = prefix + ":{" + name + "}";
-        return new LockKeys(name, lockKey, lockKey + ":fence", lockKey + ":released");
+        return LockKeys.derived(name, lockKey);
     }
 
     /** Checks a semaphore name and returns its keys. */

@@ -4,12 +4,13 @@ import io.warden.Lease;
 import io.warden.LeaseLostEvent;
 import io.warden.LeaseNotHeldException;
 import io.warden.RedisUnavailableException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /** One acquisition's handle on a (possibly shared, re-entrant) lease. Released at most once. */
@@ -17,7 +18,18 @@ final class LeaseHandle implements Lease {
     private final LeaseState state;
     private final String address;
     private final boolean fencing;
-    private final AtomicBoolean released = new AtomicBoolean();
+    /** Set by the one release that goes through; compare-and-set through {@link #RELEASED} (no AtomicBoolean per handle). */
+    private volatile boolean released;
+
+    private static final VarHandle RELEASED;
+
+    static {
+        try {
+            RELEASED = MethodHandles.lookup().findVarHandle(LeaseHandle.class, "released", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     LeaseHandle(LeaseState state, String address, boolean fencing) {
         this.state = state;
@@ -40,17 +52,17 @@ final class LeaseHandle implements Lease {
 
     @Override
     public boolean isHeld() {
-        return !released.get() && state.isHeld();
+        return !released && state.isHeld();
     }
 
     @Override
     public Duration remaining() {
-        return released.get() ? Duration.ZERO : state.remaining();
+        return released ? Duration.ZERO : state.remaining();
     }
 
     @Override
     public boolean isWatched() {
-        return !released.get() && state.isWatched();
+        return !released && state.isWatched();
     }
 
     LeaseState state() {
@@ -60,7 +72,7 @@ final class LeaseHandle implements Lease {
     @Override
     public void extend(Duration leaseTime) {
         long nanos = Durations.leaseNanos(leaseTime, "lease time", state.name());
-        if (released.get()) {
+        if (released) {
             throw alreadyReleased();
         }
         state.extend(nanos);
@@ -68,7 +80,7 @@ final class LeaseHandle implements Lease {
 
     /** Moves the maximum hold to {@code maxHoldNanos} from now (task runs' extend); see {@link LeaseState#extendHold}. */
     void extendHold(long maxHoldNanos) {
-        if (released.get()) {
+        if (released) {
             throw alreadyReleased();
         }
         state.extendHold(maxHoldNanos);
@@ -110,12 +122,12 @@ final class LeaseHandle implements Lease {
     }
 
     private CompletableFuture<Void> releaseKeepingAsync(long keepNanos) {
-        if (!released.compareAndSet(false, true)) {
+        if (!RELEASED.compareAndSet(this, false, true)) {
             return CompletableFuture.failedFuture(alreadyReleased());
         }
         return state.releaseAsync(keepNanos).whenComplete((ok, error) -> {
             if (Failures.unwrap(error) instanceof RedisUnavailableException) {
-                released.set(false); // outcome unknown: the caller may retry
+                released = false; // outcome unknown: the caller may retry
             }
         });
     }

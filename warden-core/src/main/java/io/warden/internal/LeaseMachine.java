@@ -1,7 +1,7 @@
 package io.warden.internal;
 
 import io.warden.LossCause;
-import java.util.ArrayDeque;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,8 +75,14 @@ final class LeaseMachine {
     private @Nullable LossCause lossCause;
     /** Why the lease ended if a release sent past its local deadline finds the key gone. */
     private @Nullable LossCause lateCause;
-    /** TTL-setting commands sent and not yet confirmed, in send order: {sentAt, ttl}. */
-    private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
+    /**
+     * TTL-setting commands sent and not yet confirmed, in send order, as pairs {sentAt, ttl} in the
+     * first {@code 2 * inFlightCount} slots; null while none is in flight (most of a lease's life),
+     * so that an idle lease carries no buffer.
+     */
+    private long @Nullable [] inFlight;
+
+    private int inFlightCount;
 
     LeaseMachine(LeaseSpec spec, long renewalsPerLease, long sentAt, long ttlNanos) {
         this.renewalsPerLease = renewalsPerLease;
@@ -169,7 +175,16 @@ final class LeaseMachine {
      * A longer TTL counts only once confirmed; a shorter one counts at once.
      */
     void sending(long sentAt, long ttl) {
-        inFlight.addLast(new long[] {sentAt, ttl});
+        long[] pairs = inFlight;
+        if (pairs == null) {
+            pairs = new long[4];
+        } else if (pairs.length == 2 * inFlightCount) {
+            pairs = Arrays.copyOf(pairs, pairs.length * 2);
+        }
+        pairs[2 * inFlightCount] = sentAt;
+        pairs[2 * inFlightCount + 1] = ttl;
+        inFlightCount++;
+        inFlight = pairs;
         capBy(sentAt, ttl);
     }
 
@@ -179,21 +194,30 @@ final class LeaseMachine {
      * may still land, so they still cap what it confirms.
      */
     private void confirmedInOrder(long sentAt, long ttl, long wanted) {
-        int index = 0;
+        long[] pairs = inFlight;
+        if (pairs == null) {
+            confirmed(sentAt, ttl, wanted);
+            return;
+        }
         int found = -1;
-        for (long[] command : inFlight) {
-            if (command[0] == sentAt && command[1] == ttl) {
-                found = index;
+        for (int i = 0; i < inFlightCount; i++) {
+            if (pairs[2 * i] == sentAt && pairs[2 * i + 1] == ttl) {
+                found = i;
                 break;
             }
-            index++;
         }
-        for (int i = 0; i <= found; i++) {
-            inFlight.pollFirst();
+        if (found >= 0) {
+            int left = inFlightCount - found - 1;
+            if (left == 0) {
+                inFlight = null;
+            } else {
+                System.arraycopy(pairs, 2 * (found + 1), pairs, 0, 2 * left);
+            }
+            inFlightCount = left;
         }
         confirmed(sentAt, ttl, wanted);
-        for (long[] later : inFlight) {
-            capBy(later[0], later[1]);
+        for (int i = 0; i < inFlightCount; i++) {
+            capBy(pairs[2 * i], pairs[2 * i + 1]);
         }
     }
 

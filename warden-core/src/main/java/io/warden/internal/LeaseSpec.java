@@ -2,6 +2,7 @@ package io.warden.internal;
 
 import io.warden.LeaseOptions;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lease terms of one acquisition, resolved against the Warden's defaults.
@@ -12,10 +13,27 @@ import java.time.Duration;
  */
 record LeaseSpec(long leaseNanos, boolean watched, long maxHoldNanos) {
 
+    /**
+     * The last spec made: every lease keeps its spec, and most acquisitions of a program ask for the
+     * same terms, so they share one instance (a value: sharing it across Wardens is harmless).
+     */
+    private static volatile @Nullable LeaseSpec last;
+
     static LeaseSpec of(LeaseOptions options, Settings settings) {
-        Duration lease = options.explicitLeaseTime().orElse(settings.defaultLeaseTime());
+        long lease =
+                options.explicitLeaseTime().orElse(settings.defaultLeaseTime()).toNanos();
         long maxHold = options.maxHold().map(Duration::toNanos).orElse(Long.MAX_VALUE);
-        return new LeaseSpec(lease.toNanos(), options.watchdogEnabled(), maxHold);
+        boolean watched = options.watchdogEnabled();
+        LeaseSpec cached = last;
+        if (cached != null
+                && cached.leaseNanos == lease
+                && cached.watched == watched
+                && cached.maxHoldNanos == maxHold) {
+            return cached;
+        }
+        LeaseSpec made = new LeaseSpec(lease, watched, maxHold);
+        last = made;
+        return made;
     }
 
     /** The TTL to request when acquiring: the lease, capped by the maximum hold. */

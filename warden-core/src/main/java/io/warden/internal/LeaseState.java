@@ -41,6 +41,8 @@ final class LeaseState {
     private final LossSignal loss;
     private final Releaser releaser;
     private boolean ended;
+    /** This lease's place in its {@link Watchdog}, or -1 while not tracked; guarded by the watchdog. */
+    int watchdogSlot = -1;
 
     LeaseState(
             Wiring wiring,
@@ -161,10 +163,31 @@ final class LeaseState {
 
     // ---- watchdog side -------------------------------------------------------------------------
 
-    /** A renewal due now (or soon enough to share this tick), marked in flight; or null. */
-    synchronized @Nullable Renewal renewalDue(long now) {
-        long ttl = machine.renewalDue(now);
-        return ttl == 0 ? null : new Renewal(this, now, ttl);
+    /**
+     * The watchdog's look at this lease at {@code now}, under one monitor: declares it lost if its
+     * deadline has come, else marks a renewal due now (or soon enough to share this tick) in flight
+     * and hands it to {@code due}. Returns when the lease next needs attention, or {@code
+     * Long.MAX_VALUE}.
+     */
+    long watch(long now, DueRenewals due) {
+        LossCause cause;
+        long ttl = 0;
+        long next;
+        synchronized (this) {
+            cause = machine.deadlinePassed(now);
+            if (cause == null) {
+                ttl = machine.renewalDue(now);
+            }
+            next = machine.nextEventAt();
+        }
+        if (cause != null) {
+            declareLost(cause, deadlineDetail(cause));
+            return Long.MAX_VALUE;
+        }
+        if (ttl != 0) {
+            due.add(this, ttl);
+        }
+        return next;
     }
 
     synchronized long nextEventAt() {
@@ -178,30 +201,37 @@ final class LeaseState {
             cause = machine.deadlinePassed(now);
         }
         if (cause != null) {
-            declareLost(
-                    cause,
-                    switch (cause) {
-                        case MAX_HOLD_REACHED -> "held for its maximum of " + Duration.ofNanos(spec.maxHoldNanos());
-                        case EXPIRED -> "its lease ran out before release";
-                        default ->
-                            "no renewal confirmed in time; the key may expire on the server within "
-                                    + Duration.ofNanos(LeaseSpec.lossLeadNanos(spec.leaseNanos()));
-                    });
+            declareLost(cause, deadlineDetail(cause));
         }
     }
 
-    void renewalReplied(Renewal renewal, LockStore.Ownership outcome) {
+    private String deadlineDetail(LossCause cause) {
+        return switch (cause) {
+            case MAX_HOLD_REACHED -> "held for its maximum of " + Duration.ofNanos(spec.maxHoldNanos());
+            case EXPIRED -> "its lease ran out before release";
+            default ->
+                "no renewal confirmed in time; the key may expire on the server within "
+                        + Duration.ofNanos(LeaseSpec.lossLeadNanos(spec.leaseNanos()));
+        };
+    }
+
+    /**
+     * The reply to a renewal of {@code ttlNanos} sent at {@code sentAt}. Returns when the lease next
+     * needs attention ({@code Long.MAX_VALUE} once lost), read under the same monitor.
+     */
+    long renewalReplied(long sentAt, long ttlNanos, LockStore.Ownership outcome) {
         if (outcome == LockStore.Ownership.OWNED) {
             synchronized (this) {
-                machine.renewed(renewal.sentAt(), renewal.ttlNanos());
+                machine.renewed(sentAt, ttlNanos);
+                return machine.nextEventAt();
             }
-            return;
         }
         synchronized (this) {
-            machine.renewalFailed(renewal.sentAt());
+            machine.renewalFailed(sentAt);
         }
         LossCause cause = Losses.cause(outcome);
         declareLost(cause, Losses.detail(cause, "renewal"));
+        return Long.MAX_VALUE;
     }
 
     /**
@@ -226,11 +256,15 @@ final class LeaseState {
         surroundings.nextEventAt(next);
     }
 
-    void renewalFailed(Throwable error) {
+    /** The renewal's outcome is unknown: retry soon. Returns when the lease next needs attention. */
+    long renewalFailed(Throwable error) {
+        long next;
         synchronized (this) {
             machine.renewalFailed(wiring.ticker().nanos());
+            next = machine.nextEventAt();
         }
         log.debug("renewal of lock '{}' failed, retrying: {}", keys.name(), Failures.rootMessage(error));
+        return next;
     }
 
     // ---- holder side -------------------------------------------------------------------------
@@ -492,6 +526,12 @@ final class LeaseState {
         return new LeaseNotHeldException(keys.name(), wiring.address(), reason, detail);
     }
 
+    /** Where {@link #watch} puts a renewal it found due (the watchdog's tick gathers them). */
+    interface DueRenewals {
+        /** {@code lease} is due, marked in flight, for a renewal setting its TTL to {@code ttlNanos}. */
+        void add(LeaseState lease, long ttlNanos);
+    }
+
     /** What a lease tells the watchdog and the local gate around it. */
     interface Surroundings {
         /** The lease needs attention no later than {@code at} (a {@link Ticker} instant). */
@@ -506,7 +546,4 @@ final class LeaseState {
     interface Releaser {
         CompletableFuture<LockStore.Released> release(String token, long keepMillis, boolean announce);
     }
-
-    /** One lease's part of a renewal batch. */
-    record Renewal(LeaseState lease, long sentAt, long ttlNanos) {}
 }

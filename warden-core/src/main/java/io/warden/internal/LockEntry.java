@@ -59,7 +59,9 @@ final class LockEntry {
 
     private @Nullable LeaseState holder;
     private @Nullable Waiter contender;
-    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    /** Local waiters behind the contender or holder; null while there are none (most entries, most of the time). */
+    private @Nullable ArrayDeque<Waiter> queue;
+
     private ReleaseSubscriptions.@Nullable Subscription subscription;
     private boolean retired;
 
@@ -85,6 +87,9 @@ final class LockEntry {
         if (contender == null && holder == null) {
             contender = waiter;
             return Entered.CONTENDING;
+        }
+        if (queue == null) {
+            queue = new ArrayDeque<>(4);
         }
         queue.addLast(waiter);
         return Entered.QUEUED;
@@ -160,7 +165,9 @@ final class LockEntry {
                 contender = null;
                 next = passGate();
             } else {
-                queue.remove(waiter);
+                if (queue != null) {
+                    queue.remove(waiter);
+                }
                 next = null;
                 leaveSubscriptionIfNoWaiters();
                 retireIfIdle();
@@ -188,8 +195,8 @@ final class LockEntry {
 
     /** Takes every waiter out, for shutdown. */
     synchronized List<Waiter> drainWaiters() {
-        List<Waiter> all = new ArrayList<>(queue);
-        queue.clear();
+        List<Waiter> all = queue == null ? new ArrayList<>() : new ArrayList<>(queue);
+        queue = null;
         if (contender != null) {
             all.add(contender);
         }
@@ -197,7 +204,10 @@ final class LockEntry {
     }
 
     private @Nullable Waiter passGate() {
-        Waiter next = queue.pollFirst();
+        Waiter next = queue == null ? null : queue.pollFirst();
+        if (queue != null && queue.isEmpty()) {
+            queue = null;
+        }
         contender = next;
         leaveSubscriptionIfNoWaiters();
         retireIfIdle();
@@ -205,17 +215,18 @@ final class LockEntry {
     }
 
     private void leaveSubscriptionIfNoWaiters() {
-        if (subscription != null
-                && contender == null
-                && queue.isEmpty()
-                && (holder == null || !holder.listensForRelease())) {
+        if (subscription != null && contender == null && noQueue() && (holder == null || !holder.listensForRelease())) {
             subscriptions.leave(subscription);
             subscription = null;
         }
     }
 
+    private boolean noQueue() {
+        return queue == null || queue.isEmpty();
+    }
+
     private void retireIfIdle() {
-        if (holder == null && contender == null && queue.isEmpty()) {
+        if (holder == null && contender == null && noQueue()) {
             retired = true;
             retire.accept(this);
         }

@@ -1,5 +1,6 @@
 package io.warden.internal;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -7,25 +8,85 @@ import org.jspecify.annotations.Nullable;
  * a read-write lock, the keys that side's scripts share ({@link Shared}); and the fair queue's keys
  * (derived from the lock key, so all share its hash tag).
  *
- * @param lockKey the lock's hash; for a read-write lock, the writer's hash (readers hold their own
- *     keys: see {@link #leaseKey})
- * @param channel where this lock's waiters here are woken: the lock's release channel, or for a
- *     fair lock this Warden's own wake channel for the lock (a release tells only the next ticket's
- *     waiter)
- * @param shared null but for a read-write lock
- * @param fair whether acquisitions go through the fair queue
+ * <p>Keys made by {@link KeySpace#keys} keep only the name and the lock key and derive the counter
+ * and the channel when asked: a held lease keeps its keys for its whole life, while only acquiring
+ * reads the counter's name and only releasing the channel's. Keys given all four keep them as given.
  */
-record LockKeys(
-        String name,
-        String lockKey,
-        String fenceKey,
-        String channel,
-        @Nullable Shared shared,
-        boolean fair) {
+final class LockKeys {
+    static final String FENCE_SUFFIX = ":fence";
+    static final String CHANNEL_SUFFIX = ":released";
 
-    /** A plain lock's keys. */
+    private final String name;
+    private final String lockKey;
+    private final @Nullable String fenceKey;
+    private final @Nullable String channel;
+    private final @Nullable Shared shared;
+    private final boolean fair;
+
+    /** A plain lock's keys, as given. */
     LockKeys(String name, String lockKey, String fenceKey, String channel) {
-        this(name, lockKey, fenceKey, channel, null, false);
+        this(
+                name,
+                lockKey,
+                Objects.requireNonNull(fenceKey, "fenceKey"),
+                Objects.requireNonNull(channel, "channel"),
+                null,
+                false);
+    }
+
+    /**
+     * @param lockKey the lock's hash; for a read-write lock, the writer's hash (readers hold their
+     *     own keys: see {@link #leaseKey})
+     * @param fenceKey the fencing counter, or null for {@code lockKey:fence}
+     * @param channel where this lock's waiters here are woken, or null for {@code lockKey:released}:
+     *     the lock's release channel, or for a fair lock this Warden's own wake channel for the lock
+     *     (a release tells only the next ticket's waiter)
+     * @param shared null but for a read-write lock
+     * @param fair whether acquisitions go through the fair queue
+     */
+    LockKeys(
+            String name,
+            String lockKey,
+            @Nullable String fenceKey,
+            @Nullable String channel,
+            @Nullable Shared shared,
+            boolean fair) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.lockKey = Objects.requireNonNull(lockKey, "lockKey");
+        this.fenceKey = fenceKey;
+        this.channel = channel;
+        this.shared = shared;
+        this.fair = fair;
+    }
+
+    /** The keys of a plain lock whose counter is {@code lockKey:fence} and channel {@code lockKey:released}. */
+    static LockKeys derived(String name, String lockKey) {
+        return new LockKeys(name, lockKey, null, null, null, false);
+    }
+
+    String name() {
+        return name;
+    }
+
+    String lockKey() {
+        return lockKey;
+    }
+
+    String fenceKey() {
+        return fenceKey != null ? fenceKey : lockKey + FENCE_SUFFIX;
+    }
+
+    String channel() {
+        return channel != null ? channel : lockKey + CHANNEL_SUFFIX;
+    }
+
+    @Nullable
+    Shared shared() {
+        return shared;
+    }
+
+    boolean fair() {
+        return fair;
     }
 
     /** The fair queue: a sorted set of ticket ids (only fair locks write it). */
@@ -45,7 +106,7 @@ record LockKeys(
 
     /** The same lock, acquired fairly, with waiters here woken on {@code wakeChannel}. */
     LockKeys fair(String wakeChannel) {
-        return new LockKeys(name, lockKey, fenceKey, wakeChannel, shared, true);
+        return new LockKeys(name, lockKey, fenceKey, Objects.requireNonNull(wakeChannel), shared, true);
     }
 
     /** Which side of a read-write lock an acquisition takes. */
@@ -95,6 +156,28 @@ record LockKeys(
             return name;
         }
         return new Gate(name, shared.role(), shared.role() == Role.READ ? new Identity(owner) : null);
+    }
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+        return other instanceof LockKeys that
+                && name.equals(that.name)
+                && lockKey.equals(that.lockKey)
+                && fenceKey().equals(that.fenceKey())
+                && channel().equals(that.channel())
+                && Objects.equals(shared, that.shared)
+                && fair == that.fair;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, lockKey, fenceKey(), channel(), shared, fair);
+    }
+
+    @Override
+    public String toString() {
+        return "LockKeys[name=" + name + ", lockKey=" + lockKey + ", fenceKey=" + fenceKey() + ", channel=" + channel()
+                + (shared == null ? "" : ", shared=" + shared) + (fair ? ", fair" : "") + "]";
     }
 
     private record Gate(String name, Role role, @Nullable Identity owner) {}

@@ -3,6 +3,7 @@ package io.warden.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +16,8 @@ final class LockTable {
     private final ConcurrentHashMap<Object, LockEntry> entries = new ConcurrentHashMap<>();
 
     private final ReleaseSubscriptions subscriptions;
+    /** One retire action for every entry, rather than a method reference allocated per entry. */
+    private final Consumer<LockEntry> retire = this::remove;
 
     LockTable(ReleaseSubscriptions subscriptions) {
         this.subscriptions = subscriptions;
@@ -25,9 +28,15 @@ final class LockTable {
      * LockEntry#enter} says it retired.
      */
     LockEntry entry(LockKeys keys, Object owner) {
-        Object gate = keys.gateKey(owner);
+        // A plain lock's gate is its name, which the shared retire action finds from the entry.
         return entries.computeIfAbsent(
-                gate, g -> new LockEntry(subscriptions, keys, entry -> entries.remove(gate, entry)));
+                keys.gateKey(owner),
+                gate -> new LockEntry(
+                        subscriptions, keys, keys.shared() == null ? retire : entry -> entries.remove(gate, entry)));
+    }
+
+    private void remove(LockEntry entry) {
+        entries.remove(entry.keys().name(), entry);
     }
 
     /** The gate of a lock for {@code owner} if one is live, else null. */

@@ -21,9 +21,12 @@ final class LossSignal {
 
     private final Wiring wiring;
     private final String name;
-    private final CompletableFuture<LeaseLostEvent> future = new CompletableFuture<>();
-    private final List<Consumer<LeaseLostEvent>> listeners = new ArrayList<>();
+    // Created on first use: most leases never have a listener, a future asked for, or a loss.
+    private @Nullable CompletableFuture<LeaseLostEvent> future;
+    private @Nullable List<Consumer<LeaseLostEvent>> listeners;
     private @Nullable LeaseLostEvent event;
+    /** The future of a loss announced already is completed by whoever creates it. */
+    private boolean announced;
 
     LossSignal(Wiring wiring, String name) {
         this.wiring = wiring;
@@ -35,7 +38,20 @@ final class LossSignal {
     }
 
     CompletableFuture<LeaseLostEvent> future() {
-        return future;
+        CompletableFuture<LeaseLostEvent> created;
+        LeaseLostEvent lost;
+        synchronized (this) {
+            if (future != null) {
+                return future;
+            }
+            created = new CompletableFuture<>();
+            future = created;
+            lost = announced ? event : null;
+        }
+        if (lost != null) {
+            created.complete(lost); // nothing depends on it yet: completing it here runs no callback
+        }
+        return created;
     }
 
     /** Registers a listener (told at once if the loss already happened); the action removes it. */
@@ -44,6 +60,9 @@ final class LossSignal {
         synchronized (this) {
             already = event;
             if (already == null) {
+                if (listeners == null) {
+                    listeners = new ArrayList<>(2);
+                }
                 listeners.add(listener);
                 return () -> remove(listener);
             }
@@ -53,11 +72,13 @@ final class LossSignal {
     }
 
     private synchronized void remove(Consumer<LeaseLostEvent> listener) {
-        listeners.remove(listener);
+        if (listeners != null) {
+            listeners.remove(listener);
+        }
     }
 
     synchronized int listenerCount() {
-        return listeners.size();
+        return listeners == null ? 0 : listeners.size();
     }
 
     /**
@@ -70,8 +91,8 @@ final class LossSignal {
             return null;
         }
         event = lost;
-        List<Consumer<LeaseLostEvent>> toTell = new ArrayList<>(listeners);
-        listeners.clear();
+        List<Consumer<LeaseLostEvent>> toTell = listeners == null ? List.of() : listeners;
+        listeners = null;
         return toTell;
     }
 
@@ -90,7 +111,14 @@ final class LossSignal {
                     lost.cause(),
                     lost.detail());
         }
-        wiring.runCallback(() -> future.complete(lost));
+        CompletableFuture<LeaseLostEvent> asked;
+        synchronized (this) {
+            announced = true;
+            asked = future;
+        }
+        if (asked != null) {
+            wiring.runCallback(() -> asked.complete(lost));
+        }
         for (Consumer<LeaseLostEvent> listener : toTell) {
             dispatch(listener, lost);
         }

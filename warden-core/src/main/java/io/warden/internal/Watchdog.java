@@ -1,11 +1,10 @@
 package io.warden.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -24,14 +23,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Deadline checks never wait for Redis: a lease whose renewal is stuck is declared lost when its
  * local deadline comes, before the key can expire on the server.
+ *
+ * <p>Cost: a tick visits every tracked lease once, under that lease's monitor (deadline, renewal
+ * due, next event), over a copy of a plain array of leases; due renewals are gathered in arrays per
+ * group, without an object per renewal on this side. A tracked lease costs one array slot here.
  */
 final class Watchdog {
     private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
     static final int BATCH = 500;
     private static final long FALLBACK_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final LeaseState[] NONE = new LeaseState[0];
 
     private final Wiring wiring;
-    private final Set<LeaseState> leases = ConcurrentHashMap.newKeySet();
+    /** Tracked leases in the first {@code count} slots, each knowing its slot; guarded by {@code this}. */
+    private LeaseState[] leases = NONE;
+
+    private int count;
     private final Object scheduling = new Object();
     private Scheduler.@Nullable Cancellable nextTick;
     private long nextTickAt;
@@ -42,12 +49,31 @@ final class Watchdog {
     }
 
     void track(LeaseState lease) {
-        leases.add(lease);
+        synchronized (this) {
+            if (lease.watchdogSlot < 0) {
+                if (count == leases.length) {
+                    leases = Arrays.copyOf(leases, Math.max(16, count * 2));
+                }
+                leases[count] = lease;
+                lease.watchdogSlot = count++;
+            }
+        }
         reschedule(lease.nextEventAt());
     }
 
-    void forget(LeaseState lease) {
-        leases.remove(lease);
+    synchronized void forget(LeaseState lease) {
+        int slot = lease.watchdogSlot;
+        if (slot < 0 || slot >= count || leases[slot] != lease) {
+            return;
+        }
+        LeaseState last = leases[--count];
+        leases[slot] = last;
+        last.watchdogSlot = slot;
+        leases[count] = null;
+        lease.watchdogSlot = -1;
+        if (leases.length > 64 && count < leases.length / 4) {
+            leases = Arrays.copyOf(leases, leases.length / 2); // do not keep the room of a past peak
+        }
     }
 
     /** Makes sure a tick runs no later than {@code at} (a {@link Ticker} instant). */
@@ -84,84 +110,124 @@ final class Watchdog {
         }
         try {
             long now = wiring.ticker().nanos();
-            Map<Integer, List<LeaseState.Renewal>> groups = new HashMap<>();
-            for (LeaseState lease : leases) {
-                lease.checkDeadline(now);
-                LeaseState.Renewal due = lease.renewalDue(now);
-                if (due != null) {
-                    groups.computeIfAbsent(
-                                    wiring.store().renewalGroup(lease.keys().lockKey()), g -> new ArrayList<>())
-                            .add(due);
-                }
+            LeaseState[] tracked;
+            synchronized (this) {
+                tracked = Arrays.copyOf(leases, count);
             }
-            if (!groups.isEmpty()) {
+            // Deadlines, due renewals and the next tick in one pass: a lease losing its deadline here
+            // ends and forgets itself, which the copy allows.
+            Due due = new Due();
+            long next = Long.MAX_VALUE;
+            for (LeaseState lease : tracked) {
+                long at = lease.watch(now, due);
+                next = at - next < 0 ? at : next;
+            }
+            if (due.total > 0) {
                 wiring.metrics().renewalRoundTrips.increment();
-                wiring.listeners()
-                        .renewalRoundTrip(
-                                groups.values().stream().mapToInt(List::size).sum());
-                for (List<LeaseState.Renewal> group : groups.values()) {
-                    for (int from = 0; from < group.size(); from += BATCH) {
-                        send(group.subList(from, Math.min(group.size(), from + BATCH)));
+                wiring.listeners().renewalRoundTrip(due.total);
+                for (Group group : due.groups) {
+                    for (int from = 0; from < group.size; from += BATCH) {
+                        send(group, from, Math.min(group.size, from + BATCH), now);
                     }
                 }
             }
-            rescheduleFromLeases();
+            reschedule(next);
         } catch (RuntimeException | Error e) {
             log.error("watchdog tick failed; trying again shortly", e);
             reschedule(wiring.ticker().nanos() + FALLBACK_TICK_NANOS);
         }
     }
 
-    private void rescheduleFromLeases() {
-        long next = Long.MAX_VALUE;
-        for (LeaseState lease : leases) {
-            long at = lease.nextEventAt();
-            if (at - next < 0) {
-                next = at;
-            }
-        }
-        reschedule(next);
-    }
-
-    private void send(List<LeaseState.Renewal> batch) {
-        List<LeaseState.Renewal> renewals = List.copyOf(batch);
-        List<LockStore.Renewal> requests = new ArrayList<>(renewals.size());
-        for (LeaseState.Renewal renewal : renewals) {
+    /** Sends {@code group}'s renewals {@code from} (inclusive) to {@code to}, all marked in flight at {@code sentAt}. */
+    private void send(Group group, int from, int to, long sentAt) {
+        int size = to - from;
+        LeaseState[] renewed = Arrays.copyOfRange(group.leases, from, to);
+        long[] ttls = Arrays.copyOfRange(group.ttls, from, to);
+        List<LockStore.Renewal> requests = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
             requests.add(new LockStore.Renewal(
-                    renewal.lease().keys().leaseKey(renewal.lease().token()),
-                    renewal.lease().token(),
-                    LeaseSpec.toMillisCeil(renewal.ttlNanos())));
+                    renewed[i].keys().leaseKey(renewed[i].token()),
+                    renewed[i].token(),
+                    LeaseSpec.toMillisCeil(ttls[i])));
         }
         wiring.metrics().renewalCalls.increment();
-        wiring.metrics().renewalsSent.add(renewals.size());
-        for (LeaseState.Renewal renewal : renewals) {
-            wiring.listeners().renewalSent(renewal.lease().name());
+        wiring.metrics().renewalsSent.add(size);
+        Listeners listeners = wiring.listeners();
+        for (LeaseState lease : renewed) {
+            listeners.renewalSent(lease.name());
         }
         wiring.store().renew(requests).whenComplete((outcomes, error) -> {
+            long next = Long.MAX_VALUE;
             if (error != null) {
                 wiring.metrics().renewalFailures.increment();
                 log.warn(
                         "renewal of {} lease(s) on {} failed; retrying until their deadlines: {}",
-                        renewals.size(),
+                        size,
                         wiring.address(),
                         Failures.rootMessage(error));
-                renewals.forEach(r -> r.lease().renewalFailed(error));
-            } else {
-                for (int i = 0; i < renewals.size(); i++) {
-                    renewals.get(i).lease().renewalReplied(renewals.get(i), outcomes.get(i));
+                for (LeaseState lease : renewed) {
+                    long at = lease.renewalFailed(error);
+                    next = at - next < 0 ? at : next;
                 }
-            }
-            long next = Long.MAX_VALUE;
-            for (LeaseState.Renewal renewal : renewals) {
-                long at = renewal.lease().nextEventAt();
-                next = at - next < 0 ? at : next;
+            } else {
+                for (int i = 0; i < size; i++) {
+                    long at = renewed[i].renewalReplied(sentAt, ttls[i], outcomes.get(i));
+                    next = at - next < 0 ? at : next;
+                }
             }
             reschedule(next);
         });
     }
 
     /** Leases tracked, for leak checks. */
-    int size() {
-        return leases.size();
+    synchronized int size() {
+        return count;
+    }
+
+    /** The renewals one tick found due, by {@link LockStore#renewalGroup}; used on the tick's thread only. */
+    private final class Due implements LeaseState.DueRenewals {
+        final List<Group> groups = new ArrayList<>(1);
+        private final Map<Integer, Group> byId = new HashMap<>();
+        int total;
+        private @Nullable Group last;
+
+        @Override
+        public void add(LeaseState lease, long ttlNanos) {
+            int id = wiring.store().renewalGroup(lease.keys().lockKey());
+            Group group = last;
+            if (group == null || group.id != id) {
+                group = byId.get(id);
+                if (group == null) {
+                    group = new Group(id);
+                    byId.put(id, group);
+                    groups.add(group);
+                }
+                last = group;
+            }
+            group.add(lease, ttlNanos);
+            total++;
+        }
+    }
+
+    /** One renewal group's due leases and the TTL each renewal sets, in parallel arrays. */
+    private static final class Group {
+        final int id;
+        LeaseState[] leases = new LeaseState[16];
+        long[] ttls = new long[16];
+        int size;
+
+        Group(int id) {
+            this.id = id;
+        }
+
+        void add(LeaseState lease, long ttlNanos) {
+            if (size == leases.length) {
+                leases = Arrays.copyOf(leases, size * 2);
+                ttls = Arrays.copyOf(ttls, size * 2);
+            }
+            leases[size] = lease;
+            ttls[size] = ttlNanos;
+            size++;
+        }
     }
 }

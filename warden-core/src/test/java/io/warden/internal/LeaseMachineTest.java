@@ -98,6 +98,28 @@ class LeaseMachineTest {
     // ---- renewal schedule --------------------------------------------------------------------------
 
     @Test
+    void commandsSentAfterAConfirmedOneStillCapItsValidityHoweverManyAreInFlight() {
+        LeaseMachine machine = watched(30 * S);
+        long t1 = T0 + 10 * S;
+        long t2 = T0 + 11 * S;
+        long t3 = T0 + 12 * S;
+        assertThat(machine.renewalDue(t1)).isEqualTo(30 * S);
+        machine.sending(t2, 30 * S);
+        machine.sending(t3, 5 * S); // a third command in flight: a shorter TTL counts at once
+        long cappedUntil = t3 + 5 * S - LeaseSpec.driftNanos(5 * S);
+        assertThat(machine.remainingNanos(t3)).isEqualTo(cappedUntil - t3);
+
+        machine.extended(t2, 30 * S, 30 * S);
+        assertThat(machine.remainingNanos(t3))
+                .as("the 30 s TTL confirmed, the 5 s one sent after it may still land")
+                .isEqualTo(cappedUntil - t3);
+
+        machine.extended(t3, 5 * S, 5 * S);
+        assertThat(machine.remainingNanos(t3)).isEqualTo(cappedUntil - t3);
+        assertThat(machine.deadlinePassed(cappedUntil)).isEqualTo(LossCause.RENEWAL_DEADLINE_PASSED);
+    }
+
+    @Test
     void renewalsAreDueEveryTtlOverRenewalsPerLeaseAndGroupedWithinAQuarterInterval() {
         LeaseMachine machine = watched(30 * S);
         long interval = 10 * S;
