@@ -299,7 +299,9 @@ public abstract class ReadWriteLockContract {
     @Test
     void aReaderThatStopsRenewingFreesItsShareAtItsOwnExpiryWhileOthersRenew() throws Exception {
         Warden dead = wardens.open();
-        Warden alive = wardens.open(b -> b.defaultLeaseTime(Duration.ofMillis(600)));
+        // Shorter than the sleep below, so that it is held only if the watchdog renewed it; not so
+        // short that a loaded machine's stall loses it (600 ms did once at load 5).
+        Warden alive = wardens.open(b -> b.defaultLeaseTime(Duration.ofMillis(900)));
         Warden writerSide = wardens.open();
         Lease crashed = dead.readWriteLock("shared")
                 .readLock()
