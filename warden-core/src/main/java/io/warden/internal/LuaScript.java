@@ -59,7 +59,29 @@ enum LuaScript {
         return resource;
     }
 
-    private static String load(String resource) {
+    /** The marker line a script puts where a shared fragment (such as {@code mint_fence.lua}) belongs. */
+    static final String INCLUDE = "--@include ";
+
+    /**
+     * The text of script {@code resource}, with each {@link #INCLUDE} line replaced by the named
+     * fragment's text: Redis runs every script on its own, so code that several scripts share is
+     * written once as a fragment and put into each of them here.
+     */
+    static String load(String resource) {
+        StringBuilder body = new StringBuilder();
+        for (String line : read(resource).split("\n", -1)) {
+            if (body.length() > 0) {
+                body.append('\n');
+            }
+            body.append(
+                    line.startsWith(INCLUDE)
+                            ? read(line.substring(INCLUDE.length()).strip())
+                            : line);
+        }
+        return body.toString();
+    }
+
+    private static String read(String resource) {
         try (InputStream in = LuaScript.class.getResourceAsStream("scripts/" + resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing script resource " + resource);

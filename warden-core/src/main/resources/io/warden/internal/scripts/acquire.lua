@@ -26,17 +26,11 @@
 --                                                  was changed
 --          Any other Redis error (OOM, READONLY, ...) is passed on as an error.
 --
--- Precision: Lua numbers are doubles, exact for integers below 2^53 (about 9.0e15); the clock in
--- microseconds is about 1.8e15 in 2026 and reaches 2^53 around the year 2255. The floor is summed
--- from TIME's two integer parts, so it is exact; tokens are written back with '%.0f' (never in
--- exponent notation) and returned as integer replies.
---
--- Replication: TIME is non-deterministic. Redis 5 and later replicate a script's effects (the SET
--- and HSET with their values), not the script, so replicas store the same token: Redis 7 always
--- does, Redis 5 and 6 by default. (Redis 3.2 and 4 would refuse the writes after TIME.)
+-- Precision and replication of the tokens: see mint_fence.lua.
 --
 -- Cost: free lock 4 commands (TYPE, INCR, HSET, PEXPIRE), with 'clock' 1 or 2 more (TIME, and a
 -- SET when the clock is ahead of the counter: nearly always); held lock 3 (TYPE, HMGET, PTTL).
+--@include mint_fence.lua
 local kind = redis.call('TYPE', KEYS[1]).ok
 if kind ~= 'none' then
   if kind ~= 'hash' then
@@ -53,31 +47,9 @@ if kind ~= 'none' then
   return {0, redis.call('PTTL', KEYS[1]), h[2] or '', h[3] or '', h[4] or '', h[5] or ''}
 end
 
-local fence = 0
-if ARGV[5] ~= 'off' then
-  -- pcall: a counter holding anything but an integer is reported, not overwritten. Any other
-  -- error (out of memory, a read-only replica) is the server's, and passed on as it is.
-  local minted = redis.pcall('INCR', KEYS[2])
-  if type(minted) == 'table' and minted.err then
-    local counter = redis.call('TYPE', KEYS[2]).ok
-    if counter ~= 'string' and counter ~= 'none' then
-      return {-2, KEYS[2], counter}
-    end
-    if string.find(minted.err, 'not an integer', 1, true) then
-      return {-2, KEYS[2], 'string'}
-    end
-    return redis.error_reply(minted.err)
-  end
-  fence = minted
-  if ARGV[5] == 'clock' then
-    -- TIME is {seconds, microseconds} on this server's clock.
-    local now = redis.call('TIME')
-    local floor = tonumber(now[1]) * 1000000 + tonumber(now[2])
-    if floor > fence then
-      fence = floor
-      redis.call('SET', KEYS[2], string.format('%.0f', fence))
-    end
-  end
+local fence = mint_fence(KEYS[2], ARGV[5], nil)
+if type(fence) == 'table' then
+  return fence
 end
 
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'fence', string.format('%.0f', fence), 'host', ARGV[3], 'pid', ARGV[4], 'since', ARGV[6])

@@ -42,6 +42,7 @@
 -- Cost: a waiter that is queued already: about 8 commands (TYPE, HGET, PEXPIRE, ZRANGE, HEXISTS,
 -- ZRANK, PTTL, and HMGET/PTTL of the holder); plus 2 per dead ticket removed from the head; a grant
 -- adds acquire.lua's 4 to 6 and ZREM, DEL.
+--@include mint_fence.lua
 local kind = redis.call('TYPE', KEYS[1]).ok
 local held = nil
 if kind ~= 'none' then
@@ -119,28 +120,9 @@ if head ~= ARGV[7] then
 end
 
 -- Free, and this ticket is the head: grant as acquire.lua does, and leave the queue.
-local fence = 0
-if ARGV[5] ~= 'off' then
-  local minted = redis.pcall('INCR', KEYS[2])
-  if type(minted) == 'table' and minted.err then
-    local counter = redis.call('TYPE', KEYS[2]).ok
-    if counter ~= 'string' and counter ~= 'none' then
-      return {-2, KEYS[2], counter}
-    end
-    if string.find(minted.err, 'not an integer', 1, true) then
-      return {-2, KEYS[2], 'string'}
-    end
-    return redis.error_reply(minted.err)
-  end
-  fence = minted
-  if ARGV[5] == 'clock' then
-    local now = redis.call('TIME')
-    local floor = tonumber(now[1]) * 1000000 + tonumber(now[2])
-    if floor > fence then
-      fence = floor
-      redis.call('SET', KEYS[2], string.format('%.0f', fence))
-    end
-  end
+local fence = mint_fence(KEYS[2], ARGV[5], nil)
+if type(fence) == 'table' then
+  return fence
 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'fence', string.format('%.0f', fence), 'host', ARGV[3], 'pid', ARGV[4], 'since', ARGV[6], 'wake', ARGV[10])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])

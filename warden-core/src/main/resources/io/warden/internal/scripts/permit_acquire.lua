@@ -34,6 +34,7 @@
 --
 -- Cost: 1 + O(holders whose recorded expiry passed) reads, plus about 8 writes on a grant (HSET,
 -- PEXPIRE, ZADD, HINCRBY, INCR, TIME, SET); a full semaphore costs about 6 reads.
+--@include mint_fence.lua
 local stateType = redis.call('TYPE', KEYS[1]).ok
 if stateType ~= 'none' and stateType ~= 'hash' then
   return {-2, KEYS[1], stateType}
@@ -96,27 +97,9 @@ if used + units > limit then
   return {0, retry, used, limit}
 end
 
-local fence = 0
-if ARGV[8] ~= 'off' then
-  local minted = redis.pcall('INCR', KEYS[4])
-  if type(minted) == 'table' and minted.err then
-    local counter = redis.call('TYPE', KEYS[4]).ok
-    if counter ~= 'string' and counter ~= 'none' then
-      return {-2, KEYS[4], counter}
-    end
-    if string.find(minted.err, 'not an integer', 1, true) then
-      return {-2, KEYS[4], 'string'}
-    end
-    return redis.error_reply(minted.err)
-  end
-  fence = minted
-  if ARGV[8] == 'clock' then
-    local floor = tonumber(time[1]) * 1000000 + tonumber(time[2])
-    if floor > fence then
-      fence = floor
-      redis.call('SET', KEYS[4], string.format('%.0f', fence))
-    end
-  end
+local fence = mint_fence(KEYS[4], ARGV[8], time)
+if type(fence) == 'table' then
+  return fence
 end
 
 redis.call('HSET', KEYS[3], 'owner', ARGV[1], 'units', ARGV[2], 'fence', string.format('%.0f', fence),

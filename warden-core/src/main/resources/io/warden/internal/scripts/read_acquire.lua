@@ -26,6 +26,7 @@
 --                                                  was changed
 --
 -- Cost: free 7 to 9 commands (TYPE x4, INCR, TIME, SET, HSET, PEXPIRE, ZADD); held 4 or 5.
+--@include mint_fence.lua
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -75,28 +76,9 @@ else
   end
 end
 
-local fence = 0
-if ARGV[5] ~= 'off' then
-  local minted = redis.pcall('INCR', KEYS[5])
-  if type(minted) == 'table' and minted.err then
-    local counter = redis.call('TYPE', KEYS[5]).ok
-    if counter ~= 'string' and counter ~= 'none' then
-      return {-2, KEYS[5], counter}
-    end
-    if string.find(minted.err, 'not an integer', 1, true) then
-      return {-2, KEYS[5], 'string'}
-    end
-    return redis.error_reply(minted.err)
-  end
-  fence = minted
-  if ARGV[5] == 'clock' then
-    local now = redis.call('TIME')
-    local floor = tonumber(now[1]) * 1000000 + tonumber(now[2])
-    if floor > fence then
-      fence = floor
-      redis.call('SET', KEYS[5], string.format('%.0f', fence))
-    end
-  end
+local fence = mint_fence(KEYS[5], ARGV[5], nil)
+if type(fence) == 'table' then
+  return fence
 end
 
 redis.call('HSET', KEYS[4], 'owner', ARGV[1], 'fence', string.format('%.0f', fence), 'host', ARGV[3], 'pid', ARGV[4], 'since', ARGV[6])

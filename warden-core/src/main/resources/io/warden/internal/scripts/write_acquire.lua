@@ -34,6 +34,7 @@
 --
 -- Cost: free without readers 7 to 9 commands; plus 2 (PTTL, ZADD or ZREM) per reader whose recorded
 -- expiry passed.
+--@include mint_fence.lua
 local function foreign_check(key, expected)
   local t = redis.call('TYPE', key).ok
   if t ~= 'none' and t ~= expected then
@@ -97,27 +98,9 @@ if #first > 0 then
   return {0, math.max(wait, 1), r[1] or '', r[2] or '', r[3] or '', r[4] or ''}
 end
 
-local fence = 0
-if ARGV[5] ~= 'off' then
-  local minted = redis.pcall('INCR', KEYS[4])
-  if type(minted) == 'table' and minted.err then
-    local counter = redis.call('TYPE', KEYS[4]).ok
-    if counter ~= 'string' and counter ~= 'none' then
-      return {-2, KEYS[4], counter}
-    end
-    if string.find(minted.err, 'not an integer', 1, true) then
-      return {-2, KEYS[4], 'string'}
-    end
-    return redis.error_reply(minted.err)
-  end
-  fence = minted
-  if ARGV[5] == 'clock' then
-    local floor = tonumber(t[1]) * 1000000 + tonumber(t[2])
-    if floor > fence then
-      fence = floor
-      redis.call('SET', KEYS[4], string.format('%.0f', fence))
-    end
-  end
+local fence = mint_fence(KEYS[4], ARGV[5], t)
+if type(fence) == 'table' then
+  return fence
 end
 
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'fence', string.format('%.0f', fence), 'host', ARGV[3], 'pid', ARGV[4], 'since', ARGV[6])
