@@ -11,6 +11,10 @@ enum Library {
     WARDEN_FAIR("Warden fairLock"),
     /** Redisson's {@code getFairLock(name)}. */
     REDISSON_FAIR("Redisson RFairLock"),
+    /** Redisson's {@code RPermitExpirableSemaphore}: permits with a lease that is never renewed. */
+    REDISSON_EXPIRABLE_SEMAPHORE("Redisson RPermitExpirableSemaphore"),
+    /** Redisson's {@code RSemaphore}: a plain counter, its permits never expire. */
+    REDISSON_SEMAPHORE("Redisson RSemaphore"),
     NAIVE("naive"),
     SHEDLOCK("ShedLock"),
     /** Not a library: Redis's own load generator, the physical reference. */

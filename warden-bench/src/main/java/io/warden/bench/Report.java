@@ -200,6 +200,41 @@ final class Report {
                         + "The naive loop: every ")
                 .append(FailoverScenario.POLL.toMillis())
                 .append(" ms, the leader extends its key (GET, then PEXPIRE) and the others try SET NX PX.\n");
+        md.append("- S8: ")
+                .append(SemaphoreScenario.THREADS)
+                .append(" threads of one JVM share a semaphore of ")
+                .append(SemaphoreScenario.PERMITS)
+                .append(" permits; each takes one permit, holds it ")
+                .append(SemaphoreScenario.HOLD.toMillis())
+                .append(" ms (a sleep), releases it and asks again. Warden's `semaphore(name, ")
+                .append(SemaphoreScenario.PERMITS)
+                .append(")` (permits are leases of 30 s renewed by its watchdog) against Redisson's "
+                        + "`RPermitExpirableSemaphore` (`trySetPermits` once, each permit acquired with a 30 s "
+                        + "lease that is never renewed) and `RSemaphore` (`trySetPermits` once; its permits are "
+                        + "counters that never expire, so a dead holder's permit is gone for good). Hand-off: for "
+                        + "each acquisition during whose wait another holder released, the time from the last such "
+                        + "release call to the acquire returning; handoff_share is the fraction of acquisitions that "
+                        + "were hand-offs; wait is asking to holding. Safety: a counter of holders, incremented "
+                        + "after acquire returns and decremented before release, must never exceed the permits "
+                        + "(occupancy_violations), and the recorded holdings never overlap more than that many "
+                        + "(max_holders, holders_over_limit). Client commands per acquisition are counted with "
+                        + "`MONITOR` after round 1's window, in an unmeasured pass of ")
+                .append(mode.monitoredPairs())
+                .append(" acquisitions of the same load.\n");
+        md.append("- S9: ")
+                .append(ReadWriteScenario.READERS)
+                .append(" reader and ")
+                .append(ReadWriteScenario.WRITERS)
+                .append(" writer threads of one JVM share one read-write lock; every holding lasts ")
+                .append(ReadWriteScenario.HOLD.toMillis())
+                .append(" ms (a sleep); readers ask again at once, writers pause ")
+                .append(ReadWriteScenario.WRITER_PAUSE.toMillis())
+                .append(" ms between writes. Warden's `readWriteLock` (writer preference) against Redisson's "
+                        + "`RReadWriteLock`, both with their watchdog and a 30 s lease. Waits are asking to holding. "
+                        + "Safety: reader and writer counters checked by every holder (exclusion_violations) and "
+                        + "the recorded holdings (writes_over_reads, writes_over_writes); max_readers is the most "
+                        + "read holdings recorded at once. Client commands per read or write: counted with "
+                        + "`MONITOR` as in S8.\n");
         md.append("- Physical reference: scenario RB runs redis-benchmark against the same server (EVALSHA of a "
                 + "compare-and-delete script and SET, no pipelining, 1 and 16 connections); each scenario's table "
                 + "is followed by the bound it implies.\n\n");

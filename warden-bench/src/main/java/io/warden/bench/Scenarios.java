@@ -18,6 +18,8 @@ final class Scenarios {
                 WatchdogScenario.tenth(),
                 new TaskScenario(),
                 new FailoverScenario(),
+                new SemaphoreScenario(),
+                new ReadWriteScenario(),
                 new RedisBenchmarkScenario());
     }
 

@@ -68,6 +68,17 @@ final class Targets {
         targets.add(zero(results, "S5", List.of("keys_missing", "leases_lost"), "every key survived"));
         targets.add(atLeast(results, "S6", "runs_per_s", w, Library.SHEDLOCK, 1.0, "runs/s ≥ ShedLock's"));
         targets.add(zero(results, "S6", List.of("duplicate_runs", "missed_firings"), "exactly once held"));
+        // S8 and S9 publish measured figures only; their one target each is safety.
+        targets.add(zero(
+                results,
+                "S8",
+                List.of("occupancy_violations", "holders_over_limit"),
+                "never more than " + SemaphoreScenario.PERMITS + " permits held at once"));
+        targets.add(zero(
+                results,
+                "S9",
+                List.of("exclusion_violations", "writes_over_reads", "writes_over_writes"),
+                "no reader beside a writer, no two writers"));
         return targets;
     }
 

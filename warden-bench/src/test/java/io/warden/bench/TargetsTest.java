@@ -3,6 +3,7 @@ package io.warden.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,58 @@ class TargetsTest {
         results.add(new RunResult("S2", Library.WARDEN, 2).put("pairs_per_s", 1));
 
         assertThat(s2AgainstRedisson(results).measured()).startsWith("3.50× (per round 3.50–3.50×, 1 round)");
+    }
+
+    @Test
+    void semaphoreSafetyFailsOnAnyRoundWithTooManyHolders(@TempDir Path dir) {
+        Results results = new Results(dir.resolve("r.jsonl"));
+        results.add(new RunResult("S8", Library.WARDEN, 1)
+                .put("occupancy_violations", 0)
+                .put("holders_over_limit", 0));
+        results.add(new RunResult("S8", Library.WARDEN, 2)
+                .put("occupancy_violations", 0)
+                .put("holders_over_limit", 1));
+
+        Targets.Target s8 = target(results, "S8");
+
+        assertThat(s8.status()).isEqualTo(Targets.Status.MISS);
+        assertThat(s8.measured()).contains("holders_over_limit 1");
+    }
+
+    @Test
+    void readWriteSafetyPassesWhenNoRoundSawAnOverlap(@TempDir Path dir) {
+        Results results = new Results(dir.resolve("r.jsonl"));
+        results.add(new RunResult("S9", Library.WARDEN, 1)
+                .put("exclusion_violations", 0)
+                .put("writes_over_reads", 0)
+                .put("writes_over_writes", 0));
+
+        assertThat(target(results, "S9").status()).isEqualTo(Targets.Status.PASS);
+    }
+
+    @Test
+    void sharedScenariosWithoutFiguresAreNotMeasured(@TempDir Path dir) {
+        Results results = new Results(dir.resolve("r.jsonl"));
+
+        assertThat(target(results, "S8").status()).isEqualTo(Targets.Status.NOT_MEASURED);
+        assertThat(target(results, "S9").status()).isEqualTo(Targets.Status.NOT_MEASURED);
+    }
+
+    @Test
+    void theSemaphoreLibrariesSurviveTheirJsonLine() {
+        for (Library library : List.of(Library.REDISSON_EXPIRABLE_SEMAPHORE, Library.REDISSON_SEMAPHORE)) {
+            RunResult back = RunResult.fromJson(
+                    new RunResult("S8", library, 1).put("acq_per_s", 5).toJson());
+
+            assertThat(back.library()).isEqualTo(library);
+        }
+    }
+
+    private static Targets.Target target(Results results, String scenario) {
+        return Targets.evaluate(results).stream()
+                .filter(t -> t.scenario().equals(scenario))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
