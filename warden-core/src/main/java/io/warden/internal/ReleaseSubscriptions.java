@@ -21,6 +21,10 @@ final class ReleaseSubscriptions {
     private static final Logger log = LoggerFactory.getLogger(ReleaseSubscriptions.class);
     /** How long an unused subscription is kept for the next user. */
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long after a failed UNSUBSCRIBE it is sent again. */
+    static final long UNSUBSCRIBE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How many times an UNSUBSCRIBE is sent before the channel is left subscribed (and logged). */
+    static final int UNSUBSCRIBE_ATTEMPTS = 120;
 
     private final LockStore store;
     private final Scheduler scheduler;
@@ -104,11 +108,42 @@ final class ReleaseSubscriptions {
     private void drop(Subscription subscription) {
         byChannel.remove(subscription.channel);
         subscription.drop = null;
-        store.unsubscribe(subscription.channel).whenComplete((ok, error) -> {
-            if (error != null) {
-                log.debug("unsubscribe from {} failed: {}", subscription.channel, Failures.rootMessage(error));
+        unsubscribe(subscription.channel, 1);
+    }
+
+    /**
+     * Sends UNSUBSCRIBE (under the monitor, so it reaches Redis in order with the SUBSCRIBEs). One
+     * that failed is sent again later: the client keeps a channel it could not unsubscribe from in
+     * its own list, and subscribes to it again when it reconnects (after a Redis restart, a channel
+     * dropped while Redis was away stayed subscribed for good). Not sent again once the channel is
+     * in use again (its next drop unsubscribes) or the Warden is closing.
+     */
+    private void unsubscribe(String channel, int attempt) {
+        store.unsubscribe(channel).whenComplete((ok, error) -> {
+            if (error == null) {
+                return;
+            }
+            if (attempt >= UNSUBSCRIBE_ATTEMPTS) {
+                log.warn(
+                        "unsubscribing from {} failed {} times; it stays subscribed until the Warden closes: {}",
+                        channel,
+                        attempt,
+                        Failures.rootMessage(error));
+                return;
+            }
+            log.debug("unsubscribe from {} failed, trying again: {}", channel, Failures.rootMessage(error));
+            try {
+                scheduler.schedule(() -> unsubscribeAgain(channel, attempt + 1), UNSUBSCRIBE_RETRY_NANOS);
+            } catch (RuntimeException stopped) {
+                // The Warden is closing: closing the connection ends the subscription.
             }
         });
+    }
+
+    private synchronized void unsubscribeAgain(String channel, int attempt) {
+        if (!byChannel.containsKey(channel)) {
+            unsubscribe(channel, attempt);
+        }
     }
 
     synchronized void clear() {
