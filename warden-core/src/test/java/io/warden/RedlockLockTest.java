@@ -1,5 +1,6 @@
 package io.warden;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.warden.testkit.RedisServer;
@@ -77,5 +78,18 @@ class RedlockLockTest extends LockContract {
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("in-line")
                 .hasMessageContaining("Redlock");
+    }
+
+    @Test
+    void readWriteLocksAreRefusedOnRedlockWithAClearErrorAndTheAdminViewsSayNothingIsThere() {
+        Warden warden = wardens.open();
+        assertThatThrownBy(() -> warden.readWriteLock("catalog"))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("catalog")
+                .hasMessageContaining("Redlock");
+        assertThatThrownBy(() -> warden.admin().inspectReadWrite("catalog"))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("catalog");
+        assertThat(warden.admin().listReadWrite("")).isEmpty();
     }
 }
