@@ -133,6 +133,15 @@ final class LeaseMachine {
 
     // ---- renewal ----------------------------------------------------------------------------------
 
+    /**
+     * How early a renewal may go when a tick runs anyway: more than half the interval, so that any
+     * two instants at which renewals fall due are merged by the tick of either, and leases taken at
+     * different times converge to one renewal round trip per interval. Renewing early only extends.
+     */
+    static long earlyWindow(long interval) {
+        return interval / 2 + interval / 8;
+    }
+
     /** The TTL of a renewal due at {@code now} (marked in flight), or 0 if none is due. */
     long renewalDue(long now) {
         // A TTL cut by the maximum hold already runs to it: renewing again would only shorten the
@@ -142,7 +151,7 @@ final class LeaseMachine {
                 || renewing
                 || capped
                 || now - retryNotBefore < 0
-                || now - (nextRenewAt - interval / 4) < 0) {
+                || now - (nextRenewAt - earlyWindow(interval)) < 0) {
             return 0;
         }
         long ttl = hardDeadline == Long.MAX_VALUE ? leaseNanos : Math.min(leaseNanos, hardDeadline - now);

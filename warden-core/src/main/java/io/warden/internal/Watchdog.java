@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * One engine for all leases of a Warden: it renews watched leases and checks every lease's
  * deadline. Runs on the Warden's single scheduler thread, never a thread per lock.
  *
- * <p>A tick renews every lease that is due, plus those due within a quarter of their renewal
- * interval, so renewals coalesce into few ticks. Due leases are grouped by {@link
+ * <p>A tick renews every lease that is due, plus those due within five eighths of their renewal
+ * interval ({@link LeaseMachine#earlyWindow}): more than half, so that leases taken at different
+ * times converge to one tick per interval instead of keeping as many ticks as they had due instants. Due leases are grouped by {@link
  * LockStore#renewalGroup} (one group on a standalone server, one per hash slot on a Cluster) and
  * each group is sent as script calls of up to {@value #BATCH} keys; all calls of a tick are
  * pipelined on the connection, so a tick costs about one round trip per node. Each call succeeds or

@@ -120,15 +120,17 @@ class LeaseMachineTest {
     }
 
     @Test
-    void renewalsAreDueEveryTtlOverRenewalsPerLeaseAndGroupedWithinAQuarterInterval() {
+    void renewalsAreDueEveryTtlOverRenewalsPerLeaseAndGroupedWithinFiveEighthsOfAnInterval() {
         LeaseMachine machine = watched(30 * S);
         long interval = 10 * S;
+        long early = interval * 5 / 8;
         assertThat(machine.nextEventAt()).isEqualTo(T0 + interval);
-        assertThat(machine.renewalDue(T0 + interval - interval / 4 - 1))
+        assertThat(machine.renewalDue(T0 + interval - early - 1))
                 .as("before the grouping window")
                 .isZero();
-        assertThat(machine.renewalDue(T0 + interval - interval / 4))
-                .as("a tick a quarter interval early renews it too")
+        assertThat(machine.renewalDue(T0 + interval - early))
+                .as(
+                        "a tick five eighths of an interval early renews it too (more than half: any two due instants merge)")
                 .isEqualTo(30 * S);
     }
 

@@ -252,6 +252,36 @@ class WatchdogFakeTimeTest {
         }
     }
 
+    /**
+     * Issue 20 (S5 scaling): leases taken one by one over a whole renewal interval fall due at as many
+     * instants; the watchdog pulls renewals that are due soon into the tick that runs anyway, so after
+     * a few intervals the whole set is renewed in one round trip per interval, whatever its spread.
+     */
+    @Test
+    void leasesTakenAcrossAWholeIntervalConvergeToOneRoundTripPerInterval() {
+        CountingStore store = new CountingStore(w.redis.connect(), w.ticker);
+        Node node = w.node(store, s -> FakeTimeWardens.withLease(s, Duration.ofSeconds(3)));
+        int count = 1_000;
+        List<Lease> leases = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            leases.add(acquire(node, "spread:" + i, LeaseOptions.defaults()));
+            w.scheduler.runFor(MS); // one per millisecond: due times cover the whole 1 s interval
+        }
+        w.scheduler.runFor(10 * S);
+        long ticksBefore = node.metrics().renewalRoundTrips.sum();
+        long keysBefore = store.renewedKeys();
+        w.scheduler.runFor(30 * S);
+        long ticks = node.metrics().renewalRoundTrips.sum() - ticksBefore;
+        long renewed = store.renewedKeys() - keysBefore;
+
+        assertThat(leases).allMatch(Lease::isHeld);
+        assertThat(node.metrics().snapshot().totalLeasesLost()).isZero();
+        assertThat(ticks).as("renewal round trips in 30 intervals").isLessThanOrEqualTo(33);
+        assertThat(renewed)
+                .as("renewals: about one per lease and interval, not more")
+                .isBetween(28L * count, 33L * count);
+    }
+
     /** Issue 13, defect 6: an extend below the renewal interval is renewed in time and is no max hold. */
     @Test
     void anExtendBelowTheRenewalIntervalIsRenewedFromTheNewTtl() {
