@@ -22,6 +22,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class Cli implements AutoCloseable {
     private static final Path LAUNCHER = Paths.get(System.getProperty("warden.cli.launcher", "../bin/warden"));
+    /**
+     * Restores SIGINT and SIGHUP to their defaults in every process started, as a terminal or cron
+     * would start warden: a build launched in the background ({@code nohup mvn ... &}) passes them on
+     * ignored, and a JVM cannot take over a signal ignored when it started, so the signal tests would
+     * wait for a warden that never hears them. Empty where env(1) lacks the option (not coreutils 8.31+).
+     */
+    private static final List<String> DEFAULT_SIGNALS = defaultSignalsPrefix();
 
     private final Path dir;
     private final Map<String, String> env;
@@ -104,7 +111,9 @@ final class Cli implements AutoCloseable {
         int n = runs.size();
         Path out = dir.resolve("run-" + n + ".out");
         Path err = dir.resolve("run-" + n + ".err");
-        ProcessBuilder builder = new ProcessBuilder(command)
+        List<String> argv = new ArrayList<>(DEFAULT_SIGNALS);
+        argv.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(dir.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
@@ -271,6 +280,28 @@ final class Cli implements AutoCloseable {
         private void remember() {
             descendants();
         }
+    }
+
+    private static List<String> defaultSignalsPrefix() {
+        List<String> prefix = List.of("env", "--default-signal=INT,HUP");
+        try {
+            Process probe = new ProcessBuilder(concat(prefix, List.of("true")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0 ? prefix : List.of();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static String read(Path file) {
