@@ -114,6 +114,10 @@ public interface LeaderElection extends AutoCloseable {
      * LeaderListener#onRevoked} on the calling thread, then the release). Idempotent, and never throws for Redis: a release that
      * Redis did not confirm leaves the lock to expire with its lease. Closing the {@link Warden} also ends every term, with the
      * loss cause {@link LossCause#WARDEN_CLOSED}.
+     *
+     * <p>The campaign is withdrawn and leaves nothing behind, even when its attempt's reply arrives after the close: unless
+     * another candidate of this Warden still campaigns for the name, its release-channel subscription is dropped about a
+     * second later.
      */
     @Override
     void close();

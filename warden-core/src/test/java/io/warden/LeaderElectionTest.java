@@ -227,6 +227,49 @@ class LeaderElectionTest extends OneServerTest {
         }
     }
 
+    /**
+     * Issue 19, the chaos leader phase's leaked subscriber: two candidates of one Warden wait while
+     * another process holds the lock; closing the first passes the campaign to the second, whose first
+     * attempt is still on its way (200 ms each way through the proxy) when it is closed too. Its reply
+     * ("held elsewhere") must not subscribe the Warden to the release channel again.
+     */
+    @Test
+    void candidatesClosedWhileACampaignsAttemptIsInFlightLeaveNoSubscriberOnTheReleaseChannel() throws Exception {
+        // An unwatched lease listens on no channel: every subscriber counted below is a candidate's.
+        Lease held =
+                wardens.open().lock("in-flight").acquire(Duration.ZERO, LeaseOptions.leaseTime(Duration.ofMinutes(1)));
+        try (FaultProxy proxy = FaultProxy.to(server)) {
+            Warden warden = wardens.open(b -> b.uri(proxy.uri()));
+            LeaderElection first = warden.leader("in-flight");
+            LeaderElection second = warden.leader("in-flight");
+            first.start(new Timeline().listener("first"));
+            second.start(new Timeline().listener("second"));
+            Await.until("a candidate waits subscribed", Duration.ofSeconds(10), () -> subscribers("in-flight") == 1);
+
+            proxy.latency(Duration.ofMillis(200));
+            first.close(); // the second candidate becomes the contender and sends its first attempt
+            second.close(); // while that attempt is in flight
+            // Answered on the same connection after that attempt: its reply has been handled by now.
+            assertThat(warden.admin().inspect("in-flight").state()).isEqualTo(LockInfo.State.HELD);
+            proxy.heal();
+
+            Await.until(
+                    "no subscriber once the subscription lingered (1 s)",
+                    Duration.ofSeconds(5),
+                    () -> subscribers("in-flight") == 0);
+            Thread.sleep(1_000); // and none comes back
+            assertThat(subscribers("in-flight")).isZero();
+            assertThat(first.isLeader()).isFalse();
+            assertThat(second.isLeader()).isFalse();
+        }
+        held.release();
+    }
+
+    private long subscribers(String election) {
+        List<?> reply = (List<?>) server.command("PUBSUB", "NUMSUB", "warden:{" + election + "}:released");
+        return (Long) reply.get(1);
+    }
+
     @Test
     void closingTheWardenRevokesTheTermWithWardenClosedAndCampaignsNoMore() throws Exception {
         Timeline timeline = new Timeline();

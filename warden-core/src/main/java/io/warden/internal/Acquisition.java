@@ -353,7 +353,7 @@ final class Acquisition implements LockEntry.Waiter {
             // Subscribe first, then look again: a release between our try and the subscription
             // would otherwise go unnoticed until the next timer. Without a subscription the timed
             // wakes (holder's TTL, backoff) still bound the wait.
-            entry().subscribe().whenComplete((ok, subscribeError) -> {
+            entry().subscribe(this).whenComplete((ok, subscribeError) -> {
                 if (subscribeError != null) {
                     log.debug(
                             "lock '{}': cannot subscribe to release messages, waiting on timers: {}",

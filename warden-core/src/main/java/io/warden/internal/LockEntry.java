@@ -108,10 +108,19 @@ final class LockEntry {
      * The contender's subscription to release messages, joined on first need. Completes when Redis
      * confirmed it. A failed subscription is dropped at once, so the next contender tries again
      * instead of inheriting the failure.
+     *
+     * <p>Only {@code waiter} as the current contender joins. One that has already passed the gate on
+     * (withdrawn while its attempt was in flight: a cancelled future, a closed leader election) gets
+     * a completed future and joins nothing: its attempt's "held elsewhere" reply would otherwise join
+     * after the gate had left the subscription, maybe on an entry already retired from the table,
+     * and nobody would ever leave it again.
      */
-    CompletableFuture<Void> subscribe() {
+    CompletableFuture<Void> subscribe(Waiter waiter) {
         ReleaseSubscriptions.Subscription joined;
         synchronized (this) {
+            if (contender != waiter) {
+                return CompletableFuture.completedFuture(null); // it is done: its next step sees that
+            }
             if (subscription == null) {
                 subscription = subscriptions.join(keys.channel(), this::onReleaseMessage);
             }
