@@ -73,7 +73,9 @@ public interface LockAdmin {
 
     /**
      * The semaphores under the key prefix whose name starts with {@code namePrefix} and which have a
-     * stored limit, found with {@code SCAN}, sorted by name. {@link #list} leaves their keys out.
+     * stored limit or holders, found with {@code SCAN}, sorted by name; and, with {@link
+     * SemaphoreInfo#foreignKey} naming the key, those of whose keys one holds data Warden did not
+     * write. {@link #list} leaves their keys out.
      */
     List<SemaphoreInfo> listSemaphores(String namePrefix);
 

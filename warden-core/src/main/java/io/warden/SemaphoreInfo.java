@@ -14,14 +14,28 @@ import java.util.Optional;
  * @param holders the live permits, soonest to expire first (permits whose holder died and whose
  *     key expired are left out, even before an acquisition clears them)
  * @param lastFencingToken the last fencing token issued for its permits (0 if none)
+ * @param foreignKey a key of the semaphore that holds data Warden did not write (then permits and
+ *     holders are empty), as {@link LockAdmin#listSemaphores} reports it; Warden neither grants nor
+ *     removes permits of such a semaphore
  */
 public record SemaphoreInfo(
-        String name, Optional<Integer> permits, List<PermitHolderInfo> holders, long lastFencingToken) {
+        String name,
+        Optional<Integer> permits,
+        List<PermitHolderInfo> holders,
+        long lastFencingToken,
+        Optional<String> foreignKey) {
 
     public SemaphoreInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(permits, "permits");
         holders = List.copyOf(holders);
+        Objects.requireNonNull(foreignKey, "foreignKey");
+    }
+
+    /** A semaphore whose keys all hold data Warden wrote. */
+    public SemaphoreInfo(
+            String name, Optional<Integer> permits, List<PermitHolderInfo> holders, long lastFencingToken) {
+        this(name, permits, holders, lastFencingToken, Optional.empty());
     }
 
     /** Units held now by live holders. */

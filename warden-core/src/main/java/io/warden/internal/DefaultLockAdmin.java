@@ -174,12 +174,20 @@ final class DefaultLockAdmin implements LockAdmin {
 
     @Override
     public SemaphoreInfo inspectSemaphore(String name) {
-        SemaphoreKeys keys = engine.keySpace().semaphoreKeys(name);
-        LockStore.SemaphoreInspection inspection =
-                call(engine.wiring().store().inspectSemaphore(keys), name, "inspect semaphore");
-        if (inspection.foreign()) {
-            throw new LockKeyConflictException(name, engine.address(), keys.stateKey(), "not a Warden semaphore");
+        LockStore.SemaphoreInspection inspection = inspectionOf(name);
+        String foreignKey = inspection.foreignKey();
+        if (foreignKey != null) {
+            throw new LockKeyConflictException(name, engine.address(), foreignKey, "not a Warden semaphore");
         }
+        return semaphoreInfo(name, inspection);
+    }
+
+    private LockStore.SemaphoreInspection inspectionOf(String name) {
+        SemaphoreKeys keys = engine.keySpace().semaphoreKeys(name);
+        return call(engine.wiring().store().inspectSemaphore(keys), name, "inspect semaphore");
+    }
+
+    private static SemaphoreInfo semaphoreInfo(String name, LockStore.SemaphoreInspection inspection) {
         List<SemaphoreInfo.PermitHolderInfo> holders = new ArrayList<>();
         for (LockStore.PermitHolder holder : inspection.holders()) {
             holders.add(new SemaphoreInfo.PermitHolderInfo(
@@ -207,7 +215,13 @@ final class DefaultLockAdmin implements LockAdmin {
         }
         List<SemaphoreInfo> found = new ArrayList<>();
         for (String name : names) {
-            SemaphoreInfo info = inspectSemaphore(name);
+            LockStore.SemaphoreInspection inspection = inspectionOf(name);
+            String foreignKey = inspection.foreignKey();
+            if (foreignKey != null) {
+                found.add(new SemaphoreInfo(name, Optional.empty(), List.of(), 0, Optional.of(foreignKey)));
+                continue;
+            }
+            SemaphoreInfo info = semaphoreInfo(name, inspection);
             if (info.permits().isPresent() || !info.holders().isEmpty()) {
                 found.add(info);
             }

@@ -336,12 +336,19 @@ interface LockStore extends AutoCloseable {
     /**
      * A semaphore's state.
      *
-     * @param foreign whether one of its keys holds data Warden did not write
+     * @param foreignKey the key that holds data Warden did not write (its state hash or holders
+     *     zset), or null
      * @param limit the stored limit, or -1 if none is stored
      * @param holders the live permits, in order of recorded expiry
      * @param lastIssued the last fencing token minted for its permits, if any
      */
-    record SemaphoreInspection(boolean foreign, int limit, List<PermitHolder> holders, OptionalLong lastIssued) {}
+    record SemaphoreInspection(
+            @Nullable String foreignKey, int limit, List<PermitHolder> holders, OptionalLong lastIssued) {
+        /** Whether one of its keys holds data Warden did not write. */
+        boolean foreign() {
+            return foreignKey != null;
+        }
+    }
 
     /** One live permit: its units, its key's remaining TTL, and who holds it. */
     record PermitHolder(

@@ -460,11 +460,14 @@ final class ScriptStore implements LockStore {
         OptionalLong lastIssued =
                 HolderParsing.isInteger(counter) ? OptionalLong.of(Long.parseLong(counter)) : OptionalLong.empty();
         List<PermitHolder> holders = new ArrayList<>();
-        for (int i = 4; i + 5 < reply.size(); i += 6) {
+        for (int i = 4; code != -2 && i + 5 < reply.size(); i += 6) {
             holders.add(new PermitHolder(
                     ((Long) reply.get(i)).intValue(), (Long) reply.get(i + 1), HolderParsing.holder(reply, i + 2)));
         }
-        return new SemaphoreInspection(code == -2, limit, List.copyOf(holders), lastIssued);
+        if (code == -2) {
+            return new SemaphoreInspection(HolderParsing.text(reply, 4), limit, List.of(), lastIssued);
+        }
+        return new SemaphoreInspection(null, limit, List.copyOf(holders), lastIssued);
     }
 
     @Override

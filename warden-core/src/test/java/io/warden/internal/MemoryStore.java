@@ -516,8 +516,11 @@ public final class MemoryStore implements LockStore {
             OptionalLong last = integer ? OptionalLong.of(Long.parseLong(counter.value)) : OptionalLong.empty();
             MemoryRedis.Entry state = redis.get(keys.stateKey());
             MemoryRedis.Entry holders = redis.get(keys.holdersKey());
-            if ((state != null && !state.type.equals("hash")) || (holders != null && !holders.type.equals("zset"))) {
-                return new SemaphoreInspection(true, -1, List.of(), last);
+            if (state != null && !state.type.equals("hash")) {
+                return new SemaphoreInspection(keys.stateKey(), -1, List.of(), last);
+            }
+            if (holders != null && !holders.type.equals("zset")) {
+                return new SemaphoreInspection(keys.holdersKey(), -1, List.of(), last);
             }
             String stored = state == null ? null : state.fields.get("limit");
             int limit = stored != null && isInteger(stored) ? Integer.parseInt(stored) : -1;
@@ -537,7 +540,7 @@ public final class MemoryStore implements LockStore {
                     }
                 }
             }
-            return new SemaphoreInspection(false, limit, List.copyOf(live), last);
+            return new SemaphoreInspection(null, limit, List.copyOf(live), last);
         });
     }
 

@@ -519,10 +519,18 @@ abstract class StoreContract {
         putForeign(pool.stateKey(), "string");
         assertThat(get(store.acquirePermit(pool, units(1, 2), "p1", 30_000, A)))
                 .isEqualTo(new Foreign(pool.stateKey(), "string"));
-        assertThat(get(store.inspectSemaphore(pool)).foreign()).isTrue();
+        assertThat(get(store.inspectSemaphore(pool)).foreignKey()).isEqualTo(pool.stateKey());
         assertThat(get(store.forceReleaseSemaphore(pool))).isEqualTo(-1);
         assertThat(type(pool.stateKey())).isEqualTo("string");
         assertThat(exists(pool.permit("p1").lockKey())).isFalse();
+    }
+
+    @Test
+    void inspectNamesTheSemaphoreKeyThatHoldsForeignData() {
+        putForeign(pool.holdersKey(), "string");
+        LockStore.SemaphoreInspection seen = get(store.inspectSemaphore(pool));
+        assertThat(seen.foreignKey()).isEqualTo(pool.holdersKey());
+        assertThat(seen.holders()).isEmpty();
     }
 
     // ---- fair locks ---------------------------------------------------------------------------

@@ -7,7 +7,8 @@
 --
 -- Reply:   {state, limit, counter, counterType, units1, pttl1, host1, pid1, since1, fence1, ...}
 --          state: 1 in use (holders listed), 0 no live holder, -2 a key holds data Warden did not
---          write; limit: the stored limit, -1 if none. Holders whose permit key is gone (expired,
+--          write (then the reply is {-2, -1, counter, counterType, key}, naming that key); limit:
+--          the stored limit, -1 if none. Holders whose permit key is gone (expired,
 --          not yet cleaned by an acquire) are left out. Owner tokens are never returned.
 --
 -- Cost: O(holders): one HMGET and one PTTL per member.
@@ -15,8 +16,11 @@ local counterType = redis.call('TYPE', KEYS[3]).ok
 local counter = counterType == 'string' and redis.call('GET', KEYS[3]) or ''
 local stateType = redis.call('TYPE', KEYS[1]).ok
 local holdersType = redis.call('TYPE', KEYS[2]).ok
-if (stateType ~= 'none' and stateType ~= 'hash') or (holdersType ~= 'none' and holdersType ~= 'zset') then
-  return {-2, -1, counter, counterType}
+if stateType ~= 'none' and stateType ~= 'hash' then
+  return {-2, -1, counter, counterType, KEYS[1]}
+end
+if holdersType ~= 'none' and holdersType ~= 'zset' then
+  return {-2, -1, counter, counterType, KEYS[2]}
 end
 local limit = tonumber(redis.call('HGET', KEYS[1], 'limit') or '-1') or -1
 local reply = {0, limit, counter, counterType}
