@@ -29,8 +29,10 @@ import picocli.CommandLine.Spec;
             "Lists the locks held right now under the key prefix (--prefix), one row each: name, time"
                     + " left on the lease, fencing token, holder. Found with SCAN, never KEYS: safe on a"
                     + " busy server, but slower on a large database. A snapshot: it may change at once."
-                    + " Read-write locks in use follow, one line each: writer, readers, waiting writer"
-                    + " (not in --json).",
+                    + " Read-write locks in use follow, one line each: writer, readers, waiting writer;"
+                    + " then a table of semaphores: permits, and each holder's units, lease left, token"
+                    + " and holder. A leader election's lock (warden leader) is listed as a lock: its"
+                    + " key is the lock's, and records no sign of the election.",
             "",
             "Every other key under the prefix is listed too, flagged 'not written by Warden' with the"
                     + " key it concerns: a lock key or fencing counter holding another type or value, a"
@@ -63,8 +65,10 @@ final class ListCommand implements Callable<Integer> {
 
     @Option(
             names = "--json",
-            description = "Print a JSON array of objects as warden status --json prints them (state FOREIGN"
-                    + " and foreignKey for what Warden did not write).")
+            description = "Print one JSON array of objects as warden status --json prints them, sorted by"
+                    + " name: locks (kind lock; a fair lock's waiters in queued and nextInQueue),"
+                    + " semaphores (kind semaphore) and read-write locks (kind read-write); state"
+                    + " FOREIGN and foreignKey for what Warden did not write. Shape: docs/cli-json.md.")
     private boolean json;
 
     @Parameters(
@@ -83,13 +87,13 @@ final class ListCommand implements Callable<Integer> {
         List<SemaphoreInfo> semaphores;
         try (Warden warden = connection.connect()) {
             found = warden.admin().list(namePrefix);
-            readWrite = json ? List.of() : warden.admin().listReadWrite(namePrefix);
-            semaphores = json ? List.of() : warden.admin().listSemaphores(namePrefix);
+            readWrite = warden.admin().listReadWrite(namePrefix);
+            semaphores = semaphores(warden, namePrefix);
         } catch (RuntimeException e) {
             return Problems.report(e, null, spec.commandLine().getErr());
         }
         if (json) {
-            out.println(Json.locks(found));
+            out.println(Json.all(found, semaphores, readWrite));
         } else if (found.isEmpty() && readWrite.isEmpty() && semaphores.isEmpty()) {
             out.println("no locks held under key prefix '" + connection.keyPrefix() + "'"
                     + (namePrefix.isEmpty() ? "" : " with names starting '" + Names.shown(namePrefix) + "'"));
@@ -107,6 +111,15 @@ final class ListCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The semaphores in use or with a stored limit; none on Redlock, which serves no semaphores. */
+    private static List<SemaphoreInfo> semaphores(Warden warden, String namePrefix) {
+        try {
+            return warden.admin().listSemaphores(namePrefix);
+        } catch (UnsupportedOperationException redlock) {
+            return List.of();
+        }
     }
 
     /** Longest name or key shown whole in the table: longer ones would push every row apart. */
@@ -148,6 +161,18 @@ final class ListCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, row, "SEMAPHORE", "PERMITS", "UNITS", "TTL", "TOKEN", "HOLDER");
         for (SemaphoreInfo info : found) {
             String permits = info.permits().map(String::valueOf).orElse("?");
+            if (info.foreignKey().isPresent()) {
+                out.printf(
+                        Locale.ROOT,
+                        row,
+                        cut(info.name()),
+                        "-",
+                        "-",
+                        "-",
+                        "-",
+                        "not written by Warden: key '" + cut(info.foreignKey().get()) + "'");
+                continue;
+            }
             if (info.holders().isEmpty()) {
                 out.printf(Locale.ROOT, row, cut(info.name()), permits, "0", "-", "-", "none");
             }

@@ -27,8 +27,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Shows whether the lock NAME is held, its holder (host, pid, since when), the time left on"
                     + " its lease, and the last fencing token issued for it. A snapshot: it may change"
-                    + " at once. When no lock NAME is held but a semaphore NAME exists (warden exec"
-                    + " --permits), shows the semaphore: its permits and each holder (exit 0 if any).",
+                    + " at once. When no lock NAME is held but the read-write lock NAME is in use, shows"
+                    + " its writer, readers and waiting writer (exit 0; 65 if its keys hold data Warden"
+                    + " did not write); else, when a semaphore NAME exists (warden exec --permits), shows"
+                    + " the semaphore: its permits and each holder (exit 0 if any).",
             ""
         },
         footerHeading = "%n",
@@ -58,9 +60,13 @@ final class StatusCommand implements Callable<Integer> {
 
     @Option(
             names = "--json",
-            description = "Print one JSON object: name, state (HELD, FREE or FOREIGN), holder {host, pid, since,"
-                    + " fencingToken} or null, ttlMillis (-1: the key has no expiry), lastFencingToken,"
-                    + " foreignKey (the key holding data Warden did not write) or null.")
+            description = "Print one JSON object. For a lock (kind lock): name, state (HELD, FREE or"
+                    + " FOREIGN), holder {host, pid, since, fencingToken} or null, ttlMillis (-1: the key"
+                    + " has no expiry), lastFencingToken, foreignKey (the key holding data Warden did not"
+                    + " write) or null, queued and nextInQueue {host, pid} (a fair lock's waiters). For a"
+                    + " semaphore (kind semaphore) or read-write lock (kind read-write), as shown above:"
+                    + " permits, unitsHeld and holders; writer, readers and waitingWriter."
+                    + " Shape: docs/cli-json.md.")
     private boolean json;
 
     @Option(
@@ -86,9 +92,11 @@ final class StatusCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             return Problems.report(e, name, spec.commandLine().getErr());
         }
-        if (readWrite != null && !json) {
+        if (readWrite != null) {
             // The plain lock is free, and the read-write lock of that name is in use.
-            if (!quiet) {
+            if (json) {
+                out.println(Json.readWrite(readWrite));
+            } else if (!quiet) {
                 out.println(ReadWriteText.describe(readWrite));
             }
             out.flush();
@@ -96,7 +104,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         if (semaphore != null) {
             if (json) {
-                out.println(semaphoreJson(semaphore));
+                out.println(Json.semaphore(semaphore));
             } else if (!quiet) {
                 out.println(semaphoreText(semaphore));
             }
@@ -184,30 +192,6 @@ final class StatusCommand implements Callable<Integer> {
                 .append("last fencing token ")
                 .append(info.lastFencingToken())
                 .toString();
-    }
-
-    private static String semaphoreJson(SemaphoreInfo info) {
-        StringBuilder json = new StringBuilder("{\"name\":")
-                .append(Json.string(info.name()))
-                .append(",\"kind\":\"semaphore\",\"permits\":")
-                .append(info.permits().map(String::valueOf).orElse("null"))
-                .append(",\"unitsHeld\":")
-                .append(info.unitsHeld())
-                .append(",\"lastFencingToken\":")
-                .append(info.lastFencingToken())
-                .append(",\"holders\":[");
-        for (int i = 0; i < info.holders().size(); i++) {
-            SemaphoreInfo.PermitHolderInfo holder = info.holders().get(i);
-            json.append(i == 0 ? "" : ",")
-                    .append("{\"units\":")
-                    .append(holder.units())
-                    .append(",\"ttlMillis\":")
-                    .append(holder.ttl().toMillis())
-                    .append(",\"holder\":")
-                    .append(holder.holder().map(Json::holder).orElse("null"))
-                    .append("}");
-        }
-        return json.append("]}").toString();
     }
 
     /** For a fair lock with waiters: how many, and who is next. */
