@@ -320,8 +320,11 @@ interface LockStore extends AutoCloseable {
     /** The outcome of {@link #acquirePermit}. */
     sealed interface PermitAcquired {}
 
-    /** The permits are ours; {@code limit} is the semaphore's limit now. */
-    record PermitGranted(long fence, int limit) implements PermitAcquired {}
+    /**
+     * The permits are ours; {@code limit} is the semaphore's limit now, {@code free} the units this
+     * grant left free (-1 if unknown: a repeated command found its earlier run's grant).
+     */
+    record PermitGranted(long fence, int limit, int free) implements PermitAcquired {}
 
     /**
      * Not enough permits are free.

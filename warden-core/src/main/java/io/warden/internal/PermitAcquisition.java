@@ -44,6 +44,10 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
     private boolean wakeRequested;
     private boolean subscribed;
     private boolean first;
+    /** The gate's releases count when the request in flight was sent, and whether messages reached it. */
+    private long sentReleases;
+
+    private boolean sentListening;
     private int backoffAttempt;
     private Scheduler.@Nullable Cancellable timer;
     private Scheduler.@Nullable Cancellable deadline;
@@ -74,7 +78,7 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
             return;
         }
         if (gate.enter(this) == SemaphoreGate.Entered.FIRST) {
-            start();
+            start(SemaphoreGate.UNKNOWN);
         } else if (waitNanos != Long.MAX_VALUE) {
             synchronized (this) {
                 if (!result.isDone()) {
@@ -97,13 +101,22 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
         }
     }
 
-    /** This waiter became the oldest: it asks Redis from now on. */
+    /**
+     * This waiter became the oldest: it asks Redis from now on; at once, unless the semaphore was
+     * full as of {@code fullAsOf} and nothing was released since: then at the next release (message
+     * or a permit of this process ending), or at the backoff's safety-net timer.
+     */
     @Override
-    public void start() {
+    public void start(long fullAsOf) {
         synchronized (this) {
             first = true;
         }
-        attempt();
+        // After first is set: a release from now on wakes this waiter, or is counted below.
+        if (fullAsOf != SemaphoreGate.UNKNOWN && gate.releases() == fullAsOf) {
+            sleep(-1, remainingWait());
+        } else {
+            attempt();
+        }
     }
 
     /** A release message arrived, a permit of this process ended, or a timer fired. */
@@ -139,6 +152,13 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
         if (outlasted != null) {
             fail(outlasted(outlasted));
             return;
+        }
+        // Read before sending: a release counted after this may not be seen by the request.
+        long releases = gate.releases();
+        boolean listening = gate.listening();
+        synchronized (this) {
+            sentReleases = releases;
+            sentListening = listening;
         }
         String token = OwnerTokens.next();
         long sentAt = wiring.ticker().nanos();
@@ -184,7 +204,7 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
             return;
         }
         if (reply instanceof LockStore.PermitGranted granted) {
-            granted(token, sentAt, ttlNanos, granted.fence());
+            granted(token, sentAt, ttlNanos, granted);
         } else if (reply instanceof LockStore.NoPermit full) {
             full(full.retryMillis());
         } else if (reply instanceof LockStore.LimitMismatch mismatch) {
@@ -194,7 +214,8 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
         }
     }
 
-    private void granted(String token, long sentAt, long ttlNanos, long fence) {
+    private void granted(String token, long sentAt, long ttlNanos, LockStore.PermitGranted grant) {
+        long fence = grant.fence();
         LeaseState permit = new LeaseState(
                 wiring,
                 keys.permit(token),
@@ -231,8 +252,14 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
             return;
         }
         // Leave the gate before the caller sees the permit: a caller that asks again at once must
-        // not find itself queued behind this finished acquisition.
-        gate.leave(this);
+        // not find itself queued behind this finished acquisition. If this grant took the last free
+        // unit, the next waiter asks only once something was released since this request was sent
+        // (and release messages reached the gate then, so none of those releases went unseen).
+        long fullAsOf;
+        synchronized (this) {
+            fullAsOf = grant.free() == 0 && sentListening ? sentReleases : SemaphoreGate.UNKNOWN;
+        }
+        gate.leave(this, fullAsOf);
         result.complete(permit);
         wiring.listeners()
                 .acquire(keys.name(), AcquireOutcome.ACQUIRED, wiring.ticker().nanos() - startedAt);
@@ -245,7 +272,9 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
         synchronized (this) {
             remaining = remainingWait();
             retryNow = wakeRequested;
-            firstTime = !subscribed;
+            // Release messages reached the gate before this request was sent: every release after
+            // it wakes this waiter, so there is nothing to look at again.
+            firstTime = !subscribed && !sentListening;
             subscribed = true;
         }
         if (waitNanos == 0 || remaining <= 0) {

@@ -407,7 +407,8 @@ final class ScriptStore implements LockStore {
     static PermitAcquired permitAcquired(List<Object> reply) {
         long code = (Long) reply.get(0);
         if (code == 1) {
-            return new PermitGranted((Long) reply.get(1), ((Long) reply.get(2)).intValue());
+            int free = reply.size() > 3 ? ((Long) reply.get(3)).intValue() : -1;
+            return new PermitGranted((Long) reply.get(1), ((Long) reply.get(2)).intValue(), free);
         }
         if (code == 0) {
             return new NoPermit(

@@ -389,7 +389,8 @@ public final class MemoryStore implements LockStore {
                 String stored = state == null ? null : state.fields.get("limit");
                 return new PermitGranted(
                         HolderParsing.number(permit.fields.getOrDefault("fence", "")),
-                        stored == null ? request.limit() : Integer.parseInt(stored));
+                        stored == null ? request.limit() : Integer.parseInt(stored),
+                        -1);
             }
             String stored = state == null ? null : state.fields.get("limit");
             if (stored != null && !isInteger(stored)) {
@@ -452,7 +453,7 @@ public final class MemoryStore implements LockStore {
             redis.pexpire(permitKey, ttlMillis);
             holders.fields.put(request.units() + ":" + token, Long.toString(now + ttlMillis));
             state.fields.put("used", Long.toString(used + request.units()));
-            return new PermitGranted(fence, request.limit());
+            return new PermitGranted(fence, request.limit(), (int) (request.limit() - used - request.units()));
         });
     }
 

@@ -25,15 +25,21 @@
 -- ARGV[9]  acquisition time, milliseconds since the epoch on the holder's clock (for display)
 -- ARGV[10] permit key prefix: a member's permit key is ARGV[10] .. token (same hash slot)
 --
--- Reply:   {1, fence, limit}           acquired (now, or by an earlier run of this command)
+-- Reply:   {1, fence, limit, free}     acquired (now, or by an earlier run of this command); free
+--                                      is the units left free after this grant (-1 when this
+--                                      run found an earlier run's grant: unknown), so a caller's
+--                                      next waiter knows whether asking at once can succeed
 --          {0, retryMs, used, limit}   not enough free permits; retryMs is the time until the
 --                                      earliest recorded expiry of a holder (when one may be freed)
 --          {-3, storedLimit}           the semaphore's stored limit differs from ARGV[3] (ARGV[4]
 --                                      '0'): nothing was changed
 --          {-2, key, type}             KEYS[i] holds data Warden did not write; nothing was changed
 --
--- Cost: 1 + O(holders whose recorded expiry passed) reads, plus about 8 writes on a grant (HSET,
--- PEXPIRE, ZADD, HINCRBY, INCR, TIME, SET); a full semaphore costs about 6 reads.
+-- Cost, counting every command the script runs (INFO commandstats adds the EVALSHA): a grant 12
+-- (TYPE x3, HMGET, TIME, ZRANGEBYSCORE, INCR, SET, HSET x2, PEXPIRE, ZADD), a full semaphore 7
+-- (the same reads and ZRANGE); each plus 2 per holder whose recorded expiry passed (PTTL, and ZREM
+-- or ZADD) and 1 HSET of 'used' when a dead one was removed; the first grant of a new semaphore,
+-- or one that changes its limit, 1 or 2 more (HSET 'limit', 'used').
 --@include mint_fence.lua
 local stateType = redis.call('TYPE', KEYS[1]).ok
 if stateType ~= 'none' and stateType ~= 'hash' then
@@ -50,11 +56,12 @@ if permitType ~= 'none' then
     return {-2, KEYS[3], permitType}
   end
   redis.call('PEXPIRE', KEYS[3], ARGV[5])
-  return {1, tonumber(h[2]) or 0, tonumber(redis.call('HGET', KEYS[1], 'limit')) or tonumber(ARGV[3])}
+  return {1, tonumber(h[2]) or 0, tonumber(redis.call('HGET', KEYS[1], 'limit')) or tonumber(ARGV[3]), -1}
 end
 
 local limit = tonumber(ARGV[3])
-local stored = redis.call('HGET', KEYS[1], 'limit')
+local state = redis.call('HMGET', KEYS[1], 'limit', 'used')
+local stored = state[1]
 if stored then
   if not tonumber(stored) then
     return {-2, KEYS[1], 'hash'}
@@ -72,7 +79,7 @@ end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local ttl = tonumber(ARGV[5])
-local used = tonumber(redis.call('HGET', KEYS[1], 'used') or '0') or 0
+local used = tonumber(state[2] or '0') or 0
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
 for _, member in ipairs(due) do
   local sep = string.find(member, ':', 1, true)
@@ -88,7 +95,9 @@ end
 if used < 0 then
   used = 0
 end
-redis.call('HSET', KEYS[1], 'used', used)
+if state[2] ~= tostring(used) then
+  redis.call('HSET', KEYS[1], 'used', used) -- only when dead holders were removed (or it was unset)
+end
 
 local units = tonumber(ARGV[2])
 if used + units > limit then
@@ -107,4 +116,4 @@ redis.call('HSET', KEYS[3], 'owner', ARGV[1], 'units', ARGV[2], 'fence', string.
 redis.call('PEXPIRE', KEYS[3], ARGV[5])
 redis.call('ZADD', KEYS[2], now + ttl, ARGV[2] .. ':' .. ARGV[1])
 redis.call('HSET', KEYS[1], 'used', used + units)
-return {1, fence, limit}
+return {1, fence, limit, limit - used - units}

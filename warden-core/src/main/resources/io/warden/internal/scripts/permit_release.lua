@@ -17,7 +17,8 @@
 --          -1  the key is held by another owner: left untouched
 --          -2  a key holds data Warden did not write: left untouched
 --
--- Cost: about 6 commands (HGET, TYPE x2, DEL, ZREM, HINCRBY, PUBLISH).
+-- Cost: 7 commands on a release (HGET, TYPE x2, DEL, ZREM, HINCRBY, PUBLISH); INFO commandstats
+-- adds the EVALSHA.
 local owner = redis.pcall('HGET', KEYS[3], 'owner')
 if type(owner) == 'table' and owner.err then
   return -2
