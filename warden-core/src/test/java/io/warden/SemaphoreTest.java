@@ -207,21 +207,25 @@ class SemaphoreTest extends OneServerTest {
     }
 
     @Test
-    void tenThousandPermitsCostTheSameRenewalRoundTripsPerTickAsTenThousandLocks() throws Exception {
+    void tenThousandPermitsAreRenewedInBatchesAsFullAsTenThousandLocks() throws Exception {
         int count = 10_000;
-        long permitTicks = renewalTicks(
+        double permitFill = renewalsPerScriptCall(
                 count,
                 (warden, i) -> warden.semaphore("many", count)
                         .acquireAsync(Duration.ofSeconds(60))
                         .thenApply(p -> (Lease) p));
-        long lockTicks =
-                renewalTicks(count, (warden, i) -> warden.lock("many:" + i).acquireAsync(Duration.ofSeconds(60)));
+        double lockFill = renewalsPerScriptCall(
+                count, (warden, i) -> warden.lock("many:" + i).acquireAsync(Duration.ofSeconds(60)));
         System.out.printf(
-                "renewal script calls per watchdog tick: %d permits %d, %d locks %d%n",
-                count, permitTicks, count, lockTicks);
-        assertThat(permitTicks)
-                .as("renewal round trips for %d permits vs %d locks", count, count)
-                .isLessThanOrEqualTo(lockTicks + 1);
+                "renewals per renewal script call: %d permits %.0f, %d locks %.0f%n",
+                count, permitFill, count, lockFill);
+        // Full batches are 500 renewals a call (Watchdog.BATCH); how many calls a tick takes depends on
+        // how the leases' due times fell, which the machine's load moves, so the batches' fill is
+        // compared, not calls per tick. A permit renewed on its own would fill 1.
+        assertThat(permitFill)
+                .as("renewals per call for %d permits vs %d locks", count, count)
+                .isGreaterThanOrEqualTo(250)
+                .isGreaterThanOrEqualTo(lockFill * 2 / 3);
     }
 
     interface Taker {
@@ -229,12 +233,12 @@ class SemaphoreTest extends OneServerTest {
     }
 
     /**
-     * Takes {@code count} leases, waits until each was renewed twice, and returns the script calls
-     * the renewals cost on the server per watchdog tick (rounded up).
+     * Takes {@code count} leases, waits until each was renewed twice, and returns how many renewals
+     * each renewal script call carried on the server, on average.
      */
-    private long renewalTicks(int count, Taker taker) throws Exception {
+    private double renewalsPerScriptCall(int count, Taker taker) throws Exception {
         Warden warden =
-                wardens.open(b -> b.defaultLeaseTime(Duration.ofSeconds(15)).commandTimeout(Duration.ofSeconds(10)));
+                wardens.open(b -> b.defaultLeaseTime(Duration.ofSeconds(9)).commandTimeout(Duration.ofSeconds(10)));
         List<CompletableFuture<Lease>> pending = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             pending.add(taker.take(warden, i));
@@ -251,11 +255,11 @@ class SemaphoreTest extends OneServerTest {
                 () -> warden.metrics().renewalsSent() - before.renewalsSent() >= 2L * count);
         WardenMetrics after = warden.metrics();
         long scripts = server.commandCalls("evalsha") + server.commandCalls("eval") - scriptsBefore;
-        long ticks = after.renewalRoundTrips() - before.renewalRoundTrips();
+        long renewals = after.renewalsSent() - before.renewalsSent();
         assertThat(leases).allMatch(Lease::isHeld);
         assertThat(after.totalLeasesLost()).isZero();
         warden.close();
-        return (scripts + ticks - 1) / Math.max(1, ticks);
+        return (double) renewals / Math.max(1, scripts);
     }
 
     @Test
