@@ -1,6 +1,8 @@
 package io.warden.internal;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -9,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shares one pub/sub subscription per release channel among the local waiters of a lock, and routes
- * each release message to the waiter that should act on it. Subscribe and unsubscribe commands are
+ * Shares one pub/sub subscription per release channel among the local users of a channel (the gate
+ * of a lock; for a read-write lock, its writers' gate and each reader owner's gate), and tells every
+ * one of them of each release message; each gate wakes the waiter that should act on it. Subscribe and unsubscribe commands are
  * issued under one monitor, so they reach Redis in the order the waiters asked.
  *
  * <p>A subscription whose last user left lingers for {@link #LINGER_NANOS} before it is dropped: a
@@ -28,7 +31,7 @@ final class ReleaseSubscriptions {
 
     private final LockStore store;
     private final Scheduler scheduler;
-    private final Map<String, Subscription> byChannel = new HashMap<>();
+    private final Map<String, Channel> byChannel = new HashMap<>();
 
     ReleaseSubscriptions(LockStore store, Scheduler scheduler) {
         this.store = store;
@@ -36,79 +39,91 @@ final class ReleaseSubscriptions {
         store.onReleaseMessage(this::dispatch);
     }
 
-    /** One lock's subscription; {@link #ready} completes once Redis confirmed it. */
+    /**
+     * One user's membership of a channel's subscription; {@link #ready} completes once Redis
+     * confirmed the subscription. Every member is told of every message on the channel: the gates of
+     * one read-write lock (its writers', and each reader owner's) share one channel.
+     */
     static final class Subscription {
         final String channel;
         final CompletableFuture<Void> ready;
-        // Guarded by the ReleaseSubscriptions' monitor.
-        Runnable onRelease;
-        int users;
+        private final Runnable onRelease;
+        private final Channel shared;
+
+        private Subscription(Channel shared, Runnable onRelease) {
+            this.channel = shared.name;
+            this.ready = shared.ready;
+            this.onRelease = onRelease;
+            this.shared = shared;
+        }
+    }
+
+    /** One channel's subscription and its members. Guarded by the ReleaseSubscriptions' monitor. */
+    private static final class Channel {
+        final String name;
+        final CompletableFuture<Void> ready;
+        final List<Subscription> members = new ArrayList<>(1);
         Scheduler.@Nullable Cancellable drop;
 
-        Subscription(String channel, Runnable onRelease, CompletableFuture<Void> ready) {
-            this.channel = channel;
-            this.onRelease = onRelease;
+        Channel(String name, CompletableFuture<Void> ready) {
+            this.name = name;
             this.ready = ready;
         }
     }
 
     /**
-     * Joins the subscription of {@code channel}, creating it with {@code onRelease} as its listener
-     * when it is the first user.
+     * Joins the subscription of {@code channel} (subscribing when nobody uses it), with {@code
+     * onRelease} told of each of its release messages until the returned membership leaves.
      */
     synchronized Subscription join(String channel, Runnable onRelease) {
-        Subscription existing = byChannel.get(channel);
+        Channel existing = byChannel.get(channel);
         if (existing != null && existing.ready.isCompletedExceptionally()) {
             byChannel.remove(channel); // a failed SUBSCRIBE is not shared: the new user tries again
             existing = null;
         }
-        if (existing != null) {
-            if (existing.users == 0) {
-                // Lingering: the new user's entry gets the messages from now on.
-                existing.onRelease = onRelease;
-                if (existing.drop != null) {
-                    existing.drop.cancel();
-                    existing.drop = null;
-                }
-            }
-            existing.users++;
-            return existing;
+        if (existing == null) {
+            existing = new Channel(channel, store.subscribe(channel));
+            byChannel.put(channel, existing);
+        } else if (existing.drop != null) {
+            // Lingering: in use again.
+            existing.drop.cancel();
+            existing.drop = null;
         }
-        Subscription created = new Subscription(channel, onRelease, store.subscribe(channel));
-        created.users = 1;
-        byChannel.put(channel, created);
-        return created;
+        Subscription member = new Subscription(existing, onRelease);
+        existing.members.add(member);
+        return member;
     }
 
-    /** Leaves a subscription; after the last user, it is dropped once it lingered unused. */
+    /** Leaves a subscription; after the last member, it is dropped once it lingered unused. */
     synchronized void leave(Subscription subscription) {
-        if (--subscription.users > 0) {
+        Channel channel = subscription.shared;
+        if (!channel.members.remove(subscription) || !channel.members.isEmpty()) {
             return;
         }
-        if (byChannel.get(subscription.channel) != subscription) {
+        if (byChannel.get(channel.name) != channel) {
             return;
         }
-        if (subscription.ready.isCompletedExceptionally()) {
-            drop(subscription); // nothing to keep
+        if (channel.ready.isCompletedExceptionally()) {
+            drop(channel); // nothing to keep
             return;
         }
         try {
-            subscription.drop = scheduler.schedule(() -> dropIfUnused(subscription), LINGER_NANOS);
+            channel.drop = scheduler.schedule(() -> dropIfUnused(channel), LINGER_NANOS);
         } catch (RuntimeException stopped) {
-            drop(subscription); // the Warden is closing: its scheduler no longer runs tasks
+            drop(channel); // the Warden is closing: its scheduler no longer runs tasks
         }
     }
 
-    private synchronized void dropIfUnused(Subscription subscription) {
-        if (subscription.users == 0 && byChannel.get(subscription.channel) == subscription) {
-            drop(subscription);
+    private synchronized void dropIfUnused(Channel channel) {
+        if (channel.members.isEmpty() && byChannel.get(channel.name) == channel) {
+            drop(channel);
         }
     }
 
-    private void drop(Subscription subscription) {
-        byChannel.remove(subscription.channel);
-        subscription.drop = null;
-        unsubscribe(subscription.channel, 1);
+    private void drop(Channel channel) {
+        byChannel.remove(channel.name);
+        channel.drop = null;
+        unsubscribe(channel.name, 1);
     }
 
     /**
@@ -147,21 +162,27 @@ final class ReleaseSubscriptions {
     }
 
     synchronized void clear() {
-        for (Subscription subscription : byChannel.values()) {
-            if (subscription.drop != null) {
-                subscription.drop.cancel();
+        for (Channel channel : byChannel.values()) {
+            if (channel.drop != null) {
+                channel.drop.cancel();
             }
         }
         byChannel.clear();
     }
 
-    private void dispatch(String channel) {
-        Runnable listener;
+    private void dispatch(String name) {
+        Runnable[] listeners;
         synchronized (this) {
-            Subscription subscription = byChannel.get(channel);
-            listener = subscription == null || subscription.users == 0 ? null : subscription.onRelease;
+            Channel channel = byChannel.get(name);
+            if (channel == null || channel.members.isEmpty()) {
+                return;
+            }
+            listeners = new Runnable[channel.members.size()];
+            for (int i = 0; i < listeners.length; i++) {
+                listeners[i] = channel.members.get(i).onRelease;
+            }
         }
-        if (listener != null) {
+        for (Runnable listener : listeners) {
             listener.run();
         }
     }

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * An UNSUBSCRIBE that failed (Redis away) is sent again: the client keeps a channel it could not
+ * Every member of a channel hears its messages (a read-write lock's gates share one channel). An
+ * UNSUBSCRIBE that failed (Redis away) is sent again: the client keeps a channel it could not
  * unsubscribe from and subscribes to it again on reconnect, which left a subscriber behind after a
  * Redis restart in the chaos run.
  */
@@ -21,9 +22,16 @@ class ReleaseSubscriptionsTest {
     private final FakeScheduler scheduler = new FakeScheduler(ticker, 1);
     private final List<String> sent = new ArrayList<>();
     private final AtomicInteger failures = new AtomicInteger();
+    private final List<java.util.function.Consumer<String>> dispatchers = new ArrayList<>();
 
     /** A store whose next {@code failures} UNSUBSCRIBEs fail, recording every pub/sub command. */
     private final LockStore store = new ForwardingStore(new MemoryStore(ticker, scheduler)) {
+        @Override
+        public void onReleaseMessage(java.util.function.Consumer<String> listener) {
+            dispatchers.add(listener);
+            super.onReleaseMessage(listener);
+        }
+
         @Override
         public CompletableFuture<Void> subscribe(String channel) {
             sent.add("SUBSCRIBE " + channel);
@@ -75,5 +83,29 @@ class ReleaseSubscriptionsTest {
         assertThat(sent.stream().filter(c -> c.startsWith("UNSUBSCRIBE")).count())
                 .isEqualTo(ReleaseSubscriptions.UNSUBSCRIBE_ATTEMPTS);
         assertThat(scheduler.pending()).isZero();
+    }
+
+    @Test
+    void everyMemberOfAChannelIsToldOfEachMessageUntilItLeaves() {
+        List<String> heard = new ArrayList<>();
+        ReleaseSubscriptions.Subscription writers = subscriptions.join("ch", () -> heard.add("writers"));
+        ReleaseSubscriptions.Subscription reader = subscriptions.join("ch", () -> heard.add("reader"));
+        subscriptions.join("other", () -> heard.add("other"));
+        dispatchers.forEach(d -> d.accept("ch"));
+        assertThat(heard).containsExactlyInAnyOrder("writers", "reader");
+
+        heard.clear();
+        subscriptions.leave(writers);
+        dispatchers.forEach(d -> d.accept("ch"));
+        assertThat(heard).containsExactly("reader");
+        assertThat(sent).containsExactly("SUBSCRIBE ch", "SUBSCRIBE other");
+
+        subscriptions.leave(reader);
+        subscriptions.leave(reader); // again: no effect
+        heard.clear();
+        dispatchers.forEach(d -> d.accept("ch"));
+        assertThat(heard).isEmpty();
+        scheduler.runFor(ReleaseSubscriptions.LINGER_NANOS + S);
+        assertThat(sent).endsWith("UNSUBSCRIBE ch");
     }
 }
