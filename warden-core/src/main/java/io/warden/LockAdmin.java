@@ -40,21 +40,21 @@ public interface LockAdmin {
     Optional<LockInfo> forceUnlock(String name);
 
     /**
-     * A read-write lock's writer, live readers, waiting writer and last fencing token. One round
-     * trip; its cost grows with the number of readers. Not supported on Redlock.
+     * A read-write lock's writer, live readers, waiting writer, waiting readers and last fencing
+     * token. One round trip; its cost grows with the number of readers. Not supported on Redlock.
      */
     ReadWriteLockInfo inspectReadWrite(String name);
 
     /**
      * The read-write locks under the key prefix whose names start with {@code namePrefix} (empty for
-     * all) that are held, a writer waits for, or hold data Warden did not write, sorted by name. Found
+     * all) that are held, a writer or reader waits for, or hold data Warden did not write, sorted by name. Found
      * with {@code SCAN}; {@link #list} leaves their keys out.
      */
     List<ReadWriteLockInfo> listReadWrite(String namePrefix);
 
     /**
-     * Deletes a read-write lock's writer, every reader and a waiting writer's marker, whoever holds
-     * them, and wakes waiters: the escape hatch of {@link #forceUnlock} for read-write locks. Holders
+     * Deletes a read-write lock's writer, every reader, a waiting writer's marker and the waiting
+     * readers' registrations, whoever holds them, and wakes waiters: the escape hatch of {@link #forceUnlock} for read-write locks. Holders
      * learn it as for {@link #forceUnlock}. Deletes nothing if any of the lock's keys holds data Warden
      * did not write.
      *

@@ -14,6 +14,10 @@ import java.util.Optional;
  * @param readers the live read leases, in no particular order (several when readers share it; the
  *     writer's own read lease after a downgrade is among them)
  * @param waitingWriter the holder of a waiting writer's marker, which keeps new readers out
+ * @param admittedReaders how many waiting readers are admitted to the next read phase: they asked
+ *     while a writer held the lock (or waited behind a writer that has since been granted), and the
+ *     next writer waits for them
+ * @param waitingReaders how many readers wait behind the waiting writer: they go after it
  * @param lastFencingToken the last fencing token issued for the name, reads and writes alike (0 if
  *     none)
  * @param foreignKey a key of the lock that holds data Warden did not write (the other fields may
@@ -24,6 +28,8 @@ public record ReadWriteLockInfo(
         Optional<Share> writer,
         List<Share> readers,
         Optional<Share> waitingWriter,
+        int admittedReaders,
+        int waitingReaders,
         long lastFencingToken,
         Optional<String> foreignKey) {
 

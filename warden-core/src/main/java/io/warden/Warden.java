@@ -72,7 +72,7 @@ public interface Warden extends AutoCloseable {
 
     /**
      * The read-write lock called {@code name}: many readers or one writer, each reader with its own
-     * lease; writer preference; see {@link DistributedReadWriteLock}. No I/O.
+     * lease; phase-fair (readers and writers take turns); see {@link DistributedReadWriteLock}. No I/O.
      *
      * @throws UnsupportedOperationException on Redlock, which read-write locks do not support
      */

@@ -152,7 +152,7 @@ public abstract class ReadWriteLockContract {
                         return;
                     }
                     if (writer) {
-                        Await.sleep(30); // a writer that never pauses keeps readers out (writer preference)
+                        Await.sleep(30); // room for readers to overlap between writes
                     }
                 }
             });
@@ -284,6 +284,203 @@ public abstract class ReadWriteLockContract {
             assertThat(read.isHeld()).isTrue();
         }
         assertThat(Await.millisSince(asked)).isLessThan(800 + 1000);
+    }
+
+    // ---- phase fairness --------------------------------------------------------------------------
+
+    /** Milliseconds on the clock of the Redis server that holds the lock {@code name}. */
+    private long serverMillis(String name) {
+        List<?> time = (List<?>) redis(key(name, "w"), "TIME");
+        return Long.parseLong(time.get(0).toString()) * 1000
+                + Long.parseLong(time.get(1).toString()) / 1000;
+    }
+
+    private long members(String name, String set) {
+        return (Long) redis(key(name, set), "ZCARD", key(name, set));
+    }
+
+    @Test
+    void aReaderWaitingBehindAWriterGetsInBeforeASecondWaitingWriter() throws Exception {
+        DistributedReadWriteLock first = wardens.open().readWriteLock("phase");
+        DistributedReadWriteLock reader = wardens.open().readWriteLock("phase");
+        DistributedReadWriteLock second = wardens.open().readWriteLock("phase");
+        Lease write = first.writeLock().acquire(Duration.ZERO);
+        CompletableFuture<Lease> read = reader.readLock().acquireAsync(Duration.ofSeconds(20));
+        Await.until(
+                "the reader is admitted to the next read phase",
+                Duration.ofSeconds(5),
+                () -> members("phase", "admitted") == 1L);
+        CompletableFuture<Lease> writer = second.writeLock().acquireAsync(Duration.ofSeconds(20));
+        Await.until(
+                "the second writer waits",
+                Duration.ofSeconds(5),
+                () -> (Long) redis(key("phase", "intent"), "EXISTS", key("phase", "intent")) == 1L);
+        long released = System.nanoTime();
+        write.release();
+        Lease in = read.get(10, TimeUnit.SECONDS);
+        assertThat(Await.millisSince(released))
+                .as("woken by the writer's release message")
+                .isLessThan(1000);
+        Await.sleep(200);
+        assertThat(writer).as("the second writer waits for the admitted reader").isNotDone();
+        assertThat(wardens.open().readWriteLock("phase").readLock().tryAcquire())
+                .as("a reader arriving now waits behind the waiting writer")
+                .isEmpty();
+        in.release();
+        writer.get(10, TimeUnit.SECONDS).release();
+    }
+
+    @Test
+    void everyWaitingReaderOfOneWardenIsWokenByTheWritersRelease() throws Exception {
+        // Each reader owner has a gate of its own; they and the writers' gate share one channel.
+        Lease write = wardens.open().readWriteLock("woken").writeLock().acquire(Duration.ZERO);
+        DistributedReadWriteLock readers = wardens.open().readWriteLock("woken");
+        List<CompletableFuture<Lease>> waiting = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            waiting.add(readers.readLock().acquireAsync(Duration.ofSeconds(20)));
+        }
+        Await.until("the readers wait", Duration.ofSeconds(5), () -> members("woken", "admitted") == 4L);
+        // Their timers back off to between half a second and a second: a reader woken by its timer
+        // alone would come in after the bound below as often as not.
+        Await.sleep(2500);
+        long released = System.nanoTime();
+        write.release();
+        List<Lease> in = new ArrayList<>();
+        for (CompletableFuture<Lease> reader : waiting) {
+            in.add(reader.get(10, TimeUnit.SECONDS));
+        }
+        assertThat(Await.millisSince(released))
+                .as("every reader woken by the release message, not by its timer")
+                .isLessThan(400);
+        in.forEach(Lease::release);
+    }
+
+    @Test
+    void aReaderArrivingWhileAWriterWaitsForReadersGoesAfterThatWriter() throws Exception {
+        DistributedReadWriteLock inside = wardens.open().readWriteLock("after");
+        DistributedReadWriteLock writerSide = wardens.open().readWriteLock("after");
+        DistributedReadWriteLock late = wardens.open().readWriteLock("after");
+        Lease read = inside.readLock().acquire(Duration.ZERO);
+        CompletableFuture<Lease> writer = writerSide.writeLock().acquireAsync(Duration.ofSeconds(20));
+        Await.until(
+                "the writer waits",
+                Duration.ofSeconds(5),
+                () -> (Long) redis(key("after", "intent"), "EXISTS", key("after", "intent")) == 1L);
+        CompletableFuture<Lease> lateRead = late.readLock().acquireAsync(Duration.ofSeconds(20));
+        Await.until(
+                "the late reader waits behind the writer",
+                Duration.ofSeconds(5),
+                () -> members("after", "waiting") == 1L);
+        read.release();
+        Lease write = writer.get(10, TimeUnit.SECONDS);
+        assertThat(members("after", "admitted"))
+                .as("the writer's grant admitted the reader that waited behind it")
+                .isEqualTo(1L);
+        Await.sleep(100);
+        assertThat(lateRead).isNotDone();
+        write.release();
+        lateRead.get(10, TimeUnit.SECONDS).release();
+    }
+
+    @Test
+    void aStreamOfWritersDoesNotKeepAWaitingReaderOut() throws Exception {
+        long holdMillis = 100;
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger writes = new AtomicInteger();
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            DistributedReadWriteLock lock = wardens.open().readWriteLock("stream");
+            Thread writer = new Thread(() -> {
+                while (!stop.get()) {
+                    try (Lease lease = lock.writeLock().acquire(Duration.ofSeconds(30))) {
+                        writes.incrementAndGet();
+                        Thread.sleep(holdMillis);
+                    } catch (InterruptedException | LockTimeoutException e) {
+                        return;
+                    }
+                    // asks again at once: the other writer is already waiting
+                }
+            });
+            writers.add(writer);
+            writer.start();
+        }
+        try {
+            Await.until("the writers take turns", Duration.ofSeconds(10), () -> writes.get() >= 4);
+            DistributedReadWriteLock reader = wardens.open().readWriteLock("stream");
+            for (int round = 0; round < 3; round++) {
+                long asked = System.nanoTime();
+                try (Lease read = reader.readLock().acquire(Duration.ofSeconds(20))) {
+                    assertThat(read.isHeld()).isTrue();
+                }
+                assertThat(Await.millisSince(asked))
+                        .as("round %d: wait behind writers holding %d ms each", round, holdMillis)
+                        .isLessThan(holdMillis + 1500);
+                int before = writes.get();
+                Await.until("a writer gets in again", Duration.ofSeconds(10), () -> writes.get() > before);
+            }
+        } finally {
+            stop.set(true);
+            for (Thread writer : writers) {
+                writer.join(10_000);
+            }
+        }
+    }
+
+    @Test
+    void aDeadWaitingReadersRegistrationBlocksWritersNoLongerThanItsLease() throws Exception {
+        // A registration as a reader that died while waiting behind a waiting writer leaves it.
+        long planted = System.nanoTime();
+        redis(
+                key("ghost", "waiting"),
+                "ZADD",
+                key("ghost", "waiting"),
+                Long.toString(serverMillis("ghost") + 800),
+                "dead");
+        redis(key("ghost", "waiting"), "PEXPIRE", key("ghost", "waiting"), "3000");
+        DistributedReadWriteLock a = wardens.open().readWriteLock("ghost");
+        DistributedReadWriteLock b = wardens.open().readWriteLock("ghost");
+        a.writeLock().acquire(Duration.ZERO).release(); // its grant admits the registration
+        assertThat(b.writeLock().tryAcquire())
+                .as("the next writer waits for the admitted reader")
+                .isEmpty();
+        try (Lease write = b.writeLock().acquire(Duration.ofSeconds(5))) {
+            assertThat(write.isHeld()).isTrue();
+        }
+        assertThat(Await.millisSince(planted)).isLessThan(800 + 1000);
+    }
+
+    @Test
+    void anAdmittedReaderThatNeverComesHoldsWritersBackNoLongerThanItsRegistration() throws Exception {
+        long planted = System.nanoTime();
+        redis(
+                key("absent", "admitted"),
+                "ZADD",
+                key("absent", "admitted"),
+                Long.toString(serverMillis("absent") + 800),
+                "dead");
+        redis(key("absent", "admitted"), "PEXPIRE", key("absent", "admitted"), "3000");
+        DistributedReadWriteLock lock = wardens.open().readWriteLock("absent");
+        assertThat(lock.writeLock().tryAcquire()).isEmpty();
+        try (Lease write = lock.writeLock().acquire(Duration.ofSeconds(5))) {
+            assertThat(write.isHeld()).isTrue();
+        }
+        assertThat(Await.millisSince(planted)).isLessThan(800 + 1000);
+    }
+
+    @Test
+    void aReaderThatGivesUpWithdrawsItsRegistration() throws Exception {
+        DistributedReadWriteLock a = wardens.open().readWriteLock("withdrawn");
+        DistributedReadWriteLock r = wardens.open().readWriteLock("withdrawn");
+        Lease write = a.writeLock().acquire(Duration.ZERO);
+        assertThatThrownBy(() -> r.readLock().acquire(Duration.ofMillis(300))).isInstanceOf(LockTimeoutException.class);
+        Await.until(
+                "the registration is gone",
+                Duration.ofSeconds(2),
+                () -> (Long) redis(key("withdrawn", "admitted"), "EXISTS", key("withdrawn", "admitted")) == 0L);
+        write.release();
+        Optional<Lease> next = r.writeLock().tryAcquire();
+        assertThat(next).as("no reader is owed a turn").isPresent();
+        next.get().release();
     }
 
     // ---- per-reader leases -----------------------------------------------------------------------

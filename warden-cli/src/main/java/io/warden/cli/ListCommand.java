@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
             "Lists the locks held right now under the key prefix (--prefix), one row each: name, time"
                     + " left on the lease, fencing token, holder. Found with SCAN, never KEYS: safe on a"
                     + " busy server, but slower on a large database. A snapshot: it may change at once."
-                    + " Read-write locks in use follow, one line each: writer, readers, waiting writer;"
+                    + " Read-write locks in use follow, one line each: writer, readers, waiting writer,"
+                    + " waiting readers;"
                     + " then a table of semaphores: permits, and each holder's units, lease left, token"
                     + " and holder. A leader election's lock (warden leader) is listed as a lock: its"
                     + " key is the lock's, and records no sign of the election.",

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 final class ReadWriteText {
     private ReadWriteText() {}
 
-    /** One line: the writer, the readers and a waiting writer, with their leases left. */
+    /** One line: the writer, the readers, a waiting writer and waiting readers, with their leases left. */
     static String describe(ReadWriteLockInfo info) {
         StringBuilder text = new StringBuilder("read-write lock '" + Names.shown(info.name()) + "'");
         if (info.foreignKey().isPresent()) {
@@ -31,9 +31,21 @@ final class ReadWriteText {
                         .append(waiting.holder()
                                 .map(h -> h.host() + " pid " + h.pid())
                                 .orElse("unknown")));
+        if (info.admittedReaders() > 0) {
+            text.append("; ")
+                    .append(readers(info.admittedReaders()))
+                    .append(" admitted to the next read phase (the next writer waits for them)");
+        }
+        if (info.waitingReaders() > 0) {
+            text.append("; ").append(readers(info.waitingReaders())).append(" waiting behind the waiting writer");
+        }
         return text.append("; last fencing token ")
                 .append(info.lastFencingToken())
                 .toString();
+    }
+
+    private static String readers(int count) {
+        return count + (count == 1 ? " reader" : " readers");
     }
 
     private static String share(ReadWriteLockInfo.Share share) {

@@ -135,7 +135,7 @@ final class StatusCommand implements Callable<Integer> {
         return seen.permits().isPresent() || !seen.holders().isEmpty() ? seen : null;
     }
 
-    /** The read-write lock called {@code name} if it is held, waited for or foreign, else null. */
+    /** The read-write lock called {@code name} if it is held, waited for (by a writer or readers) or foreign, else null. */
     private static @org.jspecify.annotations.Nullable ReadWriteLockInfo readWrite(Warden warden, String name) {
         ReadWriteLockInfo info;
         try {
@@ -145,6 +145,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         return info.isHeld()
                         || info.waitingWriter().isPresent()
+                        || info.admittedReaders() + info.waitingReaders() > 0
                         || info.foreignKey().isPresent()
                 ? info
                 : null;

@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Deletes the lock NAME whoever holds it, wakes its waiters, and says whose lock it was"
                     + " (also when its key named no holder or had no expiry). When no plain lock NAME"
-                    + " is held, the read-write lock NAME is removed instead: its writer, every reader"
-                    + " and a waiting writer's marker.",
+                    + " is held, the read-write lock NAME is removed instead: its writer, every reader,"
+                    + " a waiting writer's marker and the waiting readers' registrations.",
             "",
             "Requires --force: a holder that is still alive is told by the release message and checks"
                     + " at once (a warden exec holder then stops its command and exits 76); if it misses"
@@ -94,7 +94,7 @@ final class UnlockCommand implements Callable<Integer> {
             return Problems.report(e, name, spec.commandLine().getErr());
         }
         if (removedReadWrite.isPresent()) {
-            out.println("removed (writer, readers and waiting writer of) "
+            out.println("removed (writer, readers, waiting writer and waiting readers of) "
                     + ReadWriteText.describe(removedReadWrite.get()));
             out.flush();
             return ExitCodes.OK;

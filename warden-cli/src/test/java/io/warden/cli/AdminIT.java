@@ -81,7 +81,8 @@ class AdminIT {
                 .doesNotContain("not written");
         Cli.Run unlock = cli.run(RUN, "unlock", "--force", "catalog");
         assertThat(unlock.exitCode()).isZero();
-        assertThat(unlock.stdout()).startsWith("removed (writer, readers and waiting writer of) read-write lock");
+        assertThat(unlock.stdout())
+                .startsWith("removed (writer, readers, waiting writer and waiting readers of) read-write lock");
         assertThat(warden.admin().inspectReadWrite("catalog").isHeld()).isFalse();
         assertThat(cli.run(RUN, "status", "catalog").exitCode()).isEqualTo(1);
         assertThat(first.fencingToken()).isLessThan(second.fencingToken());

@@ -74,7 +74,7 @@ final class Acquisition implements LockEntry.Waiter {
     private Scheduler.@Nullable Cancellable deadline;
     private boolean contending;
     private @Nullable HolderInfo lastHolder;
-    /** A writer's attempt was sent: it may have left its intent marker (see {@link #withdrawIntent}). */
+    /** A read-write attempt was sent: it may have left a marker or registration ({@link #withdrawIntent}). */
     private boolean intentMaySet;
     /** The last outage ridden out; reported if the wait ends during it. */
     private @Nullable WardenException lastOutage;
@@ -464,9 +464,11 @@ final class Acquisition implements LockEntry.Waiter {
     }
 
     /**
-     * A writer that gave up takes its intent marker away (owner-checked by its intent id), so that
-     * readers need not wait for the marker to expire. The release script removes the marker and, as
-     * the intent id is never a lease's token, leaves the writer's key alone.
+     * A read-write acquisition that gave up takes away what its attempts left (owner-checked by its
+     * intent id): a writer its marker, so that readers need not wait for the marker to expire; a
+     * reader its registration, so that the next writer need not wait for it. The release scripts
+     * recognise the intent id given as the token, which is never a lease's token, and leave every
+     * lease alone.
      */
     private void withdrawIntent() {
         LockKeys.Shared shared = keys.shared();
@@ -474,11 +476,8 @@ final class Acquisition implements LockEntry.Waiter {
         synchronized (this) {
             sent = intentMaySet;
         }
-        if (shared != null
-                && shared.role() == LockKeys.Role.WRITE
-                && !shared.companion().isEmpty()
-                && sent) {
-            giveBackUnused(shared.companion());
+        if (shared != null && !shared.intentId().isEmpty() && sent) {
+            giveBackUnused(shared.intentId());
         }
     }
 

@@ -176,9 +176,9 @@ final class DefaultLock implements DistributedLock {
     }
 
     /**
-     * A read-write side's keys for one acquisition by {@code owner}: a writer's intent id (none when
-     * it will not wait, so that it never holds readers back), or the token of the write lease a reader
-     * holds (a downgrade). Refuses an upgrade.
+     * A read-write side's keys for one acquisition by {@code owner}: its intent id (none when it will
+     * not wait, so that it leaves nothing behind), and for a reader the token of the write lease its
+     * owner holds (a downgrade). Refuses an upgrade.
      */
     private LockKeys readWriteKeys(Object owner, long waitNanos) {
         LockKeys.Shared shared = Objects.requireNonNull(keys.shared(), "shared");
@@ -192,9 +192,9 @@ final class DefaultLock implements DistributedLock {
                         + ": cannot take the write lock while holding its read lock (an upgrade): two readers"
                         + " upgrading at once would wait for each other for ever; release the read lease first");
             }
-            return keys.withCompanion(waitNanos == 0 ? "" : OwnerTokens.next());
         }
-        return otherLease != null && holdsOther ? keys.withCompanion(otherLease.token()) : keys;
+        LockKeys attempt = keys.withIntent(waitNanos == 0 ? "" : OwnerTokens.next());
+        return otherLease != null && holdsOther ? attempt.withDowngradeFrom(otherLease.token()) : attempt;
     }
 
     private void withdrawOrGiveBack(Acquisition acquisition) {

@@ -127,6 +127,7 @@ final class DefaultLockAdmin implements LockAdmin {
             ReadWriteLockInfo info = inspectReadWrite(name);
             if (info.isHeld()
                     || info.waitingWriter().isPresent()
+                    || info.admittedReaders() + info.waitingReaders() > 0
                     || info.foreignKey().isPresent()) {
                 found.add(info);
             }
@@ -144,7 +145,10 @@ final class DefaultLockAdmin implements LockAdmin {
             throw new LockKeyConflictException(
                     name, engine.address(), before.foreignKey().get(), "not a Warden read-write lock");
         }
-        return before.isHeld() || before.waitingWriter().isPresent() ? Optional.of(before) : Optional.empty();
+        boolean used = before.isHeld()
+                || before.waitingWriter().isPresent()
+                || before.admittedReaders() + before.waitingReaders() > 0;
+        return used ? Optional.of(before) : Optional.empty();
     }
 
     private void refuseRedlock(String name) {
@@ -164,6 +168,8 @@ final class DefaultLockAdmin implements LockAdmin {
                 Optional.ofNullable(inspection.writer()).map(DefaultLockAdmin::share),
                 readers,
                 Optional.ofNullable(inspection.waitingWriter()).map(DefaultLockAdmin::share),
+                inspection.admittedReaders(),
+                inspection.waitingReaders(),
                 inspection.lastIssued().orElse(0),
                 Optional.ofNullable(inspection.foreignKey()));
     }

@@ -76,8 +76,9 @@ final class KeySpace {
     /**
      * Checks a name and returns the keys of one side of its read-write lock: {@code prefix:{name}:rw:}
      * followed by {@code w} (the writer's hash), {@code readers} (the readers' sorted set), {@code
-     * intent} (a waiting writer's marker), {@code r:<token>} (each reader's hash), {@code fence} and
-     * {@code released}. None ends with <code>'&#125;'</code>, so none is a plain lock's key, and all share
+     * intent} (a waiting writer's marker), {@code r:<token>} (each reader's hash), {@code waiting} and
+     * {@code admitted} (readers registered while they wait: see {@link LockKeys.Shared}), {@code
+     * fence} and {@code released}. None ends with <code>'&#125;'</code>, so none is a plain lock's key, and all share
      * the plain lock's hash tag. A plain lock and a read-write lock of the same name are distinct locks.
      */
     LockKeys readWriteKeys(String name, LockKeys.Role role) {
@@ -88,7 +89,15 @@ final class KeySpace {
                 base + "w",
                 base + "fence",
                 base + "released",
-                new LockKeys.Shared(role, base + "readers", base + "intent", base + "r:", ""),
+                new LockKeys.Shared(
+                        role,
+                        base + "readers",
+                        base + "intent",
+                        base + "r:",
+                        base + "waiting",
+                        base + "admitted",
+                        "",
+                        ""),
                 false);
     }
 
@@ -177,6 +186,8 @@ final class KeySpace {
         boolean known = part.equals("w")
                 || part.equals("readers")
                 || part.equals("intent")
+                || part.equals("waiting")
+                || part.equals("admitted")
                 || part.equals("fence")
                 || part.equals("released")
                 || part.startsWith("r:");

@@ -116,33 +116,62 @@ final class LockKeys {
     }
 
     /**
-     * The read-write lock keys besides the writer's hash.
+     * The read-write lock keys besides the writer's hash, and what one acquisition adds to them.
      *
      * @param readersKey a sorted set of reader tokens, scored by the expiry recorded for each
      * @param intentKey a waiting writer's marker, with its own short TTL
      * @param readerKeyPrefix a reader's hash is this prefix followed by its owner token
-     * @param companion for {@link Role#WRITE}: the acquisition's intent id (stable across its
-     *     attempts); for {@link Role#READ}: the owner token of the write lease that the same owner
-     *     holds (a downgrade), or empty
+     * @param waitingKey readers waiting behind a waiting writer (they go after it): a sorted set of
+     *     reader intent ids scored by the expiry of each registration
+     * @param admittedKey readers admitted to the next read phase (they go before the next writer): a
+     *     sorted set like {@code waitingKey}
+     * @param intentId the acquisition's id, the same across its attempts: a writer's marker, or a
+     *     reader's registration while it waits; empty for an acquisition that does not wait (it leaves
+     *     nothing behind)
+     * @param downgradeFrom for {@link Role#READ}: the owner token of the write lease that the same
+     *     owner holds (a downgrade), or empty
      */
-    record Shared(Role role, String readersKey, String intentKey, String readerKeyPrefix, String companion) {}
+    record Shared(
+            Role role,
+            String readersKey,
+            String intentKey,
+            String readerKeyPrefix,
+            String waitingKey,
+            String admittedKey,
+            String intentId,
+            String downgradeFrom) {}
 
     /** The key a lease of token {@code token} is held under: the reader's own key for a read lease. */
     String leaseKey(String token) {
         return shared != null && shared.role() == Role.READ ? shared.readerKeyPrefix() + token : lockKey;
     }
 
-    /** These keys, with the companion of one acquisition (see {@link Shared#companion}). */
-    LockKeys withCompanion(String companion) {
-        if (shared == null) {
-            return this;
-        }
+    /** These keys, for one acquisition of intent id {@code intentId} (see {@link Shared#intentId}). */
+    LockKeys withIntent(String intentId) {
+        return shared == null ? this : with(intentId, shared.downgradeFrom());
+    }
+
+    /** These keys, for a read acquisition by the holder of write lease {@code writeToken}. */
+    LockKeys withDowngradeFrom(String writeToken) {
+        return shared == null ? this : with(shared.intentId(), writeToken);
+    }
+
+    private LockKeys with(String intentId, String downgradeFrom) {
+        Shared s = Objects.requireNonNull(shared, "shared");
         return new LockKeys(
                 name,
                 lockKey,
                 fenceKey,
                 channel,
-                new Shared(shared.role(), shared.readersKey(), shared.intentKey(), shared.readerKeyPrefix(), companion),
+                new Shared(
+                        s.role(),
+                        s.readersKey(),
+                        s.intentKey(),
+                        s.readerKeyPrefix(),
+                        s.waitingKey(),
+                        s.admittedKey(),
+                        intentId,
+                        downgradeFrom),
                 fair);
     }
 

@@ -287,13 +287,18 @@ interface LockStore extends AutoCloseable {
      * @param readers the live readers' leases
      * @param waitingWriter a waiting writer's marker, or null
      * @param lastIssued the last fencing token minted for the name, if the counter holds one
+     * @param waitingReaders live registrations of readers waiting behind a waiting writer
+     * @param admittedReaders live registrations of readers admitted to the next read phase, which
+     *     enter before the next writer
      */
     record ReadWriteInspection(
             @Nullable String foreignKey,
             @Nullable Share writer,
             List<Share> readers,
             @Nullable Share waitingWriter,
-            OptionalLong lastIssued) {
+            OptionalLong lastIssued,
+            int waitingReaders,
+            int admittedReaders) {
         /** One lease or marker: its holder if recorded, its PTTL (-1 without a TTL). */
         record Share(@Nullable HolderInfo holder, long pttlMillis) {}
     }

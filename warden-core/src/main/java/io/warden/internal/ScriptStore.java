@@ -26,7 +26,10 @@ final class ScriptStore implements LockStore {
         return backend.address();
     }
 
-    /** A waiting writer's intent marker lives this long, or the lease time if shorter. */
+    /**
+     * A waiting writer's intent marker, and a waiting reader's registration, live this long from the
+     * waiter's last attempt, or the lease time if shorter. Also the TTL of the registration sets.
+     */
     static final long MAX_INTENT_MILLIS = 3000;
 
     @Override
@@ -53,6 +56,8 @@ final class ScriptStore implements LockStore {
         String ttl = Long.toString(ttlMillis);
         String pid = Long.toString(stamp.pid());
         String since = Long.toString(stamp.sinceMillis());
+        String intentTtl = Long.toString(Math.min(ttlMillis, MAX_INTENT_MILLIS));
+        String setTtl = Long.toString(MAX_INTENT_MILLIS);
         CompletableFuture<List<Object>> reply = shared.role() == LockKeys.Role.READ
                 ? backend.eval(
                         LuaScript.READ_ACQUIRE,
@@ -62,7 +67,9 @@ final class ScriptStore implements LockStore {
                             shared.readersKey(),
                             shared.intentKey(),
                             keys.leaseKey(token),
-                            keys.fenceKey()
+                            keys.fenceKey(),
+                            shared.waitingKey(),
+                            shared.admittedKey()
                         },
                         token,
                         ttl,
@@ -70,20 +77,31 @@ final class ScriptStore implements LockStore {
                         pid,
                         minting(stamp.minting()),
                         since,
-                        shared.companion())
+                        shared.downgradeFrom(),
+                        shared.intentId(),
+                        intentTtl,
+                        setTtl)
                 : backend.eval(
                         LuaScript.WRITE_ACQUIRE,
                         ScriptOutputType.MULTI,
-                        new String[] {keys.lockKey(), shared.readersKey(), shared.intentKey(), keys.fenceKey()},
+                        new String[] {
+                            keys.lockKey(),
+                            shared.readersKey(),
+                            shared.intentKey(),
+                            keys.fenceKey(),
+                            shared.waitingKey(),
+                            shared.admittedKey()
+                        },
                         token,
                         ttl,
                         stamp.host(),
                         pid,
                         minting(stamp.minting()),
                         since,
-                        shared.companion(),
-                        Long.toString(Math.min(ttlMillis, MAX_INTENT_MILLIS)),
-                        shared.readerKeyPrefix());
+                        shared.intentId(),
+                        intentTtl,
+                        shared.readerKeyPrefix(),
+                        setTtl);
         return reply.thenApply(ScriptStore::acquired);
     }
 
@@ -219,14 +237,23 @@ final class ScriptStore implements LockStore {
                     mode);
         }
         if (shared.role() == LockKeys.Role.READ) {
+            // Given the intent id instead of a lease's token: a reader that gave up withdraws its registration.
+            boolean withdrawal = !shared.intentId().isEmpty() && token.equals(shared.intentId());
             return backend.eval(
                     LuaScript.READ_RELEASE,
                     ScriptOutputType.INTEGER,
-                    new String[] {keys.leaseKey(token), shared.readersKey(), shared.intentKey()},
+                    new String[] {
+                        keys.leaseKey(token),
+                        shared.readersKey(),
+                        shared.intentKey(),
+                        shared.waitingKey(),
+                        shared.admittedKey()
+                    },
                     token,
                     keys.channel(),
                     keep,
-                    mode);
+                    mode,
+                    withdrawal ? token : "");
         }
         return backend.eval(
                 LuaScript.WRITE_RELEASE,
@@ -236,7 +263,7 @@ final class ScriptStore implements LockStore {
                 keys.channel(),
                 keep,
                 mode,
-                shared.companion());
+                shared.intentId());
     }
 
     static Released released(long code) {
@@ -300,7 +327,14 @@ final class ScriptStore implements LockStore {
         return backend.<List<Object>>eval(
                         LuaScript.RW_INSPECT,
                         ScriptOutputType.MULTI,
-                        new String[] {keys.lockKey(), shared.readersKey(), shared.intentKey(), keys.fenceKey()},
+                        new String[] {
+                            keys.lockKey(),
+                            shared.readersKey(),
+                            shared.intentKey(),
+                            keys.fenceKey(),
+                            shared.waitingKey(),
+                            shared.admittedKey()
+                        },
                         shared.readerKeyPrefix())
                 .thenApply(reply -> readWriteInspection(reply, keys.fenceKey()));
     }
@@ -311,7 +345,14 @@ final class ScriptStore implements LockStore {
         return backend.<List<Object>>eval(
                         LuaScript.RW_FORCE_RELEASE,
                         ScriptOutputType.MULTI,
-                        new String[] {keys.lockKey(), shared.readersKey(), shared.intentKey(), keys.fenceKey()},
+                        new String[] {
+                            keys.lockKey(),
+                            shared.readersKey(),
+                            shared.intentKey(),
+                            keys.fenceKey(),
+                            shared.waitingKey(),
+                            shared.admittedKey()
+                        },
                         shared.readerKeyPrefix(),
                         keys.channel(),
                         backend.shardedPubSub() ? "s" : "p")
@@ -329,7 +370,7 @@ final class ScriptStore implements LockStore {
             foreign = fenceKey;
         }
         if (!foreign.isEmpty()) {
-            return new ReadWriteInspection(foreign, null, List.of(), null, lastIssued);
+            return new ReadWriteInspection(foreign, null, List.of(), null, lastIssued, 0, 0);
         }
         ReadWriteInspection.Share writer = share(reply, 4, true);
         ReadWriteInspection.Share intent = share(reply, 9, false);
@@ -338,7 +379,10 @@ final class ScriptStore implements LockStore {
         for (int r = 0; r < readers; r++) {
             shares.add(share(reply, 14 + 5 * r, true));
         }
-        return new ReadWriteInspection(null, writer, shares, intent, lastIssued);
+        int registrations = 14 + 5 * readers;
+        long waiting = HolderParsing.number(HolderParsing.text(reply, registrations));
+        long admitted = HolderParsing.number(HolderParsing.text(reply, registrations + 1));
+        return new ReadWriteInspection(null, writer, shares, intent, lastIssued, (int) waiting, (int) admitted);
     }
 
     /** {pttl, host, pid, since[, fence]} at {@code from}, or null when the key is gone (pttl -2). */

@@ -1,9 +1,10 @@
--- rw_force_release: an operator's escape hatch. Deletes a read-write lock's writer, every reader
--- and a waiting writer's marker, whoever holds them, and wakes waiters. Deletes nothing if any of
+-- rw_force_release: an operator's escape hatch. Deletes a read-write lock's writer, every reader,
+-- a waiting writer's marker and the waiting readers' registrations, whoever holds them, and wakes
+-- waiters. Deletes nothing if any of
 -- its keys holds data Warden did not write. Holders learn at their next renewal (or at once, if
 -- they listen for releases).
 --
--- KEYS[1..4], ARGV[1]  as rw_inspect.lua
+-- KEYS[1..6], ARGV[1]  as rw_inspect.lua
 -- ARGV[2]  release channel
 -- ARGV[3]  's' to announce with SPUBLISH (sharded pub/sub on a Redis 7 Cluster), else PUBLISH
 --
@@ -14,7 +15,8 @@
 local counterType = redis.call('TYPE', KEYS[4]).ok
 local counter = counterType == 'string' and redis.call('GET', KEYS[4]) or ''
 local reply = {'', '', counter, counterType}
-for i, expected in ipairs({'hash', 'zset', 'hash'}) do
+for _, check in ipairs({{1, 'hash'}, {2, 'zset'}, {3, 'hash'}, {5, 'zset'}, {6, 'zset'}}) do
+  local i, expected = check[1], check[2]
   local t = redis.call('TYPE', KEYS[i]).ok
   if t ~= 'none' and (t ~= expected or (expected == 'hash' and redis.call('HEXISTS', KEYS[i], 'owner') == 0)) then
     reply[1] = KEYS[i]
@@ -51,6 +53,11 @@ for _, r in ipairs(live) do
     table.insert(reply, r[j])
   end
 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+local t = redis.call('TIME')
+local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+for _, key in ipairs({KEYS[5], KEYS[6]}) do
+  table.insert(reply, redis.call('ZCOUNT', key, '(' .. now, '+inf'))
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[6])
 redis.call(ARGV[3] == 's' and 'SPUBLISH' or 'PUBLISH', ARGV[2], 'released')
 return reply

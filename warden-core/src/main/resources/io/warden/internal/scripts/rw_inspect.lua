@@ -4,20 +4,24 @@
 -- KEYS[2]  readers' sorted set (see read_acquire.lua)
 -- KEYS[3]  intent marker of a waiting writer
 -- KEYS[4]  fencing counter
+-- KEYS[5]  waiting: readers registered behind a waiting writer (see read_acquire.lua)
+-- KEYS[6]  admitted: readers registered for the next read phase
 -- ARGV[1]  readers' key prefix (a reader's hash is this prefix followed by its token; same hash tag)
 --
 -- Reply:   {foreignKey, foreignType, counter, counterType,
 --           writerPttl, host, pid, since, fence,          writerPttl -2 when no writer
 --           intentPttl, host, pid, since,                 intentPttl -2 when no writer waits
---           n, then n times: pttl, host, pid, since, fence}  the live readers
+--           n, then n times: pttl, host, pid, since, fence,  the live readers
+--           waiting, admitted}                            live registrations in each set
 --          foreignKey is '' unless one of KEYS holds data Warden did not write (then the other
 --          fields may be empty). Owner tokens are never returned: they are the leases' secrets.
 --
--- Cost: 8 commands, plus 2 per member of the readers' set.
+-- Cost: 13 to 15 commands, plus 2 per member of the readers' set.
 local counterType = redis.call('TYPE', KEYS[4]).ok
 local counter = counterType == 'string' and redis.call('GET', KEYS[4]) or ''
 local reply = {'', '', counter, counterType}
-for i, expected in ipairs({'hash', 'zset', 'hash'}) do
+for _, check in ipairs({{1, 'hash'}, {2, 'zset'}, {3, 'hash'}, {5, 'zset'}, {6, 'zset'}}) do
+  local i, expected = check[1], check[2]
   local t = redis.call('TYPE', KEYS[i]).ok
   if t ~= 'none' and (t ~= expected or (expected == 'hash' and redis.call('HEXISTS', KEYS[i], 'owner') == 0)) then
     reply[1] = KEYS[i]
@@ -49,5 +53,10 @@ for _, r in ipairs(live) do
   for j = 1, 5 do
     table.insert(reply, r[j])
   end
+end
+local t = redis.call('TIME')
+local now = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+for _, key in ipairs({KEYS[5], KEYS[6]}) do
+  table.insert(reply, redis.call('ZCOUNT', key, '(' .. now, '+inf'))
 end
 return reply

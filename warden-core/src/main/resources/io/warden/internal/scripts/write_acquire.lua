@@ -1,17 +1,26 @@
--- write_acquire: take the write lease of a read-write lock if no writer holds it and no reader is
--- alive. A writer that must wait (for readers or another writer) sets or refreshes its intent
--- marker, which keeps new readers out (writer preference); the marker has its own short TTL, so a
--- writer that dies while waiting holds readers back no longer than that. Safe to repeat: a writer
--- key that already holds this owner token is this acquisition's own grant.
+-- write_acquire: take the write lease of a read-write lock, phase-fair: granted if no writer holds
+-- it, no reader is alive, and no reader admitted to the read phase is still to come. A writer that
+-- must wait (for readers or another writer) sets or refreshes its intent marker, which keeps new
+-- readers out; the marker has its own short TTL, so a writer that dies while waiting holds readers
+-- back no longer than that. Safe to repeat: a writer key that already holds this owner token is
+-- this acquisition's own grant.
+--
+-- Phases (see read_acquire.lua): readers refused while a writer held the lock are in the admitted
+-- set; while a live one is there this writer waits for it as for a reader inside (a registration
+-- lapses when its reader stops asking). Readers that registered behind the waiting writer are in
+-- the waiting set; the grant moves them to the admitted set, so they enter before the next writer.
 --
 -- Readers are found through the readers' sorted set; only members whose recorded expiry has passed
 -- are checked against their keys (gone: removed; renewed: re-scored by their TTL), so a live reader
--- costs one check per lease time, and there is no background sweeper.
+-- costs one check per lease time, and there is no background sweeper. Lapsed registrations are
+-- removed here too.
 --
 -- KEYS[1]  writer's hash {owner, fence, host, pid, since}
 -- KEYS[2]  readers: sorted set of reader owner tokens scored by recorded expiry (server ms)
 -- KEYS[3]  intent marker: a hash {owner, host, pid, since} with a short TTL
 -- KEYS[4]  fencing counter, shared by reads and writes
+-- KEYS[5]  waiting: readers registered behind a waiting writer (sorted set, intent id -> expiry)
+-- KEYS[6]  admitted: readers registered for the next read phase (sorted set, intent id -> expiry)
 -- ARGV[1]  owner token of this write lease
 -- ARGV[2]  lease in milliseconds (> 0)
 -- ARGV[3]  holder host name
@@ -23,17 +32,22 @@
 -- ARGV[8]  the marker's TTL in milliseconds
 -- ARGV[9]  readers' key prefix: a reader's hash is this prefix followed by its token. It carries the
 --          same hash tag as KEYS[1], so on a Cluster every reader key is in this script's slot.
+-- ARGV[10] the registration sets' own TTL in milliseconds (as read_acquire.lua)
 --
 -- Reply:   {1, fence}                              granted (now, or by an earlier run of this command)
 --          {0, pttl, host, pid, since, fence}      held: by the writer (its TTL), or by readers (one of
 --                                                  them, and how long until the earliest recorded
 --                                                  reader expiry, at most a third of the marker's TTL
---                                                  so that a waiting writer refreshes its marker)
+--                                                  so that a waiting writer refreshes its marker), or
+--                                                  by admitted readers still to come (no holder; how
+--                                                  long until the earliest registration lapses, at
+--                                                  most as long)
 --          {-2, key, type}                         KEYS[i] holds data Warden did not write; nothing
 --                                                  was changed
 --
--- Cost: free without readers 7 to 9 commands; plus 2 (PTTL, ZADD or ZREM) per reader whose recorded
--- expiry passed.
+-- Cost: free without readers 8 to 10 commands; plus 2 (PTTL, ZADD or ZREM) per reader whose recorded
+-- expiry passed; plus 2 TYPE if a registration set exists, 2 (ZREMRANGEBYSCORE, ZRANGE) if admitted
+-- readers exist, 1 to 4 (ZRANGEBYSCORE, ZADD, PEXPIRE, DEL) on a grant if waiting readers exist.
 --@include mint_fence.lua
 local function foreign_check(key, expected)
   local t = redis.call('TYPE', key).ok
@@ -64,6 +78,16 @@ for i, expected in ipairs({'hash', 'zset', 'hash'}) do
 end
 if redis.call('EXISTS', KEYS[3]) == 1 and redis.call('HEXISTS', KEYS[3], 'owner') == 0 then
   return {-2, KEYS[3], 'hash'}
+end
+local registered = {}
+if redis.call('EXISTS', KEYS[5], KEYS[6]) > 0 then
+  for _, key in ipairs({KEYS[5], KEYS[6]}) do
+    local t = redis.call('TYPE', key).ok
+    if t ~= 'none' and t ~= 'zset' then
+      return {-2, key, t}
+    end
+    registered[key] = t == 'zset'
+  end
 end
 
 if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -98,6 +122,17 @@ if #first > 0 then
   return {0, math.max(wait, 1), r[1] or '', r[2] or '', r[3] or '', r[4] or ''}
 end
 
+if registered[KEYS[6]] then
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
+  local due = redis.call('ZRANGE', KEYS[6], 0, 0, 'WITHSCORES')
+  if #due > 0 then
+    -- Readers admitted to the read phase that are still to come: wait for them as for readers.
+    mark_intent()
+    local wait = math.min(tonumber(due[2]) - now, math.floor(tonumber(ARGV[8]) / 3))
+    return {0, math.max(wait, 1), '', '', '', ''}
+  end
+end
+
 local fence = mint_fence(KEYS[4], ARGV[5], t)
 if type(fence) == 'table' then
   return fence
@@ -107,5 +142,23 @@ redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'fence', string.format('%.0f', fen
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if ARGV[7] ~= '' and redis.call('HGET', KEYS[3], 'owner') == ARGV[7] then
   redis.call('DEL', KEYS[3])
+end
+if registered[KEYS[5]] then
+  -- The readers that waited behind this writer enter before the next one.
+  local waiting = redis.call('ZRANGEBYSCORE', KEYS[5], '(' .. string.format('%.0f', now), '+inf', 'WITHSCORES')
+  if #waiting > 0 then
+    -- {member, score, ...} becomes ZADD's {score, member, ...}, in calls of at most 500 readers
+    -- (unpack's limit on Lua's stack).
+    for from = 1, #waiting, 1000 do
+      local args = {}
+      for j = from, math.min(from + 998, #waiting - 1), 2 do
+        table.insert(args, waiting[j + 1])
+        table.insert(args, waiting[j])
+      end
+      redis.call('ZADD', KEYS[6], unpack(args))
+    end
+    redis.call('PEXPIRE', KEYS[6], ARGV[10])
+  end
+  redis.call('DEL', KEYS[5])
 end
 return {1, fence}
