@@ -37,11 +37,12 @@ package io.warden;
  *       wait for each other for ever. Release the read lease first.
  *   <li><b>Fencing.</b> Every read and write acquisition gets a token from one counter per name, so a
  *       resource can order writes after the reads that preceded them.
- *   <li>Waiters are woken by release messages, every waiter of a {@link Warden} by each message: a
- *       waiting writer when the last reader leaves (or an admitted reader gives up), readers when
- *       the writer or a waiting writer's marker leaves; and at the latest by their own timers (a
- *       third of the marker's or registration's lease), which also covers a lease that expired
- *       without a message.
+ *   <li>Waiters are woken by release messages, readers and writers on channels of their own, every
+ *       waiter of a {@link Warden} on that side by each message: waiting writers when the last
+ *       reader leaves (or an admitted reader gives up), readers and writers when the writer or a
+ *       waiting writer's marker leaves; and at the latest by their own timers (a third of the
+ *       marker's or registration's lease), which also covers a lease that expired without a
+ *       message.
  * </ul>
  *
  * <p><b>Not guaranteed.</b> Writers among themselves are not ordered across processes (within one

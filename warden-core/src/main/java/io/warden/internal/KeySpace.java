@@ -78,17 +78,21 @@ final class KeySpace {
      * followed by {@code w} (the writer's hash), {@code readers} (the readers' sorted set), {@code
      * intent} (a waiting writer's marker), {@code r:<token>} (each reader's hash), {@code waiting} and
      * {@code admitted} (readers registered while they wait: see {@link LockKeys.Shared}), {@code
-     * fence} and {@code released}. None ends with <code>'&#125;'</code>, so none is a plain lock's key, and all share
+     * fence}, and the release channels {@code released} (writers wait on it) and {@code released:r}
+     * (readers do). None ends with <code>'&#125;'</code>, so none is a plain lock's key, and all share
      * the plain lock's hash tag. A plain lock and a read-write lock of the same name are distinct locks.
      */
     LockKeys readWriteKeys(String name, LockKeys.Role role) {
         validateName(name);
         String base = prefix + ":{" + name + "}:rw:";
+        String writersChannel = base + "released";
+        String readersChannel = base + "released:r";
+        boolean read = role == LockKeys.Role.READ;
         return new LockKeys(
                 name,
                 base + "w",
                 base + "fence",
-                base + "released",
+                read ? readersChannel : writersChannel,
                 new LockKeys.Shared(
                         role,
                         base + "readers",
@@ -97,7 +101,8 @@ final class KeySpace {
                         base + "waiting",
                         base + "admitted",
                         "",
-                        ""),
+                        "",
+                        read ? writersChannel : readersChannel),
                 false);
     }
 

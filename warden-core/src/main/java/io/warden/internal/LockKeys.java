@@ -130,6 +130,8 @@ final class LockKeys {
      *     nothing behind)
      * @param downgradeFrom for {@link Role#READ}: the owner token of the write lease that the same
      *     owner holds (a downgrade), or empty
+     * @param otherChannel the other side's release channel: each side's waiters listen on their own
+     *     ({@link #channel()}), so that a message wakes only those who may get in
      */
     record Shared(
             Role role,
@@ -139,7 +141,18 @@ final class LockKeys {
             String waitingKey,
             String admittedKey,
             String intentId,
-            String downgradeFrom) {}
+            String downgradeFrom,
+            String otherChannel) {
+        /** The writers' release channel, given this side's {@code channel}. */
+        String writersChannel(String channel) {
+            return role == Role.WRITE ? channel : otherChannel;
+        }
+
+        /** The readers' release channel, given this side's {@code channel}. */
+        String readersChannel(String channel) {
+            return role == Role.READ ? channel : otherChannel;
+        }
+    }
 
     /** The key a lease of token {@code token} is held under: the reader's own key for a read lease. */
     String leaseKey(String token) {
@@ -171,7 +184,8 @@ final class LockKeys {
                         s.waitingKey(),
                         s.admittedKey(),
                         intentId,
-                        downgradeFrom),
+                        downgradeFrom,
+                        s.otherChannel()),
                 fair);
     }
 

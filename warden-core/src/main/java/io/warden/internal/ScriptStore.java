@@ -250,7 +250,7 @@ final class ScriptStore implements LockStore {
                         shared.admittedKey()
                     },
                     token,
-                    keys.channel(),
+                    shared.writersChannel(keys.channel()),
                     keep,
                     mode,
                     withdrawal ? token : "");
@@ -263,7 +263,8 @@ final class ScriptStore implements LockStore {
                 keys.channel(),
                 keep,
                 mode,
-                shared.intentId());
+                shared.intentId(),
+                shared.readersChannel(keys.channel()));
     }
 
     static Released released(long code) {
@@ -354,8 +355,9 @@ final class ScriptStore implements LockStore {
                             shared.admittedKey()
                         },
                         shared.readerKeyPrefix(),
-                        keys.channel(),
-                        backend.shardedPubSub() ? "s" : "p")
+                        shared.writersChannel(keys.channel()),
+                        backend.shardedPubSub() ? "s" : "p",
+                        shared.readersChannel(keys.channel()))
                 .thenApply(reply -> readWriteInspection(reply, keys.fenceKey()));
     }
 

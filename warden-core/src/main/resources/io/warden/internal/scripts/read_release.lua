@@ -10,7 +10,7 @@
 -- KEYS[4]  waiting: readers registered behind a waiting writer (see read_acquire.lua)
 -- KEYS[5]  admitted: readers registered for the next read phase
 -- ARGV[1]  owner token of the read lease
--- ARGV[2]  release channel
+-- ARGV[2]  the writers' release channel (readers never wait for readers)
 -- ARGV[3]  milliseconds the lease must still be kept; '0' releases now
 -- ARGV[4]  how to announce: 's' SPUBLISH, 'n' not at all, anything else PUBLISH
 -- ARGV[5]  the intent id whose registration is withdrawn (then equal to ARGV[1]), or ''

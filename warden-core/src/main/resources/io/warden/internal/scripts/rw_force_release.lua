@@ -5,13 +5,14 @@
 -- they listen for releases).
 --
 -- KEYS[1..6], ARGV[1]  as rw_inspect.lua
--- ARGV[2]  release channel
+-- ARGV[2]  the writers' release channel
 -- ARGV[3]  's' to announce with SPUBLISH (sharded pub/sub on a Redis 7 Cluster), else PUBLISH
+-- ARGV[4]  the readers' release channel
 --
 -- Reply:   rw_inspect.lua's reply, read just before the deletion (foreignKey non-empty: nothing
 --          was deleted).
 --
--- Cost: as rw_inspect.lua, plus 1 DEL per reader and 4 more commands.
+-- Cost: as rw_inspect.lua, plus 3 per reader (TYPE, HEXISTS, DEL) and 3 more (DEL, the two messages).
 local counterType = redis.call('TYPE', KEYS[4]).ok
 local counter = counterType == 'string' and redis.call('GET', KEYS[4]) or ''
 local reply = {'', '', counter, counterType}
@@ -59,5 +60,7 @@ for _, key in ipairs({KEYS[5], KEYS[6]}) do
   table.insert(reply, redis.call('ZCOUNT', key, '(' .. now, '+inf'))
 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[6])
-redis.call(ARGV[3] == 's' and 'SPUBLISH' or 'PUBLISH', ARGV[2], 'released')
+local publish = ARGV[3] == 's' and 'SPUBLISH' or 'PUBLISH'
+redis.call(publish, ARGV[2], 'released')
+redis.call(publish, ARGV[4], 'released')
 return reply

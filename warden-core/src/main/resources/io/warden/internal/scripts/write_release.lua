@@ -10,12 +10,13 @@
 -- ARGV[3]  milliseconds the lease must still be kept; '0' releases now
 -- ARGV[4]  how to announce: 's' SPUBLISH, 'n' not at all, anything else PUBLISH
 -- ARGV[5]  this acquisition's intent id, or ''
+-- ARGV[6]  the readers' release channel (ARGV[2] is the writers')
 --
 -- Reply:   as release.lua: 1 released, 2 kept, 0 no such key, -1 another owner's (left untouched),
---          -2 data Warden did not write (left untouched). A message is published when the writer's
---          key or the marker was deleted.
+--          -2 data Warden did not write (left untouched). A message is published on both channels
+--          when the writer's key or the marker was deleted: readers and writers may both get in.
 --
--- Cost: 3 to 5 commands (HGET x2, DEL x2, the message).
+-- Cost: 3 to 6 commands (HGET x2, DEL x2, the two messages).
 local announce = false
 if ARGV[5] ~= '' then
   local marker = redis.pcall('HGET', KEYS[2], 'owner')
@@ -26,7 +27,9 @@ if ARGV[5] ~= '' then
 end
 local function done(code)
   if announce and ARGV[4] ~= 'n' then
-    redis.call(ARGV[4] == 's' and 'SPUBLISH' or 'PUBLISH', ARGV[2], 'released')
+    local publish = ARGV[4] == 's' and 'SPUBLISH' or 'PUBLISH'
+    redis.call(publish, ARGV[2], 'released')
+    redis.call(publish, ARGV[6], 'released')
   end
   return code
 end
