@@ -229,7 +229,7 @@ final class Report {
                 .append(ReadWriteScenario.HOLD.toMillis())
                 .append(" ms (a sleep); readers ask again at once, writers pause ")
                 .append(ReadWriteScenario.WRITER_PAUSE.toMillis())
-                .append(" ms between writes. Warden's `readWriteLock` (writer preference) against Redisson's "
+                .append(" ms between writes. Warden's `readWriteLock` (phase-fair) against Redisson's "
                         + "`RReadWriteLock`, both with their watchdog and a 30 s lease. Waits are asking to holding. "
                         + "Safety: reader and writer counters checked by every holder (exclusion_violations) and "
                         + "the recorded holdings (writes_over_reads, writes_over_writes); max_readers is the most "
