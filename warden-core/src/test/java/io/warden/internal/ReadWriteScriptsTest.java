@@ -108,6 +108,16 @@ class ReadWriteScriptsTest {
     }
 
     @Test
+    void aReaderPastItsRecordedExpiryIsLookedAtAgainWhenItsKeyWouldExpire() {
+        call(store.acquire(read, "r1", 400, STAMP));
+        server.command("ZADD", "warden:{doc}:rw:readers", "1", "r1"); // as if renewed since it was recorded
+        LockStore.Held held = (LockStore.Held) call(store.acquire(write.withIntent("wi"), "w1", 5000, STAMP));
+        assertThat(held.pttlMillis())
+                .as("re-scored by its key's TTL, not a second ahead")
+                .isBetween(1L, 400L);
+    }
+
+    @Test
     void readersAreRenewedByTheBatchedRenewalLikeLockKeys() {
         call(store.acquire(read, "r1", 1000, STAMP));
         call(store.acquire(write, "w1", 1000, STAMP)); // held by the reader: no key

@@ -110,8 +110,10 @@ for _, token in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
   if pttl == -2 then
     redis.call('ZREM', KEYS[2], token)
   else
-    -- A key without a TTL (-1) was not written by Warden; it is still counted as a reader.
-    redis.call('ZADD', KEYS[2], string.format('%.0f', now + math.max(pttl, 1000)), token)
+    -- Re-scored by its key's own expiry, so that the writer looks again when a reader that stopped
+    -- renewing is gone (not a second later, if its key had a few milliseconds left). A key without
+    -- a TTL (-1) was not written by Warden; it is still counted as a reader, looked at once a second.
+    redis.call('ZADD', KEYS[2], string.format('%.0f', now + (pttl >= 0 and pttl or 1000)), token)
   end
 end
 local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
