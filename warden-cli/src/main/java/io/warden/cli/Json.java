@@ -77,7 +77,8 @@ final class Json {
     /**
      * One read-write lock: name, kind, state (HELD while a writer or reader holds it, FOREIGN when
      * foreignKey names a key holding data Warden did not write, else FREE), writer (or null), readers
-     * [...], waitingWriter (or null), lastFencingToken, foreignKey (or null). Each share is {holder,
+     * [...], waitingWriter (or null), admittedReaders, waitingReaders, lastFencingToken, foreignKey (or
+     * null). Each share is {holder,
      * ttlMillis}, ttlMillis -1 for a key without expiry.
      */
     static String readWrite(ReadWriteLockInfo info) {
@@ -94,6 +95,10 @@ final class Json {
         }
         return json.append("],\"waitingWriter\":")
                 .append(info.waitingWriter().map(Json::share).orElse("null"))
+                .append(",\"admittedReaders\":")
+                .append(info.admittedReaders())
+                .append(",\"waitingReaders\":")
+                .append(info.waitingReaders())
                 .append(",\"lastFencingToken\":")
                 .append(info.lastFencingToken())
                 .append(",\"foreignKey\":")

@@ -123,6 +123,8 @@ class JsonViewsIT {
                     .containsExactlyInAnyOrder(reader.fencingToken(), otherReader.fencingToken());
             assertThat(prices.get("waitingWriter").get("holder").get("pid").asLong())
                     .isEqualTo(PID);
+            assertThat(prices.get("admittedReaders").asInt()).isZero();
+            assertThat(prices.get("waitingReaders").asInt()).isZero();
             assertThat(prices.get("lastFencingToken").asLong()).isGreaterThanOrEqualTo(otherReader.fencingToken());
 
             Cli.Run filtered = cli.run(RUN, "list", "--json", "p");

@@ -20,8 +20,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * Actuator endpoint {@code wardenlocks}: the locks held under the Warden's key prefix, with holder,
  * fencing token, TTL and fair queue ({@link LockAdmin#list}), the semaphores with their limit and
  * holders ({@link LockAdmin#listSemaphores}) and the read-write locks in use with their writer,
- * readers and waiting writer ({@link LockAdmin#listReadWrite}), all found with {@code SCAN}, cost
- * growing with the database; one lock by name; and force-unlock.
+ * readers, waiting writer and waiting readers ({@link LockAdmin#listReadWrite}), all found with
+ * {@code SCAN}, cost growing with the database; one lock by name; and force-unlock.
  *
  * <p>Read-only by default ({@link Access#READ_ONLY}): force-unlock, a write operation, answers only
  * after {@code management.endpoint.wardenlocks.access=unrestricted}, and like every endpoint this one
@@ -84,8 +84,8 @@ public class WardenLocksEndpoint {
     /**
      * The endpoint's answer to a listing.
      *
-     * @param readWriteLocks read-write locks held, waited for by a writer, or holding data Warden did
-     *     not write
+     * @param readWriteLocks read-write locks held, waited for by a writer or readers, or holding data
+     *     Warden did not write
      */
     public record Locks(
             String redis, List<LockView> locks, List<SemaphoreView> semaphores, List<ReadWriteView> readWriteLocks) {}
@@ -147,8 +147,9 @@ public class WardenLocksEndpoint {
     }
 
     /**
-     * One read-write lock, for JSON: {@code state} is HELD, FREE (only a writer waits) or FOREIGN
-     * ({@code foreignKey} names the key holding data Warden did not write).
+     * One read-write lock, for JSON: {@code state} is HELD, FREE (only waiters are left: a writer, or
+     * readers registered as admitted to the next read phase or waiting behind a waiting writer) or
+     * FOREIGN ({@code foreignKey} names the key holding data Warden did not write).
      */
     public record ReadWriteView(
             String name,
@@ -156,6 +157,8 @@ public class WardenLocksEndpoint {
             @Nullable ShareView writer,
             List<ShareView> readers,
             @Nullable ShareView waitingWriter,
+            int admittedReaders,
+            int waitingReaders,
             long lastFencingToken,
             @Nullable String foreignKey) {
         static ReadWriteView of(ReadWriteLockInfo info) {
@@ -165,6 +168,8 @@ public class WardenLocksEndpoint {
                     info.writer().map(ShareView::of).orElse(null),
                     info.readers().stream().map(ShareView::of).toList(),
                     info.waitingWriter().map(ShareView::of).orElse(null),
+                    info.admittedReaders(),
+                    info.waitingReaders(),
                     info.lastFencingToken(),
                     info.foreignKey().orElse(null));
         }
