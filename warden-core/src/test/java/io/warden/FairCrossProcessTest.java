@@ -17,12 +17,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -160,7 +160,16 @@ class FairCrossProcessTest {
         int last = -1;
         for (int i = 0; i < releasedTokens.size(); i++) {
             Integer arrival = arrivalOfGrant.get(releasedTokens.get(i) + "#" + (i + 1));
-            assertThat(arrival).as("the released lease's ticket").isNotNull();
+            if (arrival == null) {
+                String token = releasedTokens.get(i);
+                List<String> seen =
+                        commands.stream().filter(l -> l.contains(token)).toList();
+                assertThat(arrival)
+                        .as(
+                                "the ticket of release #%d of %d (token %s); its MONITOR lines:%n%s",
+                                i, releasedTokens.size(), token, String.join("\n", seen))
+                        .isNotNull();
+            }
             assertThat(arrival)
                     .as("grant #%d after a grant of ticket #%d", i, last)
                     .isGreaterThan(last);
@@ -200,14 +209,21 @@ class FairCrossProcessTest {
         return (Long) server.command("ZCARD", "warden:{" + name + "}:queue");
     }
 
-    /** MONITOR on its own connection, collecting lines until stopped. */
+    /**
+     * MONITOR on its own connection, collecting lines until stopped. A fast run streams tens of
+     * thousands of lines: they go into a plain list (a copy-on-write list made the reader fall behind
+     * quadratically), and {@link #stop} reads up to a marker command sent after the run, so the stream
+     * is complete when it closes.
+     */
     static final class Monitor {
         private final Socket socket;
-        private final List<String> lines = new CopyOnWriteArrayList<>();
+        private final RedisServer server;
+        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
         private final Thread reader;
 
-        private Monitor(Socket socket) {
+        private Monitor(Socket socket, RedisServer server) {
             this.socket = socket;
+            this.server = server;
             this.reader = new Thread(this::read, "monitor");
         }
 
@@ -216,7 +232,7 @@ class FairCrossProcessTest {
             OutputStream out = socket.getOutputStream();
             out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Monitor monitor = new Monitor(socket);
+            Monitor monitor = new Monitor(socket, server);
             monitor.reader.start();
             Await.until("MONITOR started", Duration.ofSeconds(5), () -> !monitor.lines.isEmpty());
             return monitor;
@@ -235,9 +251,23 @@ class FairCrossProcessTest {
         }
 
         List<String> stop() throws Exception {
+            String marker = "monitor-end-" + System.nanoTime();
+            server.command("ECHO", marker);
+            Await.until("MONITOR read to the end", Duration.ofSeconds(60), () -> {
+                synchronized (lines) {
+                    for (int i = lines.size() - 1; i >= 0 && i >= lines.size() - 100; i--) {
+                        if (lines.get(i).contains(marker)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+            });
             socket.close();
             reader.join(5_000);
-            return lines;
+            synchronized (lines) {
+                return new ArrayList<>(lines);
+            }
         }
 
         /** The quoted arguments of one MONITOR line, unescaped enough for hex tokens and key names. */
