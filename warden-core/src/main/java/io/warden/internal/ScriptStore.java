@@ -84,14 +84,7 @@ final class ScriptStore implements LockStore {
                 : backend.eval(
                         LuaScript.WRITE_ACQUIRE,
                         ScriptOutputType.MULTI,
-                        new String[] {
-                            keys.lockKey(),
-                            shared.readersKey(),
-                            shared.intentKey(),
-                            keys.fenceKey(),
-                            shared.waitingKey(),
-                            shared.admittedKey()
-                        },
+                        readWriteKeys(keys, shared),
                         token,
                         ttl,
                         stamp.host(),
@@ -328,14 +321,7 @@ final class ScriptStore implements LockStore {
         return backend.<List<Object>>eval(
                         LuaScript.RW_INSPECT,
                         ScriptOutputType.MULTI,
-                        new String[] {
-                            keys.lockKey(),
-                            shared.readersKey(),
-                            shared.intentKey(),
-                            keys.fenceKey(),
-                            shared.waitingKey(),
-                            shared.admittedKey()
-                        },
+                        readWriteKeys(keys, shared),
                         shared.readerKeyPrefix())
                 .thenApply(reply -> readWriteInspection(reply, keys.fenceKey()));
     }
@@ -346,14 +332,7 @@ final class ScriptStore implements LockStore {
         return backend.<List<Object>>eval(
                         LuaScript.RW_FORCE_RELEASE,
                         ScriptOutputType.MULTI,
-                        new String[] {
-                            keys.lockKey(),
-                            shared.readersKey(),
-                            shared.intentKey(),
-                            keys.fenceKey(),
-                            shared.waitingKey(),
-                            shared.admittedKey()
-                        },
+                        readWriteKeys(keys, shared),
                         shared.readerKeyPrefix(),
                         shared.writersChannel(keys.channel()),
                         backend.shardedPubSub() ? "s" : "p",
@@ -557,5 +536,20 @@ final class ScriptStore implements LockStore {
     @Override
     public void close() {
         backend.close();
+    }
+
+    /**
+     * The keys of write_acquire, rw_inspect and rw_force_release, in their order: lock (the writer's
+     * hash), readers, the waiting writer's intent, fencing counter, waiting readers, admitted readers.
+     */
+    private static String[] readWriteKeys(LockKeys keys, LockKeys.Shared shared) {
+        return new String[] {
+            keys.lockKey(),
+            shared.readersKey(),
+            shared.intentKey(),
+            keys.fenceKey(),
+            shared.waitingKey(),
+            shared.admittedKey()
+        };
     }
 }
