@@ -118,6 +118,51 @@ class WardenMeterBinderTest {
         busy.release();
     }
 
+    /**
+     * Issue 18/19: a semaphore's permits, a read-write lock's read and write leases and a fair lock's
+     * leases are leases like a lock's, counted by the same meters under their own names.
+     */
+    @Test
+    void permitsReadAndWriteLeasesAndFairLeasesAreMeteredLikeLocks() throws Exception {
+        Warden warden = open();
+        new WardenMeterBinder(warden).withLockNameTags().bindTo(registry);
+
+        try (Lease permit = warden.semaphore("pool", 2).acquire(Duration.ZERO)) {
+            assertThat(registry.get(WardenMeterBinder.LEASES_HELD).gauge().value())
+                    .isEqualTo(1);
+        }
+        try (Lease read = warden.readWriteLock("catalog").readLock().acquire(Duration.ZERO)) {
+            assertThat(registry.get(WardenMeterBinder.LEASES_HELD).gauge().value())
+                    .isEqualTo(1);
+        }
+        try (Lease write = warden.readWriteLock("catalog").writeLock().acquire(Duration.ZERO)) {
+            assertThat(registry.get(WardenMeterBinder.LEASES_HELD).gauge().value())
+                    .isEqualTo(1);
+        }
+        try (Lease fair = warden.fairLock("queue").acquire(Duration.ZERO)) {
+            assertThat(registry.get(WardenMeterBinder.LEASES_HELD).gauge().value())
+                    .isEqualTo(1);
+        }
+
+        Await.until(
+                "every release recorded",
+                WAIT,
+                () -> registry.get(WardenMeterBinder.HELD).timers().stream()
+                                .mapToLong(Timer::count)
+                                .sum()
+                        == 4);
+        for (String name : List.of("pool", "catalog", "queue")) {
+            assertThat(registry.get(WardenMeterBinder.ACQUIRE)
+                            .tag("outcome", "acquired")
+                            .tag("lock", name)
+                            .timer()
+                            .count())
+                    .as("acquisitions of %s", name)
+                    .isEqualTo(name.equals("catalog") ? 2 : 1);
+        }
+        assertThat(registry.get(WardenMeterBinder.LEASES_HELD).gauge().value()).isZero();
+    }
+
     @Test
     void everyMeterIsRegisteredAtBindTimeWithZeros() {
         new WardenMeterBinder(open()).bindTo(registry);
