@@ -64,7 +64,7 @@ record Mode(
                 10_000,
                 WatchdogScenario.RENEWAL_INTERVAL.multipliedBy(2),
                 Duration.ofSeconds(10),
-                1_000,
+                4_000,
                 100_000,
                 1_000);
     }

@@ -187,7 +187,8 @@ final class Report {
         md.append("- S6: 8 nodes (one client each) run through ")
                 .append(mode.firings())
                 .append(" firings of one job at their own pace, each firing a lock name of its own with "
-                        + "lockAtLeastFor 30 s, so late nodes must skip; runs/s is firings per second.\n");
+                        + "lockAtLeastFor 30 s, so late nodes must skip, after firing another job for the warm-up "
+                        + "time; runs/s is firings per second; client CPU is the whole child JVM's (8 nodes).\n");
         md.append("- S7: 3 candidate JVMs campaign for one election, lease ")
                 .append(FailoverScenario.LEASE.toMillis())
                 .append(" ms for both; the leader is SIGKILLed at a random time up to one lease after its "
