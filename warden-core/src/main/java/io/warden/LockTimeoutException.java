@@ -15,13 +15,14 @@ public final class LockTimeoutException extends WardenException {
     private final transient @Nullable HolderInfo holder;
 
     public LockTimeoutException(String lockName, String redisAddress, Duration waited, @Nullable HolderInfo holder) {
-        super(
-                lockName,
-                redisAddress,
-                "not acquired within " + waited + (holder == null ? "" : "; held by " + holder),
-                null);
+        super(lockName, redisAddress, null);
         this.waited = waited;
         this.holder = holder;
+    }
+
+    @Override
+    protected String detail() {
+        return "not acquired within " + waited + (holder == null ? "" : "; held by " + holder);
     }
 
     /** How long the caller was allowed to wait. */

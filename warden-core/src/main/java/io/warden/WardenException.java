@@ -14,6 +14,9 @@ public class WardenException extends RuntimeException {
 
     private final @Nullable String lockName;
     private final String redisAddress;
+    private final @Nullable String detail;
+    /** Built on first read: a refused attempt's exception is mostly caught and never shown. */
+    private volatile @Nullable String message;
 
     /**
      * @param lockName the lock concerned, or {@code null} if the error concerns no single lock
@@ -22,9 +25,46 @@ public class WardenException extends RuntimeException {
      * @param cause the underlying error, or {@code null}
      */
     public WardenException(@Nullable String lockName, String redisAddress, String message, @Nullable Throwable cause) {
-        super(describe(lockName, redisAddress, message), cause);
+        super(null, cause);
         this.lockName = lockName;
         this.redisAddress = Objects.requireNonNull(redisAddress, "redisAddress");
+        this.detail = message;
+    }
+
+    /**
+     * For subtypes that say what happened in {@link #detail()}, which is called only when the
+     * message is first read.
+     *
+     * @param lockName the lock concerned, or {@code null} if the error concerns no single lock
+     * @param redisAddress the Redis endpoint involved, never {@code null}
+     * @param cause the underlying error, or {@code null}
+     */
+    protected WardenException(@Nullable String lockName, String redisAddress, @Nullable Throwable cause) {
+        super(null, cause);
+        this.lockName = lockName;
+        this.redisAddress = Objects.requireNonNull(redisAddress, "redisAddress");
+        this.detail = null;
+    }
+
+    /** What happened, without the lock name; subtypes built without a message override this. */
+    protected String detail() {
+        return String.valueOf(detail);
+    }
+
+    /** The lock (or "Warden"), the Redis address and what happened. */
+    @Override
+    public String getMessage() {
+        String built = message;
+        if (built == null) {
+            built = describe(lockName, redisAddress, detail());
+            message = built;
+        }
+        return built;
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        message = getMessage(); // a subtype's detail may rest on transient fields
+        out.defaultWriteObject();
     }
 
     private static String describe(@Nullable String lockName, String redisAddress, String message) {

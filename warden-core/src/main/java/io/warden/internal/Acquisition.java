@@ -110,7 +110,7 @@ final class Acquisition implements LockEntry.Waiter {
             this.fairToken = null;
             this.ticketRefreshNanos = Long.MAX_VALUE;
         }
-        result.whenComplete((lease, error) -> stopTimers());
+        Futures.onCompletion(result, (lease, error) -> stopTimers());
     }
 
     @Override

@@ -80,20 +80,14 @@ final class DefaultLock implements DistributedLock {
 
     @Override
     public Optional<Lease> tryAcquire(LeaseOptions options) {
-        try {
-            return Optional.of(handle(Futures.awaitUninterruptibly(startBlocking(0, options).result)));
-        } catch (LockTimeoutException e) {
-            return Optional.empty();
-        }
+        Object outcome = tryAcquireOrConflict(options);
+        return outcome instanceof Lease lease ? Optional.of(lease) : Optional.empty();
     }
 
     /** Tries once; on conflict returns the timeout exception (with the holder) instead of throwing. */
     Object tryAcquireOrConflict(LeaseOptions options) {
-        try {
-            return handle(Futures.awaitUninterruptibly(startBlocking(0, options).result));
-        } catch (LockTimeoutException e) {
-            return e;
-        }
+        Object outcome = Futures.awaitOrRefusal(startBlocking(0, options).result, LockTimeoutException.class);
+        return outcome instanceof LeaseState state ? handle(state) : outcome;
     }
 
     @Override
@@ -108,13 +102,15 @@ final class DefaultLock implements DistributedLock {
         Object owner = options.explicitOwner().orElseGet(Object::new);
         Acquisition acquisition = start(waitNanos, owner, options);
         CompletableFuture<Lease> caller = new CompletableFuture<>();
-        acquisition.result.whenComplete((state, error) -> engine.wiring().runCallback(() -> {
-            if (error != null) {
-                caller.completeExceptionally(Failures.unwrap(error));
-            } else if (!caller.complete(handle(state))) {
-                state.giveBack(); // the caller cancelled while the lease arrived
-            }
-        }));
+        Futures.onCompletion(
+                acquisition.result,
+                (state, error) -> engine.wiring().runCallback(() -> {
+                    if (error != null) {
+                        caller.completeExceptionally(Failures.unwrap(error));
+                    } else if (!caller.complete(handle(state))) {
+                        state.giveBack(); // the caller cancelled while the lease arrived
+                    }
+                }));
         caller.whenComplete((lease, error) -> {
             if (caller.isCancelled()) {
                 acquisition.cancel();

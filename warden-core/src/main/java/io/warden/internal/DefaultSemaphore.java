@@ -91,13 +91,15 @@ final class DefaultSemaphore implements DistributedSemaphore {
     public CompletableFuture<Permit> acquireAsync(int units, Duration wait) {
         PermitAcquisition acquisition = start(units, waitNanos(wait), LeaseOptions.defaults());
         CompletableFuture<Permit> caller = new CompletableFuture<>();
-        acquisition.result.whenComplete((state, error) -> engine.wiring().runCallback(() -> {
-            if (error != null) {
-                caller.completeExceptionally(Failures.unwrap(error));
-            } else if (!caller.complete(handle(state, units))) {
-                state.giveBack(); // the caller cancelled while the permit arrived
-            }
-        }));
+        Futures.onCompletion(
+                acquisition.result,
+                (state, error) -> engine.wiring().runCallback(() -> {
+                    if (error != null) {
+                        caller.completeExceptionally(Failures.unwrap(error));
+                    } else if (!caller.complete(handle(state, units))) {
+                        state.giveBack(); // the caller cancelled while the permit arrived
+                    }
+                }));
         caller.whenComplete((permit, error) -> {
             if (caller.isCancelled()) {
                 acquisition.cancel();

@@ -31,6 +31,36 @@ final class Futures {
         }
     }
 
+    /**
+     * Waits for {@code future} without being interrupted, as {@link #awaitUninterruptibly}, but a
+     * failure of type {@code refusal} is returned instead of thrown: an expected refusal (a lock held
+     * elsewhere) then costs no {@link ExecutionException} and no stack walk on the caller's thread.
+     * Any other failure is thrown as {@link #rethrow} does.
+     */
+    static Object awaitOrRefusal(CompletableFuture<?> future, Class<? extends Throwable> refusal) {
+        Object outcome =
+                awaitUninterruptibly(future.handle((value, error) -> error == null ? value : Failures.unwrap(error)));
+        if (outcome instanceof Throwable failure && !refusal.isInstance(failure)) {
+            throw rethrow(failure);
+        }
+        return outcome;
+    }
+
+    /**
+     * Runs {@code action} when {@code future} completes, as {@code whenComplete} does, but through a
+     * stage that never fails. The stage {@code whenComplete} returns fails with a
+     * {@link java.util.concurrent.CompletionException} around the failure, whose constructor reads the
+     * failure's message and walks the completing thread's stack: on every refused attempt, for a
+     * stage nobody reads.
+     */
+    static <T> void onCompletion(
+            CompletableFuture<T> future, java.util.function.BiConsumer<? super T, ? super Throwable> action) {
+        future.handle((value, error) -> {
+            action.accept(value, error);
+            return null;
+        });
+    }
+
     /** Waits for {@code future}; failures are rethrown unwrapped. */
     static <T> T await(CompletableFuture<T> future) throws InterruptedException {
         BlockingGuard.check();

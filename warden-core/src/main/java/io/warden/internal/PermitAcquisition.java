@@ -68,7 +68,7 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
         this.spec = spec;
         this.waitNanos = waitNanos;
         this.startedAt = wiring.ticker().nanos();
-        result.whenComplete((state, error) -> stopTimers());
+        Futures.onCompletion(result, (state, error) -> stopTimers());
     }
 
     /** Joins the gate; asks Redis at once if nobody of this process waits before it. */

@@ -37,11 +37,11 @@ final class TaskEvents {
     }
 
     void skipped(Optional<HolderInfo> holder) {
+        // The holder is formatted only if the line is logged: most skips of a busy job are not.
         log.atLevel(level)
-                .log(
-                        "task '{}' skipped: held by {}",
-                        name,
-                        holder.map(HolderInfo::toString).orElse("another node"));
+                .addArgument(name)
+                .addArgument(() -> holder.map(HolderInfo::toString).orElse("another node"))
+                .log("task '{}' skipped: held by {}");
         wardenListeners.taskSkipped(name);
         contain(() -> listener.onSkipped(name, holder));
     }
