@@ -262,7 +262,7 @@ final class Acquisition implements LockEntry.Waiter {
             }
             reply = wiring.store().acquireFair(keys, ticket, token, LeaseSpec.toMillisCeil(ttlNanos), stamp);
         } else {
-            reply = wiring.store().acquire(keys, token, LeaseSpec.toMillisCeil(ttlNanos), stamp);
+            reply = wiring.store().acquire(keys, token, LeaseSpec.toMillisCeil(ttlNanos), stamp, waitNanos != 0);
         }
         reply.whenComplete((acquired, error) -> onReply(token, sentAt, ttlNanos, acquired, error));
     }

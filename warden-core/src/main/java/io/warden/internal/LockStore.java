@@ -30,8 +30,16 @@ interface LockStore extends AutoCloseable {
      * Takes the lock for {@code token} with a TTL of {@code ttlMillis} if it is free, or if it
      * already holds {@code token} (a repeated command): then the TTL is set again and the stored
      * fencing token returned.
+     *
+     * @param waits whether the caller will wait if the lock is held: only then is the holder's
+     *     remaining TTL read ({@link Held#pttlMillis()} is {@link Held#TTL_NOT_READ} otherwise)
      */
-    CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp);
+    CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits);
+
+    /** {@link #acquire(LockKeys, String, long, Stamp, boolean)} for a caller that waits. */
+    default CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+        return acquire(keys, token, ttlMillis, stamp, true);
+    }
 
     /**
      * Fair locks: takes the lock for {@code token} if it is free and {@code ticket} is the head of
@@ -196,10 +204,13 @@ interface LockStore extends AutoCloseable {
     /**
      * Another owner holds it.
      *
-     * @param pttlMillis its remaining TTL, or -1 if the key has none
+     * @param pttlMillis its remaining TTL, -1 if the key has none, or {@link #TTL_NOT_READ}
      * @param holder who holds it, if recorded
      */
-    record Held(long pttlMillis, @Nullable HolderInfo holder) implements Acquired {}
+    record Held(long pttlMillis, @Nullable HolderInfo holder) implements Acquired {
+        /** The caller said it would not wait, so the TTL was not read. */
+        static final long TTL_NOT_READ = -3;
+    }
 
     /**
      * A fair lock: not this ticket's turn. The ticket is queued and its lease set again.

@@ -115,9 +115,10 @@ final class RedlockStore implements LockStore {
     // ---- acquire -------------------------------------------------------------------------------
 
     @Override
-    public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+    public CompletableFuture<Acquired> acquire(
+            LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits) {
         List<CompletableFuture<Acquired>> acquires =
-                each(node -> node.call(one -> one.acquire(keys, token, ttlMillis, stamp)));
+                each(node -> node.call(one -> one.acquire(keys, token, ttlMillis, stamp, waits)));
         return Replies.collect(acquires, quorum::acquireDecided).thenCompose(replies -> {
             if (quorum.granted(replies) < quorum.majority()) {
                 giveBack(acquires, keys, token);

@@ -33,7 +33,8 @@ final class ScriptStore implements LockStore {
     static final long MAX_INTENT_MILLIS = 3000;
 
     @Override
-    public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+    public CompletableFuture<Acquired> acquire(
+            LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits) {
         LockKeys.Shared shared = keys.shared();
         if (shared != null) {
             return acquireShared(keys, shared, token, ttlMillis, stamp);
@@ -47,7 +48,8 @@ final class ScriptStore implements LockStore {
                         stamp.host(),
                         Long.toString(stamp.pid()),
                         minting(stamp.minting()),
-                        Long.toString(stamp.sinceMillis()))
+                        Long.toString(stamp.sinceMillis()),
+                        waits ? "1" : "0")
                 .thenApply(ScriptStore::acquired);
     }
 

@@ -113,10 +113,11 @@ public final class FaultyStore implements LockStore {
     }
 
     @Override
-    public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+    public CompletableFuture<Acquired> acquire(
+            LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits) {
         return call(
                 "acquire " + keys.name() + " " + brief(token) + " ttl " + ttlMillis,
-                () -> inner.acquire(keys, token, ttlMillis, stamp));
+                () -> inner.acquire(keys, token, ttlMillis, stamp, waits));
     }
 
     @Override

@@ -18,8 +18,9 @@ abstract class ForwardingStore implements LockStore {
     }
 
     @Override
-    public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
-        return inner.acquire(keys, token, ttlMillis, stamp);
+    public CompletableFuture<Acquired> acquire(
+            LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits) {
+        return inner.acquire(keys, token, ttlMillis, stamp, waits);
     }
 
     @Override

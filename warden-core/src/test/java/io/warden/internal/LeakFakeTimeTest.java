@@ -181,8 +181,9 @@ class LeakFakeTimeTest {
         }
 
         @Override
-        public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
-            CompletableFuture<Acquired> ran = inner.acquire(keys, token, ttlMillis, stamp);
+        public CompletableFuture<Acquired> acquire(
+                LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits) {
+            CompletableFuture<Acquired> ran = inner.acquire(keys, token, ttlMillis, stamp, waits);
             if (!holding) {
                 return ran;
             }

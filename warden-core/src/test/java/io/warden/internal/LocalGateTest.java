@@ -66,8 +66,9 @@ class LocalGateTest {
         }
 
         @Override
-        public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
-            CompletableFuture<Acquired> ran = inner.acquire(keys, token, ttlMillis, stamp);
+        public CompletableFuture<Acquired> acquire(
+                LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits) {
+            CompletableFuture<Acquired> ran = inner.acquire(keys, token, ttlMillis, stamp, waits);
             CompletableFuture<Acquired> reply = new CompletableFuture<>();
             pending.add(() -> ran.whenComplete((value, error) -> {
                 if (error != null) {

@@ -61,7 +61,8 @@ public final class MemoryStore implements LockStore {
     }
 
     @Override
-    public CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp) {
+    public CompletableFuture<Acquired> acquire(
+            LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits) {
         if (keys.shared() != null) {
             return notModelled(keys);
         }
@@ -76,7 +77,7 @@ public final class MemoryStore implements LockStore {
                     redis.pexpire(lockKey, ttlMillis);
                     return new Granted(HolderParsing.number(lock.fields.getOrDefault("fence", "")));
                 }
-                return new Held(redis.pttl(lockKey), holder(lock));
+                return new Held(waits ? redis.pttl(lockKey) : Held.TTL_NOT_READ, holder(lock));
             }
             return grant(keys, token, ttlMillis, stamp);
         });

@@ -205,6 +205,21 @@ abstract class StoreContract {
     }
 
     @Test
+    void anAttemptThatWillNotWaitIsToldTheHolderButNotTheTtl() {
+        get(store.acquire(job, "t1", 30_000, A));
+        Acquired refused = get(store.acquire(job, "t2", 30_000, B, false));
+        assertThat(refused).isInstanceOfSatisfying(Held.class, held -> {
+            assertThat(held.pttlMillis()).isEqualTo(Held.TTL_NOT_READ);
+            assertThat(held.holder()).isEqualTo(new HolderInfo("host-a", 41, Instant.ofEpochMilli(SINCE), 1));
+        });
+        assertThat(fence(store.acquire(job, "t1", 30_000, A, false)))
+                .as("its own lease is still its own: a resend that will not wait is granted again")
+                .isEqualTo(1);
+        get(store.release(job, "t1", 0, true));
+        assertThat(fence(store.acquire(job, "t2", 30_000, B, false))).isEqualTo(2);
+    }
+
+    @Test
     void renewIsOwnerChecked() {
         LockKeys missing = SPACE.keys("missing");
         LockKeys foreign = SPACE.keys("foreign");

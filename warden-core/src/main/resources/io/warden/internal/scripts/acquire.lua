@@ -18,10 +18,13 @@
 --            'off'      no token: the counter is left alone and the fence is 0
 --          Both kinds store the token in the counter, so switching kinds never makes tokens go back.
 -- ARGV[6]  acquisition time, milliseconds since the epoch on the holder's clock (for display)
+-- ARGV[7]  '1' if the caller will wait when the lock is held, and so wants its remaining TTL;
+--          anything else (an attempt that gives up at once, such as a skipping task) saves the PTTL
 --
 -- Reply:   {1, fence}                              acquired (now, or by an earlier run of this command)
 --          {0, pttl, host, pid, since, fence}      held by another owner; pttl is -1 if the key has
---                                                  no TTL (never written by Warden that way)
+--                                                  no TTL (never written by Warden that way), -3 if
+--                                                  ARGV[7] did not ask for it
 --          {-2, key, type}                         KEYS[i] holds data Warden did not write; nothing
 --                                                  was changed
 --          Any other Redis error (OOM, READONLY, ...) is passed on as an error.
@@ -29,7 +32,8 @@
 -- Precision and replication of the tokens: see mint_fence.lua.
 --
 -- Cost: free lock 4 commands (TYPE, INCR, HSET, PEXPIRE), with 'clock' 1 or 2 more (TIME, and a
--- SET when the clock is ahead of the counter: nearly always); held lock 3 (TYPE, HMGET, PTTL).
+-- SET when the clock is ahead of the counter: nearly always); held lock 3 (TYPE, HMGET, PTTL), or 2
+-- for a caller that will not wait.
 --@include mint_fence.lua
 local kind = redis.call('TYPE', KEYS[1]).ok
 if kind ~= 'none' then
@@ -44,7 +48,8 @@ if kind ~= 'none' then
     redis.call('PEXPIRE', KEYS[1], ARGV[2])
     return {1, tonumber(h[5]) or 0}
   end
-  return {0, redis.call('PTTL', KEYS[1]), h[2] or '', h[3] or '', h[4] or '', h[5] or ''}
+  local pttl = ARGV[7] == '1' and redis.call('PTTL', KEYS[1]) or -3
+  return {0, pttl, h[2] or '', h[3] or '', h[4] or '', h[5] or ''}
 end
 
 local fence = mint_fence(KEYS[2], ARGV[5], nil)
