@@ -82,6 +82,8 @@ class HandOffLatencyTest {
         long p99 = sorted[(int) (handOffs * 0.99) - 1] / 1_000_000;
         System.out.printf(
                 "hand-off over pub/sub: p50 %d ms, p99 %d ms, max %d ms%n", p50, p99, sorted[handOffs - 1] / 1_000_000);
-        assertThat(p99).as("p99 hand-off in ms").isLessThan(50);
+        // A bound on behaviour, not speed: a waiter that missed the release message would wake on its
+        // 2 s backoff timer. 50 ms, the bound before, failed on a machine at load 30.
+        assertThat(p99).as("p99 hand-off in ms").isLessThan(500);
     }
 }
