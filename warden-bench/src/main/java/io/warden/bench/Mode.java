@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param processes contender JVMs in S4
  * @param leases leases held at once in S5 (a tenth as many in its scaling check)
  * @param watchdogSettle how long S5 waits after its warm-up pairs, so that renewal timers they
- *     started have run out before the leases are taken (see {@link WatchdogScenario})
+ *     started have run out before the leases are taken, and again with the leases held before its
+ *     measured hold, so that the renewal path is compiled (see {@link WatchdogScenario})
  * @param hold how long S5 holds its leases
  * @param firings times the S6 task fires on each node
  * @param benchmarkRequests requests per redis-benchmark run

@@ -177,7 +177,9 @@ final class Report {
                 .append(mode.leases())
                 .append(" leases (S5s: a tenth) held for ")
                 .append(mode.hold().toSeconds())
-                .append(" s, taken ")
+                .append(" s, measured after they had been held and renewed for ")
+                .append(mode.watchdogSettle().toMillis())
+                .append(" ms unmeasured (so that the renewal path is compiled), and taken ")
                 .append(mode.watchdogSettle().toMillis())
                 .append(" ms after 200 unmeasured acquire + release pairs (so that renewal timers those pairs "
                         + "started have run out; see benchmarks-analysis.md)")

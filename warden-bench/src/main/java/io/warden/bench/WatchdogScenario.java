@@ -80,6 +80,10 @@ final class WatchdogScenario implements Scenario {
             double acquireSeconds = (System.nanoTime() - acquireStart) / 1e9;
             long heapBytes = Probes.settledHeapBytes() - heapBefore;
             int threadsAdded = Probes.threadCount() - threadsBefore;
+            // The first renewal ticks run the renewal path cold: a JFR profile of Warden's holder showed
+            // the JIT compiling it for 450 ms of CPU inside the 10 s hold, a third of what was measured.
+            // S5 measures a watchdog's steady cost, so both libraries renew for two intervals first.
+            Thread.sleep(bench.mode().watchdogSettle().toMillis());
 
             WardenMetrics metricsBefore = client instanceof WardenLocks w ? w.metrics() : null;
             Probes.RedisSample redisBefore = Probes.redis(bench.redis());
