@@ -88,10 +88,12 @@ final class WatchdogScenario implements Scenario {
             WardenMetrics metricsBefore = client instanceof WardenLocks w ? w.metrics() : null;
             Probes.RedisSample redisBefore = Probes.redis(bench.redis());
             long cpuBefore = Probes.processCpuNanos();
+            long jitBefore = Probes.jitCpuNanos();
             long start = System.nanoTime();
             Thread.sleep(bench.mode().hold().toMillis());
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = Probes.processCpuNanos() - cpuBefore;
+            long jit = Probes.jitCpuNanos() - jitBefore;
             Probes.RedisSample redis = Probes.redis(bench.redis()).minus(redisBefore);
             WardenMetrics metricsAfter = client instanceof WardenLocks w ? w.metrics() : null;
             long missing = leases - surviving(bench, client, leases);
@@ -103,6 +105,7 @@ final class WatchdogScenario implements Scenario {
                     .put("heap_bytes_per_lease", (double) heapBytes / leases)
                     .put("threads_added", threadsAdded)
                     .put("client_cpu_ms_per_s", cpu / 1e6 / seconds)
+                    .put("client_cpu_no_jit_ms_per_s", Math.max(0, cpu - jit) / 1e6 / seconds)
                     .put("redis_cpu_ms_per_s", redis.cpuSeconds() * 1e3 / seconds)
                     .put("redis_cmds_per_tick", redis.commands() / ticks)
                     .put("renewal_requests_per_tick", redis.scriptCalls() / ticks)
