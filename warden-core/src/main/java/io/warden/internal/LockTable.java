@@ -16,11 +16,13 @@ final class LockTable {
     private final ConcurrentHashMap<Object, LockEntry> entries = new ConcurrentHashMap<>();
 
     private final ReleaseSubscriptions subscriptions;
+    private final Watchdog watchdog;
     /** One retire action for every entry, rather than a method reference allocated per entry. */
     private final Consumer<LockEntry> retire = this::remove;
 
-    LockTable(ReleaseSubscriptions subscriptions) {
+    LockTable(ReleaseSubscriptions subscriptions, Watchdog watchdog) {
         this.subscriptions = subscriptions;
+        this.watchdog = watchdog;
     }
 
     /**
@@ -32,7 +34,10 @@ final class LockTable {
         return entries.computeIfAbsent(
                 keys.gateKey(owner),
                 gate -> new LockEntry(
-                        subscriptions, keys, keys.shared() == null ? retire : entry -> entries.remove(gate, entry)));
+                        subscriptions,
+                        watchdog,
+                        keys,
+                        keys.shared() == null ? retire : entry -> entries.remove(gate, entry)));
     }
 
     private void remove(LockEntry entry) {
