@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One acquired lease, shared by its re-entrant handles: its identity (owner token, fencing token),
  * its {@link LeaseMachine}, and the commands that move it (renew replies, extend, release). A loss
- * is told through its {@link LossSignal}.
+ * is told through its {@link LossSignal}, made when first needed.
  *
  * <p>Threads: the machine is read and moved under this object's monitor; Redis commands, listener
  * dispatch and hand-off to the next local waiter happen outside it. Reply handlers run on the
@@ -38,8 +38,11 @@ final class LeaseState {
     private final long acquiredAt;
     private final LeaseSpec spec;
     private final LeaseMachine machine;
-    private final LossSignal loss;
-    private final Releaser releaser;
+    /** Made on first use, under this monitor: most leases never have a listener, a future asked for, or a loss. */
+    private @Nullable LossSignal loss;
+    /** Null for a lock's own release (most leases): no lambda kept per lease for the common case. */
+    private final @Nullable Releaser releaser;
+
     private boolean ended;
     /** This lease's place in its {@link Watchdog}, or -1 while not tracked; guarded by the watchdog. */
     int watchdogSlot = -1;
@@ -72,9 +75,7 @@ final class LeaseState {
             long ttlNanos,
             LeaseSpec spec,
             @Nullable Releaser releaser) {
-        this.releaser = releaser != null
-                ? releaser
-                : (releasing, keepMillis, announce) -> wiring.store().release(keys, releasing, keepMillis, announce);
+        this.releaser = releaser;
         this.wiring = wiring;
         this.surroundings = surroundings;
         this.keys = keys;
@@ -84,7 +85,6 @@ final class LeaseState {
         this.acquiredAt = sentAt;
         this.spec = spec;
         this.machine = new LeaseMachine(spec, wiring.settings().renewalsPerLease(), sentAt, ttlNanos);
-        this.loss = new LossSignal(wiring, keys.name());
     }
 
     Object owner() {
@@ -145,20 +145,42 @@ final class LeaseState {
 
     @Nullable
     LeaseLostEvent lostEvent() {
-        return loss.event();
+        LossSignal signal;
+        synchronized (this) {
+            signal = loss;
+        }
+        return signal == null ? null : signal.event();
     }
 
     CompletableFuture<LeaseLostEvent> lostFuture() {
-        return loss.future();
+        return loss().future();
     }
 
     /** Registers a loss listener; the returned action unregisters it (guarded calls clean up). */
     Runnable onLost(Consumer<LeaseLostEvent> listener) {
-        return loss.listen(listener);
+        return loss().listen(listener);
     }
 
     int listenerCount() {
-        return loss.listenerCount();
+        LossSignal signal;
+        synchronized (this) {
+            signal = loss;
+        }
+        return signal == null ? 0 : signal.listenerCount();
+    }
+
+    private synchronized LossSignal loss() {
+        if (loss == null) {
+            loss = new LossSignal(wiring, keys.name());
+        }
+        return loss;
+    }
+
+    /** The owner-checked release of this lease: the lock's, or the one it was given. */
+    private CompletableFuture<LockStore.Released> sendRelease(long keepMillis) {
+        return releaser != null
+                ? releaser.release(token, keepMillis, true)
+                : wiring.store().release(keys, token, keepMillis, true);
     }
 
     // ---- watchdog side -------------------------------------------------------------------------
@@ -310,7 +332,7 @@ final class LeaseState {
             return withoutSending;
         }
         long keepMillis = keep <= 0 ? 0 : LeaseSpec.toMillisCeil(keep);
-        return releaser.release(token, keepMillis, true)
+        return sendRelease(keepMillis)
                 .handle((outcome, error) -> {
                     if (error != null) {
                         return releaseUnknown(error);
@@ -375,7 +397,7 @@ final class LeaseState {
     }
 
     private void giveBackQuietly() {
-        releaser.release(token, 0, true).whenComplete((outcome, error) -> {
+        sendRelease(0).whenComplete((outcome, error) -> {
             if (error != null) {
                 log.debug("release of lost lock '{}' failed; it expires: {}", keys.name(), Failures.rootMessage(error));
             }
@@ -479,7 +501,7 @@ final class LeaseState {
         if (!send) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<?> release = releaser.release(token, 0, true).handle((ok, error) -> null);
+        CompletableFuture<?> release = sendRelease(0).handle((ok, error) -> null);
         declareLost(LossCause.WARDEN_CLOSED, "Warden was closed while the lease was held; it was released");
         end();
         return release;
@@ -503,10 +525,11 @@ final class LeaseState {
                 detail,
                 Instant.now(),
                 Duration.ofNanos(wiring.ticker().nanos() - acquiredAt));
-        List<Consumer<LeaseLostEvent>> toTell = loss.record(event);
+        LossSignal signal = loss();
+        List<Consumer<LeaseLostEvent>> toTell = signal.record(event);
         if (toTell != null) {
             end();
-            loss.announce(event, toTell);
+            signal.announce(event, toTell);
         }
     }
 
