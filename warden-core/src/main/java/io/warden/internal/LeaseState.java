@@ -33,7 +33,10 @@ final class LeaseState {
     private final Surroundings surroundings;
     private final LockKeys keys;
     private final Object owner;
-    private final String token;
+    /** The owner token's 128 bits (see {@link OwnerTokens}): formatted when sent, not kept as a 72 B string. */
+    private final long tokenHigh;
+
+    private final long tokenLow;
     private final long fence;
     private final long acquiredAt;
     private final LeaseSpec spec;
@@ -80,7 +83,8 @@ final class LeaseState {
         this.surroundings = surroundings;
         this.keys = keys;
         this.owner = owner;
-        this.token = token;
+        this.tokenHigh = OwnerTokens.high(token);
+        this.tokenLow = OwnerTokens.low(token);
         this.fence = fence;
         this.acquiredAt = sentAt;
         this.spec = spec;
@@ -91,8 +95,9 @@ final class LeaseState {
         return owner;
     }
 
+    /** The owner token as sent: a new string on each call. */
     String token() {
-        return token;
+        return OwnerTokens.format(tokenHigh, tokenLow);
     }
 
     long fence() {
@@ -179,8 +184,8 @@ final class LeaseState {
     /** The owner-checked release of this lease: the lock's, or the one it was given. */
     private CompletableFuture<LockStore.Released> sendRelease(long keepMillis) {
         return releaser != null
-                ? releaser.release(token, keepMillis, true)
-                : wiring.store().release(keys, token, keepMillis, true);
+                ? releaser.release(token(), keepMillis, true)
+                : wiring.store().release(keys, token(), keepMillis, true);
     }
 
     // ---- watchdog side -------------------------------------------------------------------------
@@ -470,6 +475,7 @@ final class LeaseState {
 
     /** Sends an owner-checked TTL change; {@code confirm} runs under the monitor once Redis confirmed it. */
     private CompletableFuture<Void> sendExtend(long ttl, Runnable confirm) {
+        String token = token();
         LockStore.Renewal request = new LockStore.Renewal(keys.leaseKey(token), token, LeaseSpec.toMillisCeil(ttl));
         return wiring.store().renew(List.of(request)).handle((outcomes, error) -> {
             if (error != null) {

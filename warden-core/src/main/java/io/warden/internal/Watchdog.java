@@ -146,10 +146,9 @@ final class Watchdog {
         long[] ttls = Arrays.copyOfRange(group.ttls, from, to);
         List<LockStore.Renewal> requests = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            requests.add(new LockStore.Renewal(
-                    renewed[i].keys().leaseKey(renewed[i].token()),
-                    renewed[i].token(),
-                    LeaseSpec.toMillisCeil(ttls[i])));
+            String token = renewed[i].token(); // formatted once per renewal: a lease keeps it as two longs
+            requests.add(
+                    new LockStore.Renewal(renewed[i].keys().leaseKey(token), token, LeaseSpec.toMillisCeil(ttls[i])));
         }
         wiring.metrics().renewalCalls.increment();
         wiring.metrics().renewalsSent.add(size);
