@@ -46,7 +46,6 @@ final class LeaseState {
     /** Null for a lock's own release (most leases): no lambda kept per lease for the common case. */
     private final @Nullable Releaser releaser;
 
-    private boolean ended;
     /** This lease's place in its {@link Watchdog}, or -1 while not tracked; guarded by the watchdog. */
     int watchdogSlot = -1;
 
@@ -542,10 +541,9 @@ final class LeaseState {
     /** The lease ended here (released, lost, or let go): stop watching, pass the local gate on. */
     private void end() {
         synchronized (this) {
-            if (ended) {
+            if (!machine.markEnded()) {
                 return;
             }
-            ended = true;
         }
         wiring.metrics().leasesHeld.decrement();
         surroundings.ended(this);
