@@ -437,8 +437,13 @@ final class Acquisition implements LockEntry.Waiter {
         wiring.metrics().acquisitions.increment();
         wiring.metrics().leasesHeld.increment();
         watchdog.track(lease);
-        wiring.listeners()
-                .acquire(keys.name(), AcquireOutcome.ACQUIRED, wiring.ticker().nanos() - startedAt);
+        if (wiring.listeners().active()) {
+            wiring.listeners()
+                    .acquire(
+                            keys.name(),
+                            AcquireOutcome.ACQUIRED,
+                            wiring.ticker().nanos() - startedAt);
+        }
         if (log.isDebugEnabled()) {
             log.debug(
                     "acquired lock '{}' (fencing token {}) after {} ms",
@@ -535,8 +540,10 @@ final class Acquisition implements LockEntry.Waiter {
             return false;
         }
         withdrawIntent();
-        wiring.listeners()
-                .acquire(keys.name(), outcome(failure), wiring.ticker().nanos() - startedAt);
+        if (wiring.listeners().active()) {
+            wiring.listeners()
+                    .acquire(keys.name(), outcome(failure), wiring.ticker().nanos() - startedAt);
+        }
         return true;
     }
 

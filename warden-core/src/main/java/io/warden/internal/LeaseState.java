@@ -356,12 +356,16 @@ final class LeaseState {
         end();
         if (verdict.released()) {
             wiring.metrics().releases.increment();
-            wiring.listeners().release(keys.name(), wiring.ticker().nanos() - acquiredAt);
-            log.debug(
-                    "released lock '{}' (fencing token {}){}",
-                    keys.name(),
-                    fence,
-                    outcome == LockStore.Released.KEPT ? ", kept for its minimum hold" : "");
+            if (wiring.listeners().active()) {
+                wiring.listeners().release(keys.name(), wiring.ticker().nanos() - acquiredAt);
+            }
+            if (log.isDebugEnabled()) {
+                log.debug(
+                        "released lock '{}' (fencing token {}){}",
+                        keys.name(),
+                        fence,
+                        outcome == LockStore.Released.KEPT ? ", kept for its minimum hold" : "");
+            }
             return null;
         }
         // Lost without anyone noticing until now: tell the listeners too, then the caller.

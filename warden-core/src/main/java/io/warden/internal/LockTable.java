@@ -30,7 +30,7 @@ final class LockTable {
      * LockEntry#enter} says it retired.
      */
     LockEntry entry(LockKeys keys, Object owner) {
-        // A plain lock's gate is its name, which the shared retire action finds from the entry.
+        // A plain lock's gate is its lock key, which the shared retire action finds from the entry.
         return entries.computeIfAbsent(
                 keys.gateKey(owner),
                 gate -> new LockEntry(
@@ -41,7 +41,7 @@ final class LockTable {
     }
 
     private void remove(LockEntry entry) {
-        entries.remove(entry.keys().name(), entry);
+        entries.remove(entry.keys().lockKey(), entry);
     }
 
     /** The gate of a lock for {@code owner} if one is live, else null. */

@@ -153,8 +153,10 @@ final class Watchdog {
         wiring.metrics().renewalCalls.increment();
         wiring.metrics().renewalsSent.add(size);
         Listeners listeners = wiring.listeners();
-        for (LeaseState lease : renewed) {
-            listeners.renewalSent(lease.name());
+        if (listeners.active()) {
+            for (LeaseState lease : renewed) {
+                listeners.renewalSent(lease.name());
+            }
         }
         wiring.store().renew(requests).whenComplete((outcomes, error) -> {
             long next = Long.MAX_VALUE;
