@@ -33,7 +33,7 @@ class OwnerTokensTest {
     @Test
     void aStringThatIsNotAnOwnerTokenIsRefused() {
         assertThatThrownBy(() -> OwnerTokens.high("abc")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> OwnerTokens.low("0123456789ABCDEF0123456789abcdef"))
+        assertThatThrownBy(() -> OwnerTokens.high("0123456789ABCDEF0123456789abcdef"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> OwnerTokens.high("g123456789abcdef0123456789abcdef"))
                 .isInstanceOf(IllegalArgumentException.class);
