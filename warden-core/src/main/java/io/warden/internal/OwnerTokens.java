@@ -10,7 +10,8 @@ import java.security.SecureRandom;
  * ({@link #format}) only when it sends it.
  *
  * <p>The bits come from a fixed set of DRBGs (NIST SP 800-90A, the JDK's {@code DRBG}), each seeded
- * from the platform's entropy source on its first draw, and chosen by the calling thread's id.
+ * from the platform's entropy source on its first draw, drawn 32 tokens at a time, and chosen by
+ * the calling thread's id.
  * One shared {@link SecureRandom} (NativePRNG on Linux, synchronized) made every thread that
  * acquires queue on one lock; stripes keep threads apart without per-thread state, which
  * short-lived or virtual threads would pay a fresh seeding for on every first acquire. Each stripe
@@ -18,24 +19,16 @@ import java.security.SecureRandom;
  */
 final class OwnerTokens {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
-    private static final int STRIPES = stripes();
-    /** Made at class initialisation (each seeds itself on first use), so every thread sees them whole. */
-    private static final SecureRandom[] RANDOMS = randoms();
+    /** Made at class initialisation (each DRBG seeds itself on first draw), so every thread sees them whole. */
+    private static final Stripe[] STRIPES = stripes();
 
     private OwnerTokens() {}
 
     /** A fresh token, formatted for the wire. */
     static String next() {
-        SecureRandom random = random();
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        long high = 0;
-        long low = 0;
-        for (int i = 0; i < 8; i++) {
-            high = high << 8 | (bytes[i] & 0xFF);
-            low = low << 8 | (bytes[8 + i] & 0xFF);
-        }
-        return format(high, low);
+        // Thread ids are sequential: mixed, so that threads made together spread over the stripes.
+        long mixed = Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
+        return STRIPES[(int) (mixed >>> 32) & (STRIPES.length - 1)].next();
     }
 
     /** The token of {@code high} and {@code low}: 32 lowercase hex characters. */
@@ -76,20 +69,6 @@ final class OwnerTokens {
         return value;
     }
 
-    private static SecureRandom random() {
-        // Thread ids are sequential: mixed, so that threads made together spread over the stripes.
-        long mixed = Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
-        return RANDOMS[(int) (mixed >>> 32) & (STRIPES - 1)];
-    }
-
-    private static SecureRandom[] randoms() {
-        SecureRandom[] randoms = new SecureRandom[STRIPES];
-        for (int i = 0; i < STRIPES; i++) {
-            randoms[i] = newRandom();
-        }
-        return randoms;
-    }
-
     private static SecureRandom newRandom() {
         try {
             return SecureRandom.getInstance("DRBG");
@@ -99,8 +78,43 @@ final class OwnerTokens {
     }
 
     /** A power of two, at least twice the processors, so that threads rarely share a stripe. */
-    private static int stripes() {
+    private static Stripe[] stripes() {
         int wanted = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
-        return Math.min(64, Integer.highestOneBit(wanted - 1) << 1);
+        Stripe[] stripes = new Stripe[Math.min(64, Integer.highestOneBit(wanted - 1) << 1)];
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Stripe(newRandom());
+        }
+        return stripes;
+    }
+
+    /**
+     * One DRBG and a buffer of its output: a DRBG call has a fixed cost of several hashes whatever
+     * it returns, so drawing 32 tokens at once makes each about as cheap as its hex formatting.
+     */
+    private static final class Stripe {
+        private static final int BUFFER = 32 * 16;
+
+        private final SecureRandom random;
+        private final byte[] buffer = new byte[BUFFER];
+        private int next = BUFFER;
+
+        Stripe(SecureRandom random) {
+            this.random = random;
+        }
+
+        synchronized String next() {
+            if (next == BUFFER) {
+                random.nextBytes(buffer);
+                next = 0;
+            }
+            long high = 0;
+            long low = 0;
+            for (int i = 0; i < 8; i++) {
+                high = high << 8 | (buffer[next + i] & 0xFF);
+                low = low << 8 | (buffer[next + 8 + i] & 0xFF);
+            }
+            next += 16;
+            return format(high, low);
+        }
     }
 }
