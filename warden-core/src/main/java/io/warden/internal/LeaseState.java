@@ -39,12 +39,9 @@ final class LeaseState {
     private final long tokenLow;
     private final long fence;
     private final long acquiredAt;
-    private final LeaseSpec spec;
     private final LeaseMachine machine;
     /** Made on first use, under this monitor: most leases never have a listener, a future asked for, or a loss. */
     private @Nullable LossSignal loss;
-    /** Null for a lock's own release (most leases): no lambda kept per lease for the common case. */
-    private final @Nullable Releaser releaser;
 
     /** This lease's place in its {@link Watchdog}, or -1 while not tracked; guarded by the watchdog. */
     int watchdogSlot = -1;
@@ -59,25 +56,6 @@ final class LeaseState {
             long sentAt,
             long ttlNanos,
             LeaseSpec spec) {
-        this(wiring, keys, surroundings, owner, token, fence, sentAt, ttlNanos, spec, null);
-    }
-
-    /**
-     * A lease released by {@code releaser} instead of the lock's release (a semaphore's permit,
-     * whose release also frees its units); renewed like a lock's, by its {@code keys.lockKey()}.
-     */
-    LeaseState(
-            Wiring wiring,
-            LockKeys keys,
-            Surroundings surroundings,
-            Object owner,
-            String token,
-            long fence,
-            long sentAt,
-            long ttlNanos,
-            LeaseSpec spec,
-            @Nullable Releaser releaser) {
-        this.releaser = releaser;
         this.wiring = wiring;
         this.surroundings = surroundings;
         this.keys = keys;
@@ -86,8 +64,7 @@ final class LeaseState {
         this.tokenLow = OwnerTokens.low(token);
         this.fence = fence;
         this.acquiredAt = sentAt;
-        this.spec = spec;
-        this.machine = new LeaseMachine(spec, wiring.settings().renewalsPerLease(), sentAt, ttlNanos);
+        this.machine = new LeaseMachine(spec, sentAt, ttlNanos); // the terms live there, read through machine.spec()
     }
 
     Object owner() {
@@ -182,6 +159,7 @@ final class LeaseState {
 
     /** The owner-checked release of this lease: the lock's, or the one it was given. */
     private CompletableFuture<LockStore.Released> sendRelease(long keepMillis) {
+        Releaser releaser = surroundings.releaser();
         return releaser != null
                 ? releaser.release(token(), keepMillis, true)
                 : wiring.store().release(keys, token(), keepMillis, true);
@@ -233,11 +211,13 @@ final class LeaseState {
 
     private String deadlineDetail(LossCause cause) {
         return switch (cause) {
-            case MAX_HOLD_REACHED -> "held for its maximum of " + Duration.ofNanos(spec.maxHoldNanos());
+            case MAX_HOLD_REACHED ->
+                "held for its maximum of " + Duration.ofNanos(machine.spec().maxHoldNanos());
             case EXPIRED -> "its lease ran out before release";
             default ->
                 "no renewal confirmed in time; the key may expire on the server within "
-                        + Duration.ofNanos(LeaseSpec.lossLeadNanos(spec.leaseNanos()));
+                        + Duration.ofNanos(
+                                LeaseSpec.lossLeadNanos(machine.spec().leaseNanos()));
         };
     }
 
@@ -435,7 +415,8 @@ final class LeaseState {
         surroundings.nextEventAt(shortened);
         if (ttl < 1_000_000L) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("lock '" + keys.name()
-                    + "' reached its maximum hold of " + Duration.ofNanos(spec.maxHoldNanos())
+                    + "' reached its maximum hold of "
+                    + Duration.ofNanos(machine.spec().maxHoldNanos())
                     + "; it cannot be extended"));
         }
         long sent = ttl;
@@ -570,6 +551,14 @@ final class LeaseState {
 
         /** The lease ended here: stop watching it, pass the gate on. */
         void ended(LeaseState lease);
+
+        /**
+         * How the lease is released instead of the lock's release (a semaphore's permit, whose
+         * release also frees its units), or null for the lock's own: asked here, not kept per lease.
+         */
+        default @Nullable Releaser releaser() {
+            return null;
+        }
     }
 
     /** The owner-checked release command of a lease (see {@link LockStore#release}). */
