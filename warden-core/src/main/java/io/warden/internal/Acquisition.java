@@ -437,8 +437,13 @@ final class Acquisition implements LockEntry.Waiter {
         wiring.metrics().acquisitions.increment();
         wiring.metrics().leasesHeld.increment();
         watchdog.track(lease);
-        wiring.listeners()
-                .acquire(keys.name(), AcquireOutcome.ACQUIRED, wiring.ticker().nanos() - startedAt);
+        if (wiring.listeners().active()) {
+            wiring.listeners()
+                    .acquire(
+                            keys.name(),
+                            AcquireOutcome.ACQUIRED,
+                            wiring.ticker().nanos() - startedAt);
+        }
         if (log.isDebugEnabled()) {
             log.debug(
                     "acquired lock '{}' (fencing token {}) after {} ms",
@@ -535,8 +540,10 @@ final class Acquisition implements LockEntry.Waiter {
             return false;
         }
         withdrawIntent();
-        wiring.listeners()
-                .acquire(keys.name(), outcome(failure), wiring.ticker().nanos() - startedAt);
+        if (wiring.listeners().active()) {
+            wiring.listeners()
+                    .acquire(keys.name(), outcome(failure), wiring.ticker().nanos() - startedAt);
+        }
         return true;
     }
 
@@ -550,27 +557,13 @@ final class Acquisition implements LockEntry.Waiter {
         return AcquireOutcome.FAILED;
     }
 
-    /** The watchdog and this lock's gate, as a lease acquired here sees them. */
-    private LeaseState.Surroundings surroundings() {
-        return new GateAndWatchdog(entry(), watchdog);
-    }
-
     /**
-     * A lease's surroundings, as a class of its own rather than an anonymous one: an anonymous class
-     * would keep this whole acquisition (its future, timers and fields) reachable for as long as the
-     * lease lives.
+     * The watchdog and this lock's gate, as a lease acquired here sees them: the gate itself, which
+     * knows the watchdog (not an object of this acquisition, which would keep the acquisition's
+     * future, timers and fields reachable for as long as the lease lives).
      */
-    private record GateAndWatchdog(LockEntry gate, Watchdog watchdog) implements LeaseState.Surroundings {
-        @Override
-        public void nextEventAt(long at) {
-            watchdog.reschedule(at);
-        }
-
-        @Override
-        public void ended(LeaseState lease) {
-            watchdog.forget(lease);
-            gate.holderEnded(lease);
-        }
+    private LeaseState.Surroundings surroundings() {
+        return entry();
     }
 
     /** The lock's local gate; set by {@link #begin()}, before any timer, reply or promotion. */

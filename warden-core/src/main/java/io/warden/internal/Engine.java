@@ -39,8 +39,8 @@ final class Engine {
         this.stopThreads = stopThreads;
         this.keySpace = new KeySpace(wiring.settings().keyPrefix());
         this.subscriptions = new ReleaseSubscriptions(wiring.store(), wiring.scheduler());
-        this.table = new LockTable(subscriptions);
         this.watchdog = new Watchdog(wiring);
+        this.table = new LockTable(subscriptions, watchdog);
     }
 
     Wiring wiring() {

@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  * @param leaseNanos TTL set on acquire and on each renewal
  * @param watched whether the watchdog renews it
  * @param maxHoldNanos hard cap on the hold from acquisition, or {@code Long.MAX_VALUE}
+ * @param renewalsPerLease the Warden's renewals per lease time (a renewal goes every TTL / this);
+ *     kept here rather than in each lease's machine, which every held lease carries
  */
-record LeaseSpec(long leaseNanos, boolean watched, long maxHoldNanos) {
+record LeaseSpec(long leaseNanos, boolean watched, long maxHoldNanos, int renewalsPerLease) {
 
     /**
      * The last spec made: every lease keeps its spec, and most acquisitions of a program ask for the
@@ -24,14 +26,16 @@ record LeaseSpec(long leaseNanos, boolean watched, long maxHoldNanos) {
                 options.explicitLeaseTime().orElse(settings.defaultLeaseTime()).toNanos();
         long maxHold = options.maxHold().map(Duration::toNanos).orElse(Long.MAX_VALUE);
         boolean watched = options.watchdogEnabled();
+        int renewals = settings.renewalsPerLease();
         LeaseSpec cached = last;
         if (cached != null
                 && cached.leaseNanos == lease
                 && cached.watched == watched
-                && cached.maxHoldNanos == maxHold) {
+                && cached.maxHoldNanos == maxHold
+                && cached.renewalsPerLease == renewals) {
             return cached;
         }
-        LeaseSpec made = new LeaseSpec(lease, watched, maxHold);
+        LeaseSpec made = new LeaseSpec(lease, watched, maxHold, renewals);
         last = made;
         return made;
     }

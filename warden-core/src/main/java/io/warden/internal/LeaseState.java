@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One acquired lease, shared by its re-entrant handles: its identity (owner token, fencing token),
  * its {@link LeaseMachine}, and the commands that move it (renew replies, extend, release). A loss
- * is told through its {@link LossSignal}.
+ * is told through its {@link LossSignal}, made when first needed.
  *
  * <p>Threads: the machine is read and moved under this object's monitor; Redis commands, listener
  * dispatch and hand-off to the next local waiter happen outside it. Reply handlers run on the
@@ -33,14 +33,16 @@ final class LeaseState {
     private final Surroundings surroundings;
     private final LockKeys keys;
     private final Object owner;
-    private final String token;
+    /** The owner token's 128 bits (see {@link OwnerTokens}): formatted when sent, not kept as a 72 B string. */
+    private final long tokenHigh;
+
+    private final long tokenLow;
     private final long fence;
     private final long acquiredAt;
-    private final LeaseSpec spec;
     private final LeaseMachine machine;
-    private final LossSignal loss;
-    private final Releaser releaser;
-    private boolean ended;
+    /** Made on first use, under this monitor: most leases never have a listener, a future asked for, or a loss. */
+    private @Nullable LossSignal loss;
+
     /** This lease's place in its {@link Watchdog}, or -1 while not tracked; guarded by the watchdog. */
     int watchdogSlot = -1;
 
@@ -54,45 +56,24 @@ final class LeaseState {
             long sentAt,
             long ttlNanos,
             LeaseSpec spec) {
-        this(wiring, keys, surroundings, owner, token, fence, sentAt, ttlNanos, spec, null);
-    }
-
-    /**
-     * A lease released by {@code releaser} instead of the lock's release (a semaphore's permit,
-     * whose release also frees its units); renewed like a lock's, by its {@code keys.lockKey()}.
-     */
-    LeaseState(
-            Wiring wiring,
-            LockKeys keys,
-            Surroundings surroundings,
-            Object owner,
-            String token,
-            long fence,
-            long sentAt,
-            long ttlNanos,
-            LeaseSpec spec,
-            @Nullable Releaser releaser) {
-        this.releaser = releaser != null
-                ? releaser
-                : (releasing, keepMillis, announce) -> wiring.store().release(keys, releasing, keepMillis, announce);
         this.wiring = wiring;
         this.surroundings = surroundings;
         this.keys = keys;
         this.owner = owner;
-        this.token = token;
+        this.tokenHigh = OwnerTokens.high(token);
+        this.tokenLow = OwnerTokens.low(token);
         this.fence = fence;
         this.acquiredAt = sentAt;
-        this.spec = spec;
-        this.machine = new LeaseMachine(spec, wiring.settings().renewalsPerLease(), sentAt, ttlNanos);
-        this.loss = new LossSignal(wiring, keys.name());
+        this.machine = new LeaseMachine(spec, sentAt, ttlNanos); // the terms live there, read through machine.spec()
     }
 
     Object owner() {
         return owner;
     }
 
+    /** The owner token as sent: a new string on each call. */
     String token() {
-        return token;
+        return OwnerTokens.format(tokenHigh, tokenLow);
     }
 
     long fence() {
@@ -145,20 +126,43 @@ final class LeaseState {
 
     @Nullable
     LeaseLostEvent lostEvent() {
-        return loss.event();
+        LossSignal signal;
+        synchronized (this) {
+            signal = loss;
+        }
+        return signal == null ? null : signal.event();
     }
 
     CompletableFuture<LeaseLostEvent> lostFuture() {
-        return loss.future();
+        return loss().future();
     }
 
     /** Registers a loss listener; the returned action unregisters it (guarded calls clean up). */
     Runnable onLost(Consumer<LeaseLostEvent> listener) {
-        return loss.listen(listener);
+        return loss().listen(listener);
     }
 
     int listenerCount() {
-        return loss.listenerCount();
+        LossSignal signal;
+        synchronized (this) {
+            signal = loss;
+        }
+        return signal == null ? 0 : signal.listenerCount();
+    }
+
+    private synchronized LossSignal loss() {
+        if (loss == null) {
+            loss = new LossSignal(wiring, keys.name());
+        }
+        return loss;
+    }
+
+    /** The owner-checked release of this lease: the lock's, or the one it was given. */
+    private CompletableFuture<LockStore.Released> sendRelease(long keepMillis) {
+        Releaser releaser = surroundings.releaser();
+        return releaser != null
+                ? releaser.release(token(), keepMillis, true)
+                : wiring.store().release(keys, token(), keepMillis, true);
     }
 
     // ---- watchdog side -------------------------------------------------------------------------
@@ -207,11 +211,13 @@ final class LeaseState {
 
     private String deadlineDetail(LossCause cause) {
         return switch (cause) {
-            case MAX_HOLD_REACHED -> "held for its maximum of " + Duration.ofNanos(spec.maxHoldNanos());
+            case MAX_HOLD_REACHED ->
+                "held for its maximum of " + Duration.ofNanos(machine.spec().maxHoldNanos());
             case EXPIRED -> "its lease ran out before release";
             default ->
                 "no renewal confirmed in time; the key may expire on the server within "
-                        + Duration.ofNanos(LeaseSpec.lossLeadNanos(spec.leaseNanos()));
+                        + Duration.ofNanos(
+                                LeaseSpec.lossLeadNanos(machine.spec().leaseNanos()));
         };
     }
 
@@ -310,7 +316,7 @@ final class LeaseState {
             return withoutSending;
         }
         long keepMillis = keep <= 0 ? 0 : LeaseSpec.toMillisCeil(keep);
-        return releaser.release(token, keepMillis, true)
+        return sendRelease(keepMillis)
                 .handle((outcome, error) -> {
                     if (error != null) {
                         return releaseUnknown(error);
@@ -330,12 +336,16 @@ final class LeaseState {
         end();
         if (verdict.released()) {
             wiring.metrics().releases.increment();
-            wiring.listeners().release(keys.name(), wiring.ticker().nanos() - acquiredAt);
-            log.debug(
-                    "released lock '{}' (fencing token {}){}",
-                    keys.name(),
-                    fence,
-                    outcome == LockStore.Released.KEPT ? ", kept for its minimum hold" : "");
+            if (wiring.listeners().active()) {
+                wiring.listeners().release(keys.name(), wiring.ticker().nanos() - acquiredAt);
+            }
+            if (log.isDebugEnabled()) {
+                log.debug(
+                        "released lock '{}' (fencing token {}){}",
+                        keys.name(),
+                        fence,
+                        outcome == LockStore.Released.KEPT ? ", kept for its minimum hold" : "");
+            }
             return null;
         }
         // Lost without anyone noticing until now: tell the listeners too, then the caller.
@@ -375,7 +385,7 @@ final class LeaseState {
     }
 
     private void giveBackQuietly() {
-        releaser.release(token, 0, true).whenComplete((outcome, error) -> {
+        sendRelease(0).whenComplete((outcome, error) -> {
             if (error != null) {
                 log.debug("release of lost lock '{}' failed; it expires: {}", keys.name(), Failures.rootMessage(error));
             }
@@ -405,7 +415,8 @@ final class LeaseState {
         surroundings.nextEventAt(shortened);
         if (ttl < 1_000_000L) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("lock '" + keys.name()
-                    + "' reached its maximum hold of " + Duration.ofNanos(spec.maxHoldNanos())
+                    + "' reached its maximum hold of "
+                    + Duration.ofNanos(machine.spec().maxHoldNanos())
                     + "; it cannot be extended"));
         }
         long sent = ttl;
@@ -448,6 +459,7 @@ final class LeaseState {
 
     /** Sends an owner-checked TTL change; {@code confirm} runs under the monitor once Redis confirmed it. */
     private CompletableFuture<Void> sendExtend(long ttl, Runnable confirm) {
+        String token = token();
         LockStore.Renewal request = new LockStore.Renewal(keys.leaseKey(token), token, LeaseSpec.toMillisCeil(ttl));
         return wiring.store().renew(List.of(request)).handle((outcomes, error) -> {
             if (error != null) {
@@ -479,7 +491,7 @@ final class LeaseState {
         if (!send) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<?> release = releaser.release(token, 0, true).handle((ok, error) -> null);
+        CompletableFuture<?> release = sendRelease(0).handle((ok, error) -> null);
         declareLost(LossCause.WARDEN_CLOSED, "Warden was closed while the lease was held; it was released");
         end();
         return release;
@@ -503,20 +515,20 @@ final class LeaseState {
                 detail,
                 Instant.now(),
                 Duration.ofNanos(wiring.ticker().nanos() - acquiredAt));
-        List<Consumer<LeaseLostEvent>> toTell = loss.record(event);
+        LossSignal signal = loss();
+        List<Consumer<LeaseLostEvent>> toTell = signal.record(event);
         if (toTell != null) {
             end();
-            loss.announce(event, toTell);
+            signal.announce(event, toTell);
         }
     }
 
     /** The lease ended here (released, lost, or let go): stop watching, pass the local gate on. */
     private void end() {
         synchronized (this) {
-            if (ended) {
+            if (!machine.markEnded()) {
                 return;
             }
-            ended = true;
         }
         wiring.metrics().leasesHeld.decrement();
         surroundings.ended(this);
@@ -539,6 +551,14 @@ final class LeaseState {
 
         /** The lease ended here: stop watching it, pass the gate on. */
         void ended(LeaseState lease);
+
+        /**
+         * How the lease is released instead of the lock's release (a semaphore's permit, whose
+         * release also frees its units), or null for the lock's own: asked here, not kept per lease.
+         */
+        default @Nullable Releaser releaser() {
+            return null;
+        }
     }
 
     /** The owner-checked release command of a lease (see {@link LockStore#release}). */

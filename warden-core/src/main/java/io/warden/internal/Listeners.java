@@ -36,6 +36,14 @@ final class Listeners {
         return registered.remove(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Whether any listener is registered: callers on hot paths check it before working out an
+     * event's arguments (a lock's name is derived from its key when asked, see {@link LockKeys}).
+     */
+    boolean active() {
+        return !registered.isEmpty();
+    }
+
     void acquire(String lock, AcquireOutcome outcome, long waitedNanos) {
         if (!registered.isEmpty()) {
             Duration waited = Duration.ofNanos(Math.max(0, waitedNanos));

@@ -17,10 +17,13 @@ import org.jspecify.annotations.Nullable;
  * lease is held here it also makes the holder check at once that the lock is still its own (a
  * forced unlock publishes one).
  *
+ * <p>The entry is also its holder's {@link LeaseState.Surroundings}: the lease tells it (and through
+ * it the watchdog) when it needs attention and when it ended, with no object of its own per lease.
+ *
  * <p>All state is guarded by this object's monitor; actions that call out (starting the next
  * contender, Redis commands) happen after the monitor is released.
  */
-final class LockEntry {
+final class LockEntry implements LeaseState.Surroundings {
     /** What the gate needs of an acquisition waiting at it. */
     interface Waiter {
         Object owner();
@@ -54,6 +57,7 @@ final class LockEntry {
     }
 
     private final ReleaseSubscriptions subscriptions;
+    private final Watchdog watchdog;
     private final LockKeys keys;
     private final Consumer<LockEntry> retire;
 
@@ -66,8 +70,9 @@ final class LockEntry {
     private boolean retired;
 
     /** {@code retire} takes the entry out of its table once it is idle. */
-    LockEntry(ReleaseSubscriptions subscriptions, LockKeys keys, Consumer<LockEntry> retire) {
+    LockEntry(ReleaseSubscriptions subscriptions, Watchdog watchdog, LockKeys keys, Consumer<LockEntry> retire) {
         this.subscriptions = subscriptions;
+        this.watchdog = watchdog;
         this.keys = keys;
         this.retire = retire;
     }
@@ -187,8 +192,20 @@ final class LockEntry {
         }
     }
 
+    @Override
+    public void nextEventAt(long at) {
+        watchdog.reschedule(at);
+    }
+
+    /** The holder's lease ended here: the watchdog forgets it and the gate passes on. */
+    @Override
+    public void ended(LeaseState lease) {
+        watchdog.forget(lease);
+        holderEnded(lease);
+    }
+
     /** The holder's lease ended (released, lost, expired): the next local waiter contends at once. */
-    void holderEnded(LeaseState lease) {
+    private void holderEnded(LeaseState lease) {
         Waiter next;
         synchronized (this) {
             if (holder != lease) {

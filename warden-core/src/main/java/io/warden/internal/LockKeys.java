@@ -10,13 +10,18 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Keys made by {@link KeySpace#keys} keep only the name and the lock key and derive the counter
  * and the channel when asked: a held lease keeps its keys for its whole life, while only acquiring
- * reads the counter's name and only releasing the channel's. Keys given all four keep them as given.
+ * reads the counter's name and only releasing the channel's. They also derive the name from the
+ * lock key ({@code prefix:{name}}, the prefix free of braces), at the cost of a string per {@link
+ * #name} call: hot paths ask for it only when a listener or a debug log wants it. Keys given all
+ * four keep them as given.
  */
 final class LockKeys {
     static final String FENCE_SUFFIX = ":fence";
     static final String CHANNEL_SUFFIX = ":released";
 
-    private final String name;
+    /** Null when derived from {@code lockKey}: see {@link #name}. */
+    private final @Nullable String name;
+
     private final String lockKey;
     private final @Nullable String fenceKey;
     private final @Nullable String channel;
@@ -35,6 +40,8 @@ final class LockKeys {
     }
 
     /**
+     * @param name the lock's name, or null to derive it from {@code lockKey}, which is then {@code
+     *     prefix:{name}} with a prefix free of braces (see {@link #derived})
      * @param lockKey the lock's hash; for a read-write lock, the writer's hash (readers hold their
      *     own keys: see {@link #leaseKey})
      * @param fenceKey the fencing counter, or null for {@code lockKey:fence}
@@ -45,27 +52,41 @@ final class LockKeys {
      * @param fair whether acquisitions go through the fair queue
      */
     LockKeys(
-            String name,
+            @Nullable String name,
             String lockKey,
             @Nullable String fenceKey,
             @Nullable String channel,
             @Nullable Shared shared,
             boolean fair) {
-        this.name = Objects.requireNonNull(name, "name");
+        this.name = name;
         this.lockKey = Objects.requireNonNull(lockKey, "lockKey");
+        if (name == null && (lockKey.indexOf('{') < 0 || !lockKey.endsWith("}"))) {
+            throw new IllegalArgumentException("no name given, and lock key '" + lockKey + "' is not prefix:{name}");
+        }
         this.fenceKey = fenceKey;
         this.channel = channel;
         this.shared = shared;
         this.fair = fair;
     }
 
-    /** The keys of a plain lock whose counter is {@code lockKey:fence} and channel {@code lockKey:released}. */
+    /**
+     * The keys of a plain lock whose lock key is {@code prefix:{name}} (a prefix without braces),
+     * counter {@code lockKey:fence} and channel {@code lockKey:released}: only the lock key is kept.
+     */
     static LockKeys derived(String name, String lockKey) {
-        return new LockKeys(name, lockKey, null, null, null, false);
+        int open = lockKey.indexOf('{');
+        if (open < 0
+                || !lockKey.endsWith("}")
+                || !lockKey.regionMatches(open + 1, name, 0, name.length())
+                || open + 1 + name.length() != lockKey.length() - 1) {
+            throw new IllegalArgumentException("lock key '" + lockKey + "' is not prefix:{" + name + "}");
+        }
+        return new LockKeys(null, lockKey, null, null, null, false);
     }
 
+    /** The lock's name; for derived keys, a new string cut from the lock key on each call. */
     String name() {
-        return name;
+        return name != null ? name : lockKey.substring(lockKey.indexOf('{') + 1, lockKey.length() - 1);
     }
 
     String lockKey() {
@@ -196,15 +217,15 @@ final class LockKeys {
      */
     Object gateKey(Object owner) {
         if (shared == null) {
-            return name;
+            return lockKey; // one per name under this Warden's prefix, and kept anyway: no string made
         }
-        return new Gate(name, shared.role(), shared.role() == Role.READ ? new Identity(owner) : null);
+        return new Gate(name(), shared.role(), shared.role() == Role.READ ? new Identity(owner) : null);
     }
 
     @Override
     public boolean equals(@Nullable Object other) {
         return other instanceof LockKeys that
-                && name.equals(that.name)
+                && name().equals(that.name())
                 && lockKey.equals(that.lockKey)
                 && fenceKey().equals(that.fenceKey())
                 && channel().equals(that.channel())
@@ -214,13 +235,13 @@ final class LockKeys {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, lockKey, fenceKey(), channel(), shared, fair);
+        return Objects.hash(name(), lockKey, fenceKey(), channel(), shared, fair);
     }
 
     @Override
     public String toString() {
-        return "LockKeys[name=" + name + ", lockKey=" + lockKey + ", fenceKey=" + fenceKey() + ", channel=" + channel()
-                + (shared == null ? "" : ", shared=" + shared) + (fair ? ", fair" : "") + "]";
+        return "LockKeys[name=" + name() + ", lockKey=" + lockKey + ", fenceKey=" + fenceKey() + ", channel="
+                + channel() + (shared == null ? "" : ", shared=" + shared) + (fair ? ", fair" : "") + "]";
     }
 
     private record Gate(String name, Role role, @Nullable Identity owner) {}

@@ -16,11 +16,13 @@ final class LockTable {
     private final ConcurrentHashMap<Object, LockEntry> entries = new ConcurrentHashMap<>();
 
     private final ReleaseSubscriptions subscriptions;
+    private final Watchdog watchdog;
     /** One retire action for every entry, rather than a method reference allocated per entry. */
     private final Consumer<LockEntry> retire = this::remove;
 
-    LockTable(ReleaseSubscriptions subscriptions) {
+    LockTable(ReleaseSubscriptions subscriptions, Watchdog watchdog) {
         this.subscriptions = subscriptions;
+        this.watchdog = watchdog;
     }
 
     /**
@@ -28,15 +30,18 @@ final class LockTable {
      * LockEntry#enter} says it retired.
      */
     LockEntry entry(LockKeys keys, Object owner) {
-        // A plain lock's gate is its name, which the shared retire action finds from the entry.
+        // A plain lock's gate is its lock key, which the shared retire action finds from the entry.
         return entries.computeIfAbsent(
                 keys.gateKey(owner),
                 gate -> new LockEntry(
-                        subscriptions, keys, keys.shared() == null ? retire : entry -> entries.remove(gate, entry)));
+                        subscriptions,
+                        watchdog,
+                        keys,
+                        keys.shared() == null ? retire : entry -> entries.remove(gate, entry)));
     }
 
     private void remove(LockEntry entry) {
-        entries.remove(entry.keys().name(), entry);
+        entries.remove(entry.keys().lockKey(), entry);
     }
 
     /** The gate of a lock for {@code owner} if one is live, else null. */

@@ -217,17 +217,7 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
     private void granted(String token, long sentAt, long ttlNanos, LockStore.PermitGranted grant) {
         long fence = grant.fence();
         LeaseState permit = new LeaseState(
-                wiring,
-                keys.permit(token),
-                surroundings(),
-                new Object(),
-                token,
-                fence,
-                sentAt,
-                ttlNanos,
-                spec,
-                (releasing, keepMillis, announce) ->
-                        wiring.store().releasePermit(keys, releasing, request.units(), keepMillis, announce));
+                wiring, keys.permit(token), surroundings(), new Object(), token, fence, sentAt, ttlNanos, spec);
         long now = wiring.ticker().nanos();
         if (!permit.usableAt(now)) {
             log.warn(
@@ -399,6 +389,13 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
             public void ended(LeaseState lease) {
                 watchdog.forget(lease);
                 gate.ended(lease);
+            }
+
+            @Override
+            public LeaseState.Releaser releaser() {
+                // A permit's release also frees its units.
+                return (releasing, keepMillis, announce) ->
+                        wiring.store().releasePermit(keys, releasing, request.units(), keepMillis, announce);
             }
         };
     }

@@ -146,16 +146,17 @@ final class Watchdog {
         long[] ttls = Arrays.copyOfRange(group.ttls, from, to);
         List<LockStore.Renewal> requests = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            requests.add(new LockStore.Renewal(
-                    renewed[i].keys().leaseKey(renewed[i].token()),
-                    renewed[i].token(),
-                    LeaseSpec.toMillisCeil(ttls[i])));
+            String token = renewed[i].token(); // formatted once per renewal: a lease keeps it as two longs
+            requests.add(
+                    new LockStore.Renewal(renewed[i].keys().leaseKey(token), token, LeaseSpec.toMillisCeil(ttls[i])));
         }
         wiring.metrics().renewalCalls.increment();
         wiring.metrics().renewalsSent.add(size);
         Listeners listeners = wiring.listeners();
-        for (LeaseState lease : renewed) {
-            listeners.renewalSent(lease.name());
+        if (listeners.active()) {
+            for (LeaseState lease : renewed) {
+                listeners.renewalSent(lease.name());
+            }
         }
         wiring.store().renew(requests).whenComplete((outcomes, error) -> {
             long next = Long.MAX_VALUE;

@@ -115,6 +115,23 @@ class KeySpaceTest {
         assertThat(accepted).isGreaterThan(2_000);
     }
 
+    /** A lock's keys keep only the lock key and cut the name from it when asked: it must come back whole. */
+    @Test
+    void everyAcceptedNameIsReadBackFromItsKeysAndTheirFairForm() {
+        List<String> names = new ArrayList<>(notableNames());
+        names.addAll(smallNames());
+        for (String name : names) {
+            if (name.isBlank() || startsWithClosingBrace(name)) {
+                continue;
+            }
+            LockKeys k = keys.keys(name);
+            assertThat(k.name()).isEqualTo(name);
+            assertThat(k.fair("wake").name()).isEqualTo(name);
+            assertThat(k).isEqualTo(keys.keys(name)).hasSameHashCodeAs(keys.keys(name));
+        }
+        assertThatThrownBy(() -> LockKeys.derived("a", "warden:{b}")).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void aNameStartingWithAClosingBraceIsRefusedWithTheReason() {
         for (String name : List.of("}", "}x", "}{x}", "}}", "}:fence")) {

@@ -16,11 +16,11 @@ class LeaseMachineTest {
     private static final long T0 = FakeTicker.ORIGIN;
 
     private static LeaseMachine watched(long leaseNanos) {
-        return new LeaseMachine(new LeaseSpec(leaseNanos, true, Long.MAX_VALUE), 3, T0, leaseNanos);
+        return new LeaseMachine(new LeaseSpec(leaseNanos, true, Long.MAX_VALUE, 3), T0, leaseNanos);
     }
 
     private static LeaseMachine unwatched(long leaseNanos) {
-        return new LeaseMachine(new LeaseSpec(leaseNanos, false, Long.MAX_VALUE), 3, T0, leaseNanos);
+        return new LeaseMachine(new LeaseSpec(leaseNanos, false, Long.MAX_VALUE, 3), T0, leaseNanos);
     }
 
     private static LeaseMachine releasing() {
@@ -214,7 +214,7 @@ class LeaseMachineTest {
     @Test
     void aWatchedLeaseWhoseRenewalsTheMaxHoldCutEndsAsMaxHoldReached() {
         // 600 ms leases renewed every 200 ms, held at most 1.5 s.
-        LeaseMachine machine = new LeaseMachine(new LeaseSpec(600 * MS, true, 1500 * MS), 3, T0, 600 * MS);
+        LeaseMachine machine = new LeaseMachine(new LeaseSpec(600 * MS, true, 1500 * MS, 3), T0, 600 * MS);
         long now = T0;
         long lastTtl = 0;
         while (true) {
@@ -235,7 +235,7 @@ class LeaseMachineTest {
 
     @Test
     void noRenewalIsSentWithinAMillisecondOfTheMaxHold() {
-        LeaseMachine machine = new LeaseMachine(new LeaseSpec(600 * MS, true, 1000 * MS), 3, T0, 600 * MS);
+        LeaseMachine machine = new LeaseMachine(new LeaseSpec(600 * MS, true, 1000 * MS, 3), T0, 600 * MS);
         machine.renewed(T0 + 500 * MS, machine.renewalDue(T0 + 500 * MS));
         assertThat(machine.renewalDue(T0 + 999 * MS + 1)).isZero();
     }
@@ -243,14 +243,14 @@ class LeaseMachineTest {
     @Test
     void aLeaseNotCutByItsMaxHoldIsNotReportedAsMaxHoldReached() {
         // The TTL is the max hold, as asked (a task lock without watchdog): it simply expires.
-        LeaseMachine machine = new LeaseMachine(new LeaseSpec(10 * S, false, 10 * S), 3, T0, 10 * S);
+        LeaseMachine machine = new LeaseMachine(new LeaseSpec(10 * S, false, 10 * S, 3), T0, 10 * S);
         assertThat(machine.deadlinePassed(T0 + 10 * S)).isEqualTo(LossCause.EXPIRED);
     }
 
     @Test
     void anUnwatchedLeaseCutByItsMaxHoldEndsAsMaxHoldReached() {
-        LeaseSpec spec = new LeaseSpec(30 * S, false, 10 * S);
-        LeaseMachine machine = new LeaseMachine(spec, 3, T0, spec.initialTtlNanos());
+        LeaseSpec spec = new LeaseSpec(30 * S, false, 10 * S, 3);
+        LeaseMachine machine = new LeaseMachine(spec, T0, spec.initialTtlNanos());
         assertThat(machine.deadlinePassed(T0 + 10 * S)).isEqualTo(LossCause.MAX_HOLD_REACHED);
     }
 
@@ -293,7 +293,7 @@ class LeaseMachineTest {
 
     @Test
     void anExtendCutByTheMaxHoldIsReportedAsMaxHoldReached() {
-        LeaseMachine machine = new LeaseMachine(new LeaseSpec(S, false, 5 * S), 3, T0, S);
+        LeaseMachine machine = new LeaseMachine(new LeaseSpec(S, false, 5 * S, 3), T0, S);
         long sentAt = T0 + 500 * MS;
         long ttl = machine.extendTtl(sentAt, 10 * S);
         assertThat(ttl).isEqualTo(4500 * MS);
