@@ -379,25 +379,34 @@ final class PermitAcquisition implements SemaphoreGate.Waiter {
     }
 
     private LeaseState.Surroundings surroundings() {
-        return new LeaseState.Surroundings() {
-            @Override
-            public void nextEventAt(long at) {
-                watchdog.reschedule(at);
-            }
+        return new PermitSurroundings(watchdog, gate, wiring, keys, request.units());
+    }
 
-            @Override
-            public void ended(LeaseState lease) {
-                watchdog.forget(lease);
-                gate.ended(lease);
-            }
+    /**
+     * A permit's surroundings, as a record rather than an anonymous class: an anonymous class would
+     * keep this whole acquisition (its future, timers and fields) reachable for as long as the permit
+     * is held.
+     */
+    private record PermitSurroundings(
+            Watchdog watchdog, SemaphoreGate gate, Wiring wiring, SemaphoreKeys keys, int units)
+            implements LeaseState.Surroundings {
+        @Override
+        public void nextEventAt(long at) {
+            watchdog.reschedule(at);
+        }
 
-            @Override
-            public LeaseState.Releaser releaser() {
-                // A permit's release also frees its units.
-                return (releasing, keepMillis, announce) ->
-                        wiring.store().releasePermit(keys, releasing, request.units(), keepMillis, announce);
-            }
-        };
+        @Override
+        public void ended(LeaseState lease) {
+            watchdog.forget(lease);
+            gate.ended(lease);
+        }
+
+        @Override
+        public LeaseState.Releaser releaser() {
+            // A permit's release also frees its units.
+            return (releasing, keepMillis, announce) ->
+                    wiring.store().releasePermit(keys, releasing, units, keepMillis, announce);
+        }
     }
 
     private synchronized void stopTimers() {
