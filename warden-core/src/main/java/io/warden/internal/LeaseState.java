@@ -40,6 +40,9 @@ final class LeaseState {
     private final LeaseMachine machine;
     private final LossSignal loss;
     private final Releaser releaser;
+    /** Released by the lock's own release, which may hand the lock to the next local waiter. */
+    private final boolean mayHandOff;
+
     private boolean ended;
     /** This lease's place in its {@link Watchdog}, or -1 while not tracked; guarded by the watchdog. */
     int watchdogSlot = -1;
@@ -75,6 +78,7 @@ final class LeaseState {
         this.releaser = releaser != null
                 ? releaser
                 : (releasing, keepMillis, announce) -> wiring.store().release(keys, releasing, keepMillis, announce);
+        this.mayHandOff = releaser == null && wiring.store().handsOff(keys);
         this.wiring = wiring;
         this.surroundings = surroundings;
         this.keys = keys;
@@ -310,16 +314,35 @@ final class LeaseState {
             return withoutSending;
         }
         long keepMillis = keep <= 0 ? 0 : LeaseSpec.toMillisCeil(keep);
-        return releaser.release(token, keepMillis, true)
-                .handle((outcome, error) -> {
+        LockEntry.HandOff next = keepMillis == 0 && mayHandOff ? surroundings.handOff(this) : null;
+        CompletableFuture<@Nullable WardenException> replied = next != null
+                ? releaseTo(next)
+                : releaser.release(token, keepMillis, true).handle((outcome, error) -> {
                     if (error != null) {
                         return releaseUnknown(error);
                     }
                     return releaseReplied(outcome);
-                })
-                .thenCompose(failure -> failure == null
-                        ? CompletableFuture.completedFuture(null)
-                        : CompletableFuture.failedFuture(failure));
+                });
+        return replied.thenCompose(failure ->
+                failure == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure));
+    }
+
+    /**
+     * The release that also acquires for the next local waiter ({@link LockStore#releaseTo}). This
+     * lease takes its part of the reply as a plain release's; the waiter takes its own as its
+     * attempt's reply. No reply: this lease's release is unknown, as always, and the waiter looks
+     * again with the same token.
+     */
+    private CompletableFuture<@Nullable WardenException> releaseTo(LockEntry.HandOff next) {
+        return wiring.store().releaseTo(keys, token, next.successor()).handle((reply, error) -> {
+            WardenException failure;
+            try {
+                failure = error != null ? releaseUnknown(error) : releaseReplied(reply.released());
+            } finally {
+                next.replied(reply == null ? null : reply.acquired(), error);
+            }
+            return failure;
+        });
     }
 
     private @Nullable WardenException releaseReplied(LockStore.Released outcome) {
@@ -539,6 +562,14 @@ final class LeaseState {
 
         /** The lease ended here: stop watching it, pass the gate on. */
         void ended(LeaseState lease);
+
+        /**
+         * The lease's last hold is being released (without a minimum hold): the next local
+         * waiter's acquire to send with it, or null. See {@link LockEntry#handOff}.
+         */
+        default LockEntry.@Nullable HandOff handOff(LeaseState lease) {
+            return null;
+        }
     }
 
     /** The owner-checked release command of a lease (see {@link LockStore#release}). */
