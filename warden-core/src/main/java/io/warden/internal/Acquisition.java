@@ -285,7 +285,7 @@ final class Acquisition implements LockEntry.Waiter {
      * release. Its validity counts from now, when it is sent; its reply is handled as any attempt's.
      */
     @Override
-    public LockEntry.@Nullable HandOff handOff() {
+    public @Nullable HandOff handOff() {
         synchronized (this) {
             if (result.isDone() || ending.get() || inFlight || ticket != null) {
                 return null;
@@ -331,7 +331,7 @@ final class Acquisition implements LockEntry.Waiter {
 
     /** An attempt carried by a release (a record of its own, like {@link GateAndWatchdog}). */
     private record CarriedAttempt(Acquisition waiter, LockStore.Successor successor, long sentAt, long ttlNanos)
-            implements LockEntry.HandOff {
+            implements HandOff {
         @Override
         public void replied(LockStore.@Nullable Acquired acquired, @Nullable Throwable error) {
             waiter.handOffReplied(successor, sentAt, ttlNanos, acquired, error);
@@ -644,7 +644,7 @@ final class Acquisition implements LockEntry.Waiter {
         }
 
         @Override
-        public LockEntry.@Nullable HandOff handOff(LeaseState lease) {
+        public @Nullable HandOff handOff(LeaseState lease) {
             return gate.handOff(lease);
         }
     }

@@ -314,7 +314,7 @@ final class LeaseState {
             return withoutSending;
         }
         long keepMillis = keep <= 0 ? 0 : LeaseSpec.toMillisCeil(keep);
-        LockEntry.HandOff next = keepMillis == 0 && mayHandOff ? surroundings.handOff(this) : null;
+        HandOff next = keepMillis == 0 && mayHandOff ? surroundings.handOff(this) : null;
         CompletableFuture<@Nullable WardenException> replied = next != null
                 ? releaseTo(next)
                 : releaser.release(token, keepMillis, true).handle((outcome, error) -> {
@@ -333,7 +333,7 @@ final class LeaseState {
      * attempt's reply. No reply: this lease's release is unknown, as always, and the waiter looks
      * again with the same token.
      */
-    private CompletableFuture<@Nullable WardenException> releaseTo(LockEntry.HandOff next) {
+    private CompletableFuture<@Nullable WardenException> releaseTo(HandOff next) {
         return wiring.store().releaseTo(keys, token, next.successor()).handle((reply, error) -> {
             WardenException failure;
             try {
@@ -565,9 +565,9 @@ final class LeaseState {
 
         /**
          * The lease's last hold is being released (without a minimum hold): the next local
-         * waiter's acquire to send with it, or null. See {@link LockEntry#handOff}.
+         * waiter's acquire to send with it, or null (the lock's gate decides).
          */
-        default LockEntry.@Nullable HandOff handOff(LeaseState lease) {
+        default @Nullable HandOff handOff(LeaseState lease) {
             return null;
         }
     }

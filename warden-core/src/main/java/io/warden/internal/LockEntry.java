@@ -50,17 +50,6 @@ final class LockEntry {
         HandOff handOff();
     }
 
-    /** A waiter's acquire carried by its predecessor's release; see {@link LockStore#releaseTo}. */
-    interface HandOff {
-        LockStore.Successor successor();
-
-        /**
-         * The waiter's part of the reply ({@code acquired}), or {@code error} if the outcome of the
-         * whole command is unknown. Called on the store's thread; never blocks.
-         */
-        void replied(LockStore.@Nullable Acquired acquired, @Nullable Throwable error);
-    }
-
     /**
      * Consecutive hand-offs after which a release frees the lock instead (announced), so that
      * other processes, which no hand-off wakes, get their chance: the next local waiter then
