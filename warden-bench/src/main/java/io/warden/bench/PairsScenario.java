@@ -69,10 +69,12 @@ final class PairsScenario implements Scenario {
             ConcurrentLinkedQueue<Histogram> latencies = new ConcurrentLinkedQueue<>();
             Probes.RedisSample redisBefore = Probes.redis(bench.redis());
             long cpuBefore = Probes.processCpuNanos();
+            long jitBefore = Probes.jitCpuNanos();
             long start = System.nanoTime();
             long pairs = drive(client, bench.mode().measure(), latencies);
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = Probes.processCpuNanos() - cpuBefore;
+            long jit = Probes.jitCpuNanos() - jitBefore;
             Probes.RedisSample redis = Probes.redis(bench.redis()).minus(redisBefore);
             Histogram all = Stats.nanosHistogram();
             latencies.forEach(all::add);
@@ -83,7 +85,8 @@ final class PairsScenario implements Scenario {
                     .put("p999_us", Stats.percentileMicros(all, 99.9))
                     .put("redis_cmds_per_pair", (double) redis.commands() / pairs)
                     .put("redis_cpu_us_per_pair", redis.cpuSeconds() * 1e6 / pairs)
-                    .put("client_cpu_us_per_pair", cpu / 1e3 / pairs);
+                    .put("client_cpu_us_per_pair", cpu / 1e3 / pairs)
+                    .put("client_cpu_no_jit_us_per_pair", Math.max(0, cpu - jit) / 1e3 / pairs);
         }
     }
 

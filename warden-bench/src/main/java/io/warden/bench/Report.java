@@ -166,8 +166,8 @@ final class Report {
                 + "of S1, in an unmeasured pass of "
                 + mode.monitoredPairs() + " pairs, with `MONITOR` (which tells client commands from script ones).\n");
         md.append("- Redis CPU is `used_cpu_sys + used_cpu_user` from `INFO cpu`; client CPU is the whole child "
-                + "JVM's process CPU time, so it includes JIT and GC; S5's `client_cpu_no_jit_ms_per_s` leaves out "
-                + "the JIT compiler threads (from /proc), whose one-time work varied more between identical runs "
+                + "JVM's process CPU time, so it includes JIT and GC; S5's `client_cpu_no_jit_ms_per_s` and S1/S2's "
+                + "`client_cpu_no_jit_us_per_pair` leave out the JIT compiler threads (from /proc), whose one-time work varied more between identical runs "
                 + "than the watchdog's own cost.\n");
         md.append("- S3/S4: hand-off is the time from one owner calling release to the next (different) owner's "
                 + "acquire returning; share is an owner's acquisitions over the mean per owner; overlaps are "
