@@ -7,6 +7,11 @@ import java.util.Locale;
 enum Library {
     WARDEN("Warden"),
     REDISSON("Redisson"),
+    /**
+     * Warden with {@code fencing(false)}: no fencing token minted, so acquire runs no INCR, TIME or
+     * SET. Shown beside Warden in S1 and S2 to say what the token costs; never judged by a target.
+     */
+    WARDEN_NO_FENCE("Warden fencing(false)"),
     /** Warden's {@code fairLock(name)}: waiters across processes served in ticket order. */
     WARDEN_FAIR("Warden fairLock"),
     /** Redisson's {@code getFairLock(name)}. */
@@ -43,11 +48,13 @@ enum Library {
     LockClient openLocks(String uri, Duration leaseTime) {
         switch (this) {
             case WARDEN:
-                return new WardenLocks(uri, leaseTime, false);
+                return new WardenLocks(uri, leaseTime, false, true);
+            case WARDEN_NO_FENCE:
+                return new WardenLocks(uri, leaseTime, false, false);
             case REDISSON:
                 return new RedissonLocks(uri, leaseTime, false);
             case WARDEN_FAIR:
-                return new WardenLocks(uri, leaseTime, true);
+                return new WardenLocks(uri, leaseTime, true, true);
             case REDISSON_FAIR:
                 return new RedissonLocks(uri, leaseTime, true);
             case NAIVE:

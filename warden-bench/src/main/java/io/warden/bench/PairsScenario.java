@@ -12,7 +12,8 @@ import org.HdrHistogram.Histogram;
  */
 final class PairsScenario implements Scenario {
     static final Duration LEASE = Duration.ofSeconds(30);
-    private static final List<Library> LIBRARIES = List.of(Library.WARDEN, Library.REDISSON, Library.NAIVE);
+    private static final List<Library> LIBRARIES =
+            List.of(Library.WARDEN, Library.REDISSON, Library.NAIVE, Library.WARDEN_NO_FENCE);
 
     private final String id;
     private final String title;

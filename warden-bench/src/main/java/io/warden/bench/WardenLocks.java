@@ -7,18 +7,19 @@ import java.time.Duration;
 
 /**
  * Warden with default settings except the lease time: {@code lock(name).acquire(wait)}, watchdog on;
- * or {@code fairLock(name)} when {@code fair}.
+ * or {@code fairLock(name)} when {@code fair}; with {@code fencing(false)} when not {@code fencing}.
  */
 final class WardenLocks implements LockClient {
     private final Warden warden;
     private final boolean fair;
 
-    WardenLocks(String uri, Duration leaseTime, boolean fair) {
+    WardenLocks(String uri, Duration leaseTime, boolean fair, boolean fencing) {
         this.fair = fair;
         this.warden = Warden.builder()
                 .uri(uri)
                 .defaultLeaseTime(leaseTime)
                 .defaultWait(MAX_WAIT)
+                .fencing(fencing)
                 .build();
     }
 
