@@ -230,11 +230,17 @@ final class Acquisition implements LockEntry.Waiter {
     /**
      * Sends an attempt, with a new owner token or with {@code again}, the token of an attempt whose
      * outcome is unknown (a grant it may have left is then found). Returns false if nothing was sent.
+     *
+     * <p>Only the contender talks to Redis: a waiter the gate has not started (or handed the lock
+     * to) sends nothing, whatever wakes it. The gate names its next contender under its own monitor
+     * and tells it afterwards, so a release message read in between wakes a waiter that does not
+     * know yet; an attempt sent then would be in flight when the gate's hand-off reaches it (see
+     * {@link #handOff}), and the contender's own start or hand-off looks at the lock anyway.
      */
     private boolean attempt(@Nullable String again) {
         WardenException outlasted = null;
         synchronized (this) {
-            if (result.isDone()) {
+            if (result.isDone() || !contending) {
                 return false;
             }
             if (inFlight) {
@@ -283,14 +289,21 @@ final class Acquisition implements LockEntry.Waiter {
     /**
      * The gate made this waiter the contender by a hand-off: this attempt goes with the holder's
      * release. Its validity counts from now, when it is sent; its reply is handled as any attempt's.
+     * Null if this acquisition has ended, or if an attempt of its own is already in flight (which
+     * {@link #attempt} prevents for a waiter the gate has not yet told): it then contends on its
+     * own, and tries again once that attempt's reply is in, as after a wake.
      */
     @Override
     public @Nullable HandOff handOff() {
         synchronized (this) {
-            if (result.isDone() || ending.get() || inFlight || ticket != null) {
+            if (result.isDone() || ending.get() || ticket != null) {
                 return null;
             }
             contending = true;
+            if (inFlight) {
+                wakeRequested = true;
+                return null;
+            }
             inFlight = true;
             wakeRequested = false;
             cancelTimer();

@@ -47,7 +47,8 @@ final class LockEntry implements LeaseState.Surroundings {
         /**
          * The gate made this waiter the contender by a hand-off: its acquire goes with the holder's
          * release ({@link LockStore#releaseTo}). Returns the attempt, marked in flight, or null if
-         * the waiter has ended (its withdrawal passes the gate on).
+         * the waiter has ended (its withdrawal passes the gate on) or contends on its own (it stays
+         * the contender, and the release goes alone, announced).
          */
         @Nullable
         HandOff handOff();
@@ -249,10 +250,13 @@ final class LockEntry implements LeaseState.Surroundings {
             handOffs++;
         }
         HandOff attempt = next.handOff();
-        if (attempt == null) {
+        if (attempt == null && next.isDone()) {
             // Ended meanwhile: its withdrawal passes the gate on (it is the contender now).
             withdraw(next);
         }
+        // Null and not done: it is contending on its own and stays the contender. Dropping it from
+        // the gate here would leave a live acquisition that no release, grant or gate ever reaches
+        // again (its grants refused at promotion) until its wait ends.
         return attempt;
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,6 +84,84 @@ class HandOffFakeTimeTest {
                 .isNull();
     }
 
+    /**
+     * The S4 hang (a contender stranded for its whole wait while the lock was free): the gate names
+     * the waiter its contender under its own monitor and tells it afterwards. A release message read
+     * in between woke the waiter, which sent an attempt of its own; the hand-off then found it in
+     * flight, the gate took that for "ended" and dropped it, and no later release, grant or gate
+     * reached it again (its grant was refused at promotion and given back). The test holds the
+     * waiter's monitor to stop the releasing thread exactly there, and delivers a message.
+     */
+    @Test
+    void aReleaseMessageReadWhileTheGateHandsTheLockOnDoesNotStrandTheWaiter() throws Exception {
+        HoldsAcquireReplies store = new HoldsAcquireReplies(w.redis.connect());
+        Node node = w.node(store, UnaryOperator.identity());
+        Node remote = w.node();
+        LockKeys keys = node.engine().keySpace().keys("job");
+        LeaseState remoteLease = acquire(remote, remote.engine().keySpace().keys("job"));
+        // Contended first, so that the gate listens on the release channel while the lock is held here.
+        Acquisition first = node.engine().acquire(keys, new Object(), false, spec(node), 60_000 * MS);
+        settle(store, 3);
+        assertThat(first.result).as("held by the remote process").isNotDone();
+        Acquisition waiter = node.engine().acquire(keys, new Object(), false, spec(node), 60_000 * MS);
+        remoteLease.releaseAsync(0);
+        settle(store, 3);
+        LeaseState holder = first.result.join();
+        assertThat(waiter.result).as("queued behind the local holder").isNotDone();
+
+        CompletableFuture<CompletableFuture<Void>> release = new CompletableFuture<>();
+        Thread releaser = new Thread(() -> release.complete(holder.releaseAsync(0)), "releaser");
+        int sentBefore = store.sent;
+        synchronized (waiter) {
+            releaser.start();
+            long giveUp = System.nanoTime() + 10_000 * MS;
+            while (releaser.getState() != Thread.State.BLOCKED) {
+                assertThat(System.nanoTime() - giveUp)
+                        .as("the releaser reached the waiter")
+                        .isNegative();
+                Thread.sleep(1);
+            }
+            // The gate has named the waiter its contender and is about to tell it; a message lands.
+            w.redis.publish(keys.channel());
+            w.scheduler.runReady();
+        }
+        releaser.join(10_000);
+        assertThat(store.sent - sentBefore)
+                .as("the message did not make the waiter talk to Redis before the gate told it")
+                .isZero();
+        assertThat(release.join()).isCompletedWithValue(null);
+        settle(store, 100); // a second of retries, were the waiter left to them
+
+        assertThat(waiter.result)
+                .as("the waiter got the lock, not stranded until its wait ends")
+                .isCompletedWithValueMatching(LeaseState::isHeld);
+        waiter.result.join().releaseAsync(0);
+        settle(store, 3);
+        assertThat(w.redis.exists(keys.lockKey())).as("nothing left behind").isFalse();
+        assertThat(node.engine().table().existing(keys, new Object()))
+                .as("the gate retired")
+                .isNull();
+    }
+
+    /** A waiter that declines a hand-off but has not ended stays the gate's contender. */
+    @Test
+    void aWaiterThatDeclinesAHandOffWithoutEndingStaysTheContender() {
+        Node node = w.node();
+        LockKeys keys = node.engine().keySpace().keys("job");
+        LeaseState holder = acquire(node, keys);
+        LockEntry gate = node.engine().table().existing(keys, holder.owner());
+        assertThat(gate).isNotNull();
+        StubWaiter busy = new StubWaiter();
+        assertThat(gate.enter(busy)).isEqualTo(LockEntry.Entered.QUEUED);
+
+        assertThat(gate.handOff(holder)).as("the release goes alone").isNull();
+
+        assertThat(gate.enter(new StubWaiter()))
+                .as("queued behind the busy waiter, not a retired or free gate")
+                .isEqualTo(LockEntry.Entered.QUEUED);
+        assertThat(gate.drainWaiters()).contains(busy);
+    }
+
     @Test
     void afterTheCapAReleaseFreesTheLockAndAnotherProcessGetsIn() {
         Node local = w.node(new SlowReplies(w.redis.connect(), w.scheduler), UnaryOperator.identity());
@@ -121,6 +200,14 @@ class HandOffFakeTimeTest {
         assertThat(local.metrics().acquisitions.sum()).isEqualTo(31);
     }
 
+    /** Delivers the held replies and moves the clock 10 ms, {@code rounds} times. */
+    private void settle(HoldsAcquireReplies store, int rounds) {
+        for (int i = 0; i < rounds; i++) {
+            store.deliver();
+            w.scheduler.runFor(10 * MS);
+        }
+    }
+
     private static LeaseSpec spec(Node node) {
         return LeaseSpec.of(LeaseOptions.defaults(), node.engine().settings());
     }
@@ -129,6 +216,83 @@ class HandOffFakeTimeTest {
         Acquisition acquisition = node.engine().acquire(keys, new Object(), false, spec(node), 0);
         w.scheduler.runFor(5 * MS);
         return acquisition.result.join();
+    }
+
+    /** A waiter whose own attempt is in flight: it declines a hand-off, and has not ended. */
+    private static final class StubWaiter implements LockEntry.Waiter {
+        private final Object owner = new Object();
+
+        @Override
+        public Object owner() {
+            return owner;
+        }
+
+        @Override
+        public boolean reentrant() {
+            return false;
+        }
+
+        @Override
+        public boolean isDone() {
+            return false;
+        }
+
+        @Override
+        public void reentered(LeaseState lease) {
+            throw new AssertionError("not re-entrant");
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public void wake() {}
+
+        @Override
+        public void fail(io.warden.WardenException failure) {
+            throw new AssertionError(failure);
+        }
+
+        @Override
+        public @Nullable HandOff handOff() {
+            return null;
+        }
+    }
+
+    /** Runs each acquire at the server at once and holds its reply back until the test delivers it. */
+    private static final class HoldsAcquireReplies extends ForwardingStore {
+        private final List<Runnable> pending = new ArrayList<>();
+        /** Acquires sent so far. */
+        int sent;
+
+        HoldsAcquireReplies(LockStore inner) {
+            super(inner);
+        }
+
+        @Override
+        public synchronized CompletableFuture<Acquired> acquire(
+                LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits) {
+            sent++;
+            CompletableFuture<Acquired> ran = inner.acquire(keys, token, ttlMillis, stamp, waits);
+            CompletableFuture<Acquired> reply = new CompletableFuture<>();
+            pending.add(() -> ran.whenComplete((value, error) -> {
+                if (error != null) {
+                    reply.completeExceptionally(error);
+                } else {
+                    reply.complete(value);
+                }
+            }));
+            return reply;
+        }
+
+        void deliver() {
+            List<Runnable> now;
+            synchronized (this) {
+                now = List.copyOf(pending);
+                pending.clear();
+            }
+            now.forEach(Runnable::run);
+        }
     }
 
     /** Runs each hand-off at the server and loses its reply, as a command timeout does. */

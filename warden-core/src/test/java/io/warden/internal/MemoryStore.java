@@ -695,6 +695,11 @@ public final class MemoryStore implements LockStore {
         redis.put(key, type, "foreign");
     }
 
+    /** PUBLISH on {@code channel}, as another process's release (or a late message) would. */
+    public void publish(String channel) {
+        redis.publish(channel);
+    }
+
     /** Sets a string key (a fencing counter, say), without TTL. */
     public void putString(String key, String value) {
         redis.put(key, "string", value);
