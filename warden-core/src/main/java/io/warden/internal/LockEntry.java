@@ -254,9 +254,10 @@ final class LockEntry implements LeaseState.Surroundings {
             // Ended meanwhile: its withdrawal passes the gate on (it is the contender now).
             withdraw(next);
         }
-        // Null and not done: it is contending on its own and stays the contender. Dropping it from
-        // the gate here would leave a live acquisition that no release, grant or gate ever reaches
-        // again (its grants refused at promotion) until its wait ends.
+        // Null and not done: it is contending on its own and stays the contender (or it is ending,
+        // and its own withdrawal, which finds it the contender, passes the gate on). Dropping a live
+        // waiter here would leave an acquisition that no release, grant or gate reaches again (its
+        // grants refused at promotion) until its wait ends.
         return attempt;
     }
 
