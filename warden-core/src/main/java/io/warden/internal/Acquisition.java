@@ -224,14 +224,28 @@ final class Acquisition implements LockEntry.Waiter {
     }
 
     private void attempt() {
+        attempt(null);
+    }
+
+    /**
+     * Sends an attempt, with a new owner token or with {@code again}, the token of an attempt whose
+     * outcome is unknown (a grant it may have left is then found). Returns false if nothing was sent.
+     *
+     * <p>Only the contender talks to Redis: a waiter the gate has not started (or handed the lock
+     * to) sends nothing, whatever wakes it. The gate names its next contender under its own monitor
+     * and tells it afterwards, so a release message read in between wakes a waiter that does not
+     * know yet; an attempt sent then would be in flight when the gate's hand-off reaches it (see
+     * {@link #handOff}), and the contender's own start or hand-off looks at the lock anyway.
+     */
+    private boolean attempt(@Nullable String again) {
         WardenException outlasted = null;
         synchronized (this) {
-            if (result.isDone()) {
-                return;
+            if (result.isDone() || !contending) {
+                return false;
             }
             if (inFlight) {
                 wakeRequested = true;
-                return;
+                return false;
             }
             if (lastOutage != null && remainingWait() <= 0) {
                 outlasted = lastOutage;
@@ -244,17 +258,12 @@ final class Acquisition implements LockEntry.Waiter {
         }
         if (outlasted != null) {
             fail(outlasted(outlasted)); // rather than send one more attempt past the deadline
-            return;
+            return false;
         }
-        String token = fairToken != null ? fairToken : OwnerTokens.next();
+        String token = fairToken != null ? fairToken : again != null ? again : OwnerTokens.next();
         long sentAt = wiring.ticker().nanos();
         long ttlNanos = spec.initialTtlNanos();
-        LockStore.Stamp stamp = new LockStore.Stamp(
-                wiring.identity().host(),
-                wiring.identity().pid(),
-                LockStore.Minting.of(
-                        wiring.settings().fencing(), wiring.settings().fencingTokens()),
-                System.currentTimeMillis());
+        LockStore.Stamp stamp = stamp();
         CompletableFuture<LockStore.Acquired> reply;
         if (ticket != null) {
             synchronized (this) {
@@ -265,6 +274,81 @@ final class Acquisition implements LockEntry.Waiter {
             reply = wiring.store().acquire(keys, token, LeaseSpec.toMillisCeil(ttlNanos), stamp, waitNanos != 0);
         }
         reply.whenComplete((acquired, error) -> onReply(token, sentAt, ttlNanos, acquired, error));
+        return true;
+    }
+
+    private LockStore.Stamp stamp() {
+        return new LockStore.Stamp(
+                wiring.identity().host(),
+                wiring.identity().pid(),
+                LockStore.Minting.of(
+                        wiring.settings().fencing(), wiring.settings().fencingTokens()),
+                System.currentTimeMillis());
+    }
+
+    /**
+     * The gate made this waiter the contender by a hand-off: this attempt goes with the holder's
+     * release. Its validity counts from now, when it is sent; its reply is handled as any attempt's.
+     * Null if this acquisition has ended, or if an attempt of its own is already in flight (which
+     * {@link #attempt} prevents for a waiter the gate has not yet told): it then contends on its
+     * own, and tries again once that attempt's reply is in, as after a wake.
+     */
+    @Override
+    public @Nullable HandOff handOff() {
+        synchronized (this) {
+            if (result.isDone() || ending.get() || ticket != null) {
+                return null;
+            }
+            contending = true;
+            if (inFlight) {
+                wakeRequested = true;
+                return null;
+            }
+            inFlight = true;
+            wakeRequested = false;
+            cancelTimer();
+        }
+        String token = OwnerTokens.next();
+        long ttlNanos = spec.initialTtlNanos();
+        LockStore.Successor successor = new LockStore.Successor(token, LeaseSpec.toMillisCeil(ttlNanos), stamp());
+        return new CarriedAttempt(this, successor, wiring.ticker().nanos(), ttlNanos);
+    }
+
+    /**
+     * The reply to an attempt carried by a release. An unknown outcome (no reply) is looked up with
+     * the same token: acquire finds a hand-off that did happen as this token's own grant, and if the
+     * lock was not handed on, the retry is an ordinary attempt. If this acquisition has ended
+     * meanwhile, whatever the hand-off may have granted is given back.
+     */
+    private void handOffReplied(
+            LockStore.Successor carried,
+            long sentAt,
+            long ttlNanos,
+            LockStore.@Nullable Acquired reply,
+            @Nullable Throwable error) {
+        if (error == null) {
+            onReply(carried.token(), sentAt, ttlNanos, reply, null);
+            return;
+        }
+        synchronized (this) {
+            inFlight = false;
+        }
+        log.debug(
+                "lock '{}': the release that handed it here got no reply; looking again with the same token: {}",
+                keys.name(),
+                Failures.rootMessage(error));
+        if (!attempt(carried.token())) {
+            giveBackUnused(carried.token());
+        }
+    }
+
+    /** An attempt carried by a release (a record of its own, like {@link GateAndWatchdog}). */
+    private record CarriedAttempt(Acquisition waiter, LockStore.Successor successor, long sentAt, long ttlNanos)
+            implements HandOff {
+        @Override
+        public void replied(LockStore.@Nullable Acquired acquired, @Nullable Throwable error) {
+            waiter.handOffReplied(successor, sentAt, ttlNanos, acquired, error);
+        }
     }
 
     private void onReply(

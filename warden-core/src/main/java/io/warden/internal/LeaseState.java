@@ -158,6 +158,14 @@ final class LeaseState {
     }
 
     /** The owner-checked release of this lease: the lock's, or the one it was given. */
+    /**
+     * Released by the lock's own release (not a permit's), on a store that can hand the lock to the
+     * next local waiter in the same call: asked at release, not kept per lease.
+     */
+    private boolean mayHandOff() {
+        return surroundings.releaser() == null && wiring.store().handsOff(keys);
+    }
+
     private CompletableFuture<LockStore.Released> sendRelease(long keepMillis) {
         Releaser releaser = surroundings.releaser();
         return releaser != null
@@ -316,16 +324,35 @@ final class LeaseState {
             return withoutSending;
         }
         long keepMillis = keep <= 0 ? 0 : LeaseSpec.toMillisCeil(keep);
-        return sendRelease(keepMillis)
-                .handle((outcome, error) -> {
+        HandOff next = keepMillis == 0 && mayHandOff() ? surroundings.handOff(this) : null;
+        CompletableFuture<@Nullable WardenException> replied = next != null
+                ? releaseTo(next)
+                : sendRelease(keepMillis).handle((outcome, error) -> {
                     if (error != null) {
                         return releaseUnknown(error);
                     }
                     return releaseReplied(outcome);
-                })
-                .thenCompose(failure -> failure == null
-                        ? CompletableFuture.completedFuture(null)
-                        : CompletableFuture.failedFuture(failure));
+                });
+        return replied.thenCompose(failure ->
+                failure == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure));
+    }
+
+    /**
+     * The release that also acquires for the next local waiter ({@link LockStore#releaseTo}). This
+     * lease takes its part of the reply as a plain release's; the waiter takes its own as its
+     * attempt's reply. No reply: this lease's release is unknown, as always, and the waiter looks
+     * again with the same token.
+     */
+    private CompletableFuture<@Nullable WardenException> releaseTo(HandOff next) {
+        return wiring.store().releaseTo(keys, token(), next.successor()).handle((reply, error) -> {
+            WardenException failure;
+            try {
+                failure = error != null ? releaseUnknown(error) : releaseReplied(reply.released());
+            } finally {
+                next.replied(reply == null ? null : reply.acquired(), error);
+            }
+            return failure;
+        });
     }
 
     private @Nullable WardenException releaseReplied(LockStore.Released outcome) {
@@ -557,6 +584,14 @@ final class LeaseState {
          * release also frees its units), or null for the lock's own: asked here, not kept per lease.
          */
         default @Nullable Releaser releaser() {
+            return null;
+        }
+
+        /**
+         * The lease's last hold is being released (without a minimum hold): the next local
+         * waiter's acquire to send with it, or null (the lock's gate decides).
+         */
+        default @Nullable HandOff handOff(LeaseState lease) {
             return null;
         }
     }

@@ -4,6 +4,7 @@ import io.warden.WardenException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -42,7 +43,23 @@ final class LockEntry implements LeaseState.Surroundings {
         void wake();
 
         void fail(WardenException failure);
+
+        /**
+         * The gate made this waiter the contender by a hand-off: its acquire goes with the holder's
+         * release ({@link LockStore#releaseTo}). Returns the attempt, marked in flight, or null if
+         * the waiter has ended (its withdrawal passes the gate on) or contends on its own (it stays
+         * the contender, and the release goes alone, announced).
+         */
+        @Nullable
+        HandOff handOff();
     }
+
+    /**
+     * Consecutive hand-offs after which a release frees the lock instead (announced), so that
+     * other processes, which no hand-off wakes, get their chance: the next local waiter then
+     * contends like anyone else.
+     */
+    static final int MAX_CONSECUTIVE_HAND_OFFS = 8;
 
     /** What {@link #enter} did with an waiter. */
     enum Entered {
@@ -68,6 +85,8 @@ final class LockEntry implements LeaseState.Surroundings {
 
     private ReleaseSubscriptions.@Nullable Subscription subscription;
     private boolean retired;
+    /** Hand-offs since the lock was last freed by a release here; see {@link #MAX_CONSECUTIVE_HAND_OFFS}. */
+    private int handOffs;
 
     /** {@code retire} takes the entry out of its table once it is idle. */
     LockEntry(ReleaseSubscriptions subscriptions, Watchdog watchdog, LockKeys keys, Consumer<LockEntry> retire) {
@@ -204,6 +223,44 @@ final class LockEntry implements LeaseState.Surroundings {
         holderEnded(lease);
     }
 
+    /**
+     * The holder's last hold is being released: if a local waiter is queued, and fewer than {@link
+     * #MAX_CONSECUTIVE_HAND_OFFS} hand-offs came before, that waiter becomes the contender at once
+     * and its acquire is returned, to be sent with the release. The lease then no longer holds the
+     * gate: its end passes nothing on. Null when the release goes alone (the gate is then passed on
+     * when the lease ends, as always).
+     */
+    @Override
+    public @Nullable HandOff handOff(LeaseState lease) {
+        Waiter next;
+        synchronized (this) {
+            if (holder != lease || noQueue()) {
+                return null;
+            }
+            if (handOffs >= MAX_CONSECUTIVE_HAND_OFFS) {
+                handOffs = 0;
+                return null;
+            }
+            next = Objects.requireNonNull(queue).pollFirst();
+            if (queue.isEmpty()) {
+                queue = null;
+            }
+            holder = null;
+            contender = next;
+            handOffs++;
+        }
+        HandOff attempt = next.handOff();
+        if (attempt == null && next.isDone()) {
+            // Ended meanwhile: its withdrawal passes the gate on (it is the contender now).
+            withdraw(next);
+        }
+        // Null and not done: it is contending on its own and stays the contender (or it is ending,
+        // and its own withdrawal, which finds it the contender, passes the gate on). Dropping a live
+        // waiter here would leave an acquisition that no release, grant or gate reaches again (its
+        // grants refused at promotion) until its wait ends.
+        return attempt;
+    }
+
     /** The holder's lease ended (released, lost, expired): the next local waiter contends at once. */
     private void holderEnded(LeaseState lease) {
         Waiter next;
@@ -212,6 +269,7 @@ final class LockEntry implements LeaseState.Surroundings {
                 return;
             }
             holder = null;
+            handOffs = 0;
             next = passGate();
         }
         if (next != null) {

@@ -69,6 +69,31 @@ interface LockStore extends AutoCloseable {
      */
     CompletableFuture<Released> release(LockKeys keys, String token, long keepMillis, boolean announce);
 
+    /**
+     * Whether {@link #releaseTo} serves {@code keys}: a plain lock (not fair, not read-write) on a
+     * store that runs it as one step. Callers that get false release and acquire separately.
+     */
+    default boolean handsOff(LockKeys keys) {
+        return false;
+    }
+
+    /**
+     * Releases {@code token}'s lease, owner-checked, and acquires for {@code next} in the same
+     * atomic step: a local hand-off in one round trip instead of two. If {@code token} held the lock,
+     * it passes straight to {@code next} (a new fencing token minted, its TTL set) and no release is
+     * announced: the lock never became free. If the key already holds {@code next.token()} (the
+     * command resent after its first run), that grant is answered again. Otherwise the release part
+     * reports why it released nothing, and {@code next} is treated exactly as {@link #acquire} treats
+     * a waiting caller (free: granted; held: {@link Held} with the holder). If the fencing counter
+     * holds foreign data, the lease is released as {@link #release} does (announced) and the
+     * acquire part is {@link Foreign}. Never keeps the key (no lockAtLeastFor); only for keys
+     * {@link #handsOff} accepts. A failed future means both outcomes are unknown.
+     */
+    default CompletableFuture<HandedOff> releaseTo(LockKeys keys, String token, Successor next) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("hand-off is not supported on " + address()));
+    }
+
     /** A lock's state for operators; changes nothing. */
     CompletableFuture<Inspection> inspect(LockKeys keys);
 
@@ -190,6 +215,15 @@ interface LockStore extends AutoCloseable {
      */
     record Ticket(String id, long ttlMillis) {}
 
+    /**
+     * The next local waiter's acquire, carried by its predecessor's {@link #releaseTo}.
+     *
+     * @param token the waiter's owner token for this attempt
+     * @param ttlMillis the lease asked for
+     * @param stamp the waiter's holder record and minting mode
+     */
+    record Successor(String token, long ttlMillis, Stamp stamp) {}
+
     /** One lease's part of a renewal batch. */
     record Renewal(String lockKey, String token, long ttlMillis) {}
 
@@ -224,6 +258,12 @@ interface LockStore extends AutoCloseable {
 
     /** {@code key} holds data Warden did not write, of Redis type {@code type}: nothing was changed. */
     record Foreign(String key, String type) implements Acquired, PermitAcquired {}
+
+    /**
+     * The outcome of {@link #releaseTo}: the releaser's part, as {@link #release} reports it, and
+     * the successor's, as {@link #acquire} reports it.
+     */
+    record HandedOff(Released released, Acquired acquired) {}
 
     /** The outcome of a renewal for one key; only {@link #OWNED} touched the key. */
     enum Ownership {

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 enum LuaScript {
     ACQUIRE("acquire.lua", true),
     RELEASE("release.lua", true),
+    RELEASE_TO("release_to.lua", true),
     EXTEND("extend.lua", true),
     INSPECT("inspect.lua", false),
     FORCE_RELEASE("force_release.lua", true),

@@ -208,6 +208,42 @@ final class ScriptStore implements LockStore {
                         : released(code));
     }
 
+    @Override
+    public boolean handsOff(LockKeys keys) {
+        return keys.shared() == null && !keys.fair();
+    }
+
+    @Override
+    public CompletableFuture<HandedOff> releaseTo(LockKeys keys, String token, Successor next) {
+        if (!handsOff(keys)) {
+            return LockStore.super.releaseTo(keys, token, next);
+        }
+        long disconnectsBefore = backend.disconnects();
+        Stamp stamp = next.stamp();
+        return backend.<List<Object>>eval(
+                        LuaScript.RELEASE_TO,
+                        ScriptOutputType.MULTI,
+                        new String[] {keys.lockKey(), keys.fenceKey()},
+                        token,
+                        keys.channel(),
+                        wakeMode(),
+                        next.token(),
+                        Long.toString(next.ttlMillis()),
+                        stamp.host(),
+                        Long.toString(stamp.pid()),
+                        minting(stamp.minting()),
+                        Long.toString(stamp.sinceMillis()))
+                .thenApply(reply -> {
+                    long code = (Long) reply.get(0);
+                    Released released = (code == 0 || code == -1) && backend.disconnects() != disconnectsBefore
+                            // Resent after a reconnect, as release(): its first run is the likeliest
+                            // to have handed the lock on.
+                            ? Released.RELEASED
+                            : released(code);
+                    return new HandedOff(released, acquired(reply.subList(1, reply.size())));
+                });
+    }
+
     private CompletableFuture<Long> releaseScript(LockKeys keys, String token, long keepMillis, String mode) {
         LockKeys.Shared shared = keys.shared();
         String keep = Long.toString(keepMillis);

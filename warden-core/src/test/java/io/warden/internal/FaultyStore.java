@@ -158,6 +158,27 @@ public final class FaultyStore implements LockStore {
     }
 
     @Override
+    public boolean handsOff(LockKeys keys) {
+        return inner.handsOff(keys);
+    }
+
+    @Override
+    public CompletableFuture<HandedOff> releaseTo(LockKeys keys, String token, Successor next) {
+        String what = "releaseTo " + keys.name() + " " + brief(token) + " -> " + brief(next.token());
+        Supplier<CompletableFuture<HandedOff>> run =
+                () -> inner.releaseTo(keys, token, next).thenApply(outcome -> {
+                    serverReleases.accept(token, outcome.released());
+                    return outcome;
+                });
+        // As for release: a replay's GONE or OTHER_OWNER means its first run handed the lock on.
+        Supplier<CompletableFuture<HandedOff>> replay = () -> run.get()
+                .thenApply(outcome -> outcome.released() == Released.GONE || outcome.released() == Released.OTHER_OWNER
+                        ? new HandedOff(Released.RELEASED, outcome.acquired())
+                        : outcome);
+        return call(what, run, replay);
+    }
+
+    @Override
     public CompletableFuture<Inspection> inspect(LockKeys keys) {
         return call("inspect " + keys.name(), () -> inner.inspect(keys));
     }

@@ -45,6 +45,16 @@ abstract class ForwardingStore implements LockStore {
     }
 
     @Override
+    public boolean handsOff(LockKeys keys) {
+        return inner.handsOff(keys);
+    }
+
+    @Override
+    public CompletableFuture<HandedOff> releaseTo(LockKeys keys, String token, Successor next) {
+        return inner.releaseTo(keys, token, next);
+    }
+
+    @Override
     public CompletableFuture<Inspection> inspect(LockKeys keys) {
         return inner.inspect(keys);
     }

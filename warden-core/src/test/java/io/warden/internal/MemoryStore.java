@@ -307,6 +307,45 @@ public final class MemoryStore implements LockStore {
     }
 
     @Override
+    public boolean handsOff(LockKeys keys) {
+        return keys.shared() == null && !keys.fair();
+    }
+
+    /** release_to.lua, step for step. */
+    @Override
+    public CompletableFuture<HandedOff> releaseTo(LockKeys keys, String token, Successor next) {
+        if (!handsOff(keys)) {
+            return LockStore.super.releaseTo(keys, token, next);
+        }
+        return run(() -> {
+            String lockKey = keys.lockKey();
+            String owner = owner(lockKey);
+            if (owner == NOT_A_LOCK) {
+                return new HandedOff(Released.FOREIGN, new Foreign(lockKey, redis.get(lockKey).type));
+            }
+            if (owner != null && owner.equals(next.token())) {
+                redis.pexpire(lockKey, next.ttlMillis());
+                long fence = HolderParsing.number(redis.get(lockKey).fields.getOrDefault("fence", ""));
+                return new HandedOff(Released.RELEASED, new Granted(fence));
+            }
+            if (owner != null && owner.equals(token)) {
+                Acquired granted = grant(keys, next.token(), next.ttlMillis(), next.stamp());
+                if (granted instanceof Foreign) {
+                    // The counter cannot mint: released as release.lua does, and announced.
+                    redis.delete(lockKey);
+                    redis.publish(keys.channel());
+                }
+                return new HandedOff(Released.RELEASED, granted);
+            }
+            if (owner != null) {
+                MemoryRedis.Entry lock = redis.get(lockKey);
+                return new HandedOff(Released.OTHER_OWNER, new Held(redis.pttl(lockKey), holder(lock)));
+            }
+            return new HandedOff(Released.GONE, grant(keys, next.token(), next.ttlMillis(), next.stamp()));
+        });
+    }
+
+    @Override
     public CompletableFuture<Inspection> inspect(LockKeys keys) {
         return run(() -> inspection(keys));
     }
@@ -654,6 +693,11 @@ public final class MemoryStore implements LockStore {
     /** Writes a key Warden did not write: {@code "hash"} is a hash without an owner, {@code "string"} not an integer. */
     public void putForeign(String key, String type) {
         redis.put(key, type, "foreign");
+    }
+
+    /** PUBLISH on {@code channel}, as another process's release (or a late message) would. */
+    public void publish(String channel) {
+        redis.publish(channel);
     }
 
     /** Sets a string key (a fencing counter, say), without TTL. */

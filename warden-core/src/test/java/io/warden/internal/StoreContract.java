@@ -345,6 +345,121 @@ abstract class StoreContract {
                 .isEqualTo(new Granted(0));
     }
 
+    // ---- hand-off: release_to.lua -----------------------------------------------------------------
+
+    private static LockStore.Successor next(String token, Stamp stamp) {
+        return new LockStore.Successor(token, 30_000, stamp);
+    }
+
+    @Test
+    void aHandOffPassesTheLockStraightToTheNextTokenWithANewFenceAndWakesNobody() {
+        subscribe(job.channel(), other.channel());
+        assertThat(store.handsOff(job)).isTrue();
+        get(store.acquire(job, "t1", 60_000, A));
+        assertThat(get(store.releaseTo(job, "t1", next("t2", B))))
+                .isEqualTo(new LockStore.HandedOff(Released.RELEASED, new Granted(2)));
+        Inspection now = get(store.inspect(job));
+        assertThat(now.holder()).isEqualTo(new HolderInfo("host-b", 42, Instant.ofEpochMilli(SINCE + 1), 2));
+        assertThat(pttl(job.lockKey())).as("the successor's TTL").isBetween(25_000L, 30_000L);
+        assertThat(get(store.renew(List.of(new Renewal(job.lockKey(), "t2", 30_000)))))
+                .containsExactly(Ownership.OWNED);
+        assertThat(get(store.release(job, "t1", 0, true)))
+                .as("the releaser's token is gone")
+                .isEqualTo(Released.OTHER_OWNER);
+        assertNothingPublishedOn(job.channel());
+    }
+
+    @Test
+    void aResentHandOffAnswersTheSameGrantAndMintsNothing() {
+        get(store.acquire(job, "t1", 60_000, A));
+        get(store.releaseTo(job, "t1", next("t2", B)));
+        elapse(Duration.ofMillis(2));
+        assertThat(get(store.releaseTo(job, "t1", next("t2", B))))
+                .isEqualTo(new LockStore.HandedOff(Released.RELEASED, new Granted(2)));
+        assertThat(get(store.acquire(job, "t2", 30_000, B)))
+                .as("the waiter's own retry")
+                .isEqualTo(new Granted(2));
+        assertThat(get(store.inspect(job)).lastIssued()).hasValue(2);
+    }
+
+    @Test
+    void aHandOffFromAnExpiredLeaseActsAsAnAcquire() {
+        get(store.acquire(job, "t1", 40, A));
+        elapse(Duration.ofMillis(80));
+        assertThat(get(store.releaseTo(job, "t1", next("t2", B))))
+                .isEqualTo(new LockStore.HandedOff(Released.GONE, new Granted(2)));
+        assertThat(get(store.inspect(job)).holder().host()).isEqualTo("host-b");
+    }
+
+    @Test
+    void aHandOffFromALeaseAnotherOwnerTookTouchesNothingAndReportsTheHolder() {
+        subscribe(job.channel(), other.channel());
+        get(store.acquire(job, "theirs", 40_000, A));
+        LockStore.HandedOff outcome = get(store.releaseTo(job, "mine", next("t2", B)));
+        assertThat(outcome.released()).isEqualTo(Released.OTHER_OWNER);
+        assertThat(outcome.acquired()).isInstanceOfSatisfying(Held.class, held -> {
+            assertThat(held.pttlMillis()).isBetween(30_000L, 40_000L);
+            assertThat(held.holder()).isEqualTo(new HolderInfo("host-a", 41, Instant.ofEpochMilli(SINCE), 1));
+        });
+        assertThat(get(store.inspect(job)).lastIssued()).as("nothing minted").hasValue(1);
+        assertNothingPublishedOn(job.channel());
+    }
+
+    @Test
+    void aGrantHandedToAWaiterThatWithdrewIsGivenBackAndAnnounced() {
+        subscribe(job.channel());
+        get(store.acquire(job, "t1", 60_000, A));
+        get(store.releaseTo(job, "t1", next("t2", B)));
+        assertThat(get(store.release(job, "t2", 0, true))).isEqualTo(Released.RELEASED);
+        assertThat(exists(job.lockKey())).isFalse();
+        awaitMessages(1);
+        assertThat(messages).containsExactly(job.channel());
+        assertThat(get(store.acquire(job, "t3", 30_000, A))).isEqualTo(new Granted(3));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"string", "list", "hash"})
+    void aHandOffOnForeignDataReportsItAndChangesNothing(String kind) {
+        putForeign(job.lockKey(), kind);
+        assertThat(get(store.releaseTo(job, "t1", next("t2", B))))
+                .isEqualTo(new LockStore.HandedOff(Released.FOREIGN, new Foreign(job.lockKey(), kind)));
+        assertThat(type(job.lockKey())).isEqualTo(kind);
+        assertThat(exists(job.fenceKey())).isFalse();
+    }
+
+    @Test
+    void aHandOffWhoseCounterIsForeignReleasesAndAnnouncesInstead() {
+        subscribe(job.channel());
+        get(store.acquire(job, "t1", 60_000, A));
+        putForeign(job.fenceKey(), "list");
+        assertThat(get(store.releaseTo(job, "t1", next("t2", B))))
+                .isEqualTo(new LockStore.HandedOff(Released.RELEASED, new Foreign(job.fenceKey(), "list")));
+        assertThat(exists(job.lockKey())).isFalse();
+        awaitMessages(1);
+        assertThat(messages).containsExactly(job.channel());
+    }
+
+    @Test
+    void fencingTokensStrictlyIncreaseAcrossHandOffs() {
+        List<Long> tokens = new ArrayList<>();
+        tokens.add(fence(store.acquire(job, "t0", 30_000, CLOCKED)));
+        for (int i = 1; i <= 20; i++) {
+            LockStore.HandedOff outcome =
+                    get(store.releaseTo(job, "t" + (i - 1), next("t" + i, i % 2 == 0 ? CLOCKED : A)));
+            assertThat(outcome.released()).isEqualTo(Released.RELEASED);
+            tokens.add(((Granted) outcome.acquired()).fence());
+        }
+        assertThat(tokens).isSorted().doesNotHaveDuplicates();
+        assertThat(get(store.inspect(job)).lastIssued()).hasValue(tokens.get(tokens.size() - 1));
+    }
+
+    @Test
+    void fairAndReadWriteLocksAreNotHandedOff() {
+        assertThat(store.handsOff(SPACE.fairKeys("fair", "w"))).isFalse();
+        assertThat(store.handsOff(SPACE.readWriteKeys("rw", LockKeys.Role.WRITE)))
+                .isFalse();
+    }
+
     @Test
     void anExpiredKeyIsGone() {
         get(store.acquire(job, "t1", 40, A));
