@@ -94,7 +94,7 @@ class HandOffFakeTimeTest {
      */
     @Test
     void aReleaseMessageReadWhileTheGateHandsTheLockOnDoesNotStrandTheWaiter() throws Exception {
-        HoldsAcquireReplies store = new HoldsAcquireReplies(w.redis.connect());
+        HeldBackAcquires store = new HeldBackAcquires(w.redis.connect());
         Node node = w.node(store, UnaryOperator.identity());
         Node remote = w.node();
         LockKeys keys = node.engine().keySpace().keys("job");
@@ -111,7 +111,7 @@ class HandOffFakeTimeTest {
 
         CompletableFuture<CompletableFuture<Void>> release = new CompletableFuture<>();
         Thread releaser = new Thread(() -> release.complete(holder.releaseAsync(0)), "releaser");
-        int sentBefore = store.sent;
+        int sentBefore = store.sent();
         synchronized (waiter) {
             releaser.start();
             long giveUp = System.nanoTime() + 10_000 * MS;
@@ -126,7 +126,7 @@ class HandOffFakeTimeTest {
             w.scheduler.runReady();
         }
         releaser.join(10_000);
-        assertThat(store.sent - sentBefore)
+        assertThat(store.sent() - sentBefore)
                 .as("the message did not make the waiter talk to Redis before the gate told it")
                 .isZero();
         assertThat(release.join()).isCompletedWithValue(null);
@@ -201,7 +201,7 @@ class HandOffFakeTimeTest {
     }
 
     /** Delivers the held replies and moves the clock 10 ms, {@code rounds} times. */
-    private void settle(HoldsAcquireReplies store, int rounds) {
+    private void settle(HeldBackAcquires store, int rounds) {
         for (int i = 0; i < rounds; i++) {
             store.deliver();
             w.scheduler.runFor(10 * MS);
@@ -256,42 +256,6 @@ class HandOffFakeTimeTest {
         @Override
         public @Nullable HandOff handOff() {
             return null;
-        }
-    }
-
-    /** Runs each acquire at the server at once and holds its reply back until the test delivers it. */
-    private static final class HoldsAcquireReplies extends ForwardingStore {
-        private final List<Runnable> pending = new ArrayList<>();
-        /** Acquires sent so far. */
-        int sent;
-
-        HoldsAcquireReplies(LockStore inner) {
-            super(inner);
-        }
-
-        @Override
-        public synchronized CompletableFuture<Acquired> acquire(
-                LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits) {
-            sent++;
-            CompletableFuture<Acquired> ran = inner.acquire(keys, token, ttlMillis, stamp, waits);
-            CompletableFuture<Acquired> reply = new CompletableFuture<>();
-            pending.add(() -> ran.whenComplete((value, error) -> {
-                if (error != null) {
-                    reply.completeExceptionally(error);
-                } else {
-                    reply.complete(value);
-                }
-            }));
-            return reply;
-        }
-
-        void deliver() {
-            List<Runnable> now;
-            synchronized (this) {
-                now = List.copyOf(pending);
-                pending.clear();
-            }
-            now.forEach(Runnable::run);
         }
     }
 

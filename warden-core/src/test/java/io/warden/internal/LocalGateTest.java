@@ -6,7 +6,6 @@ import io.warden.LeaseOptions;
 import io.warden.internal.FakeTimeWardens.Node;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -55,35 +54,5 @@ class LocalGateTest {
                 engine.acquire(keys, new Object(), false, LeaseSpec.of(LeaseOptions.defaults(), engine.settings()), 0);
         w.scheduler.runFor(1_000_000L);
         return acquisition.result.join();
-    }
-
-    /** Holds acquire replies back until the test delivers them, in order. */
-    private static final class HeldBackAcquires extends ForwardingStore {
-        private final List<Runnable> pending = new ArrayList<>();
-
-        HeldBackAcquires(LockStore inner) {
-            super(inner);
-        }
-
-        @Override
-        public CompletableFuture<Acquired> acquire(
-                LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits) {
-            CompletableFuture<Acquired> ran = inner.acquire(keys, token, ttlMillis, stamp, waits);
-            CompletableFuture<Acquired> reply = new CompletableFuture<>();
-            pending.add(() -> ran.whenComplete((value, error) -> {
-                if (error != null) {
-                    reply.completeExceptionally(error);
-                } else {
-                    reply.complete(value);
-                }
-            }));
-            return reply;
-        }
-
-        void deliver() {
-            List<Runnable> now = List.copyOf(pending);
-            pending.clear();
-            now.forEach(Runnable::run);
-        }
     }
 }
