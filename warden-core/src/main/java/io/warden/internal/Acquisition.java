@@ -354,7 +354,10 @@ final class Acquisition implements LockEntry.Waiter {
     private void onReply(
             String token, long sentAt, long ttlNanos, LockStore.@Nullable Acquired reply, @Nullable Throwable error) {
         synchronized (this) {
-            inFlight = false;
+            // A grant stays in flight until the gate has promoted it (granted()): a release message
+            // read meanwhile must not send another attempt, which this very grant would refuse,
+            // marking our own key as waited for and so costing our next release its hand-off.
+            inFlight = error == null && reply instanceof LockStore.Granted;
             if (error == null) {
                 lastOutage = null; // Redis answered: a timeout from now on is a plain timeout
             }
@@ -382,6 +385,10 @@ final class Acquisition implements LockEntry.Waiter {
         }
         if (reply instanceof LockStore.Granted granted) {
             granted(token, sentAt, ttlNanos, granted.fence());
+        } else if (reply instanceof LockStore.Freed) {
+            // The release that carried this attempt freed the lock for everyone instead, because a
+            // caller elsewhere waits for it: try again at once, as the others do on its message.
+            attempt();
         } else if (reply instanceof LockStore.Queued queued) {
             // Only the head waits for the holder's TTL; the others are woken by the release that
             // makes them the head, or by their ticket refresh.
@@ -398,7 +405,11 @@ final class Acquisition implements LockEntry.Waiter {
         LeaseState lease = new LeaseState(wiring, keys, surroundings(), owner, token, fence, sentAt, ttlNanos, spec);
         long now = wiring.ticker().nanos();
         if (lease.usableAt(now)) {
-            acquired(lease);
+            try {
+                acquired(lease);
+            } finally {
+                settled();
+            }
             return;
         }
         // The grant came too late to be used: its validity (counted from the send) has ended.
@@ -408,10 +419,29 @@ final class Acquisition implements LockEntry.Waiter {
                 TimeUnit.NANOSECONDS.toMillis(now - sentAt),
                 TimeUnit.NANOSECONDS.toMillis(ttlNanos));
         giveBackUnused(token);
+        synchronized (this) {
+            inFlight = false;
+        }
         long remaining = remainingWait();
         if (waitNanos == 0 || remaining <= 0) {
             fail(new LockTimeoutException(keys.name(), wiring.address(), Duration.ofNanos(waitNanos), null));
         } else {
+            attempt();
+        }
+    }
+
+    /**
+     * A grant has been promoted to the lease, or refused by the gate: the attempt is no longer in
+     * flight. A wake that came meanwhile is acted on if this acquisition is still live (a refused
+     * promotion whose acquisition the gate has not ended), else it has nothing left to do.
+     */
+    private void settled() {
+        boolean retry;
+        synchronized (this) {
+            inFlight = false;
+            retry = wakeRequested && !result.isDone();
+        }
+        if (retry) {
             attempt();
         }
     }

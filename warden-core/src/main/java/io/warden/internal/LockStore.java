@@ -32,7 +32,9 @@ interface LockStore extends AutoCloseable {
      * fencing token returned.
      *
      * @param waits whether the caller will wait if the lock is held: only then is the holder's
-     *     remaining TTL read ({@link Held#pttlMillis()} is {@link Held#TTL_NOT_READ} otherwise)
+     *     remaining TTL read ({@link Held#pttlMillis()} is {@link Held#TTL_NOT_READ} otherwise), and
+     *     the holder's key marked as waited for, so that its release is not handed on to a waiter of
+     *     the holder's own process ({@link #releaseTo})
      */
     CompletableFuture<Acquired> acquire(LockKeys keys, String token, long ttlMillis, Stamp stamp, boolean waits);
 
@@ -84,7 +86,10 @@ interface LockStore extends AutoCloseable {
      * announced: the lock never became free. If the key already holds {@code next.token()} (the
      * command resent after its first run), that grant is answered again. Otherwise the release part
      * reports why it released nothing, and {@code next} is treated exactly as {@link #acquire} treats
-     * a waiting caller (free: granted; held: {@link Held} with the holder). If the fencing counter
+     * a waiting caller (free: granted; held: {@link Held} with the holder). If a waiting caller was
+     * refused while {@code token} held the lock ({@link #acquire} with {@code waits} marks the
+     * holder's key), the lease is released as {@link #release} does (announced) and the acquire part
+     * is {@link Freed}: no hand-off past a waiter elsewhere. If the fencing counter
      * holds foreign data, the lease is released as {@link #release} does (announced) and the
      * acquire part is {@link Foreign}. Never keeps the key (no lockAtLeastFor); only for keys
      * {@link #handsOff} accepts. A failed future means both outcomes are unknown.
@@ -255,6 +260,14 @@ interface LockStore extends AutoCloseable {
      * @param holder who holds it, if held and recorded
      */
     record Queued(long ahead, long pttlMillis, @Nullable HolderInfo holder) implements Acquired {}
+
+    /**
+     * {@link #releaseTo} only: the successor was not granted, because a caller elsewhere was refused
+     * while waiting during the released lease. The lock was freed and announced instead, as {@link
+     * #release} does, so that the local waiter and the others try again on equal terms: a process
+     * whose threads pass the lock among themselves does not keep it from other processes.
+     */
+    record Freed() implements Acquired {}
 
     /** {@code key} holds data Warden did not write, of Redis type {@code type}: nothing was changed. */
     record Foreign(String key, String type) implements Acquired, PermitAcquired {}

@@ -162,6 +162,9 @@ final class ScriptStore implements LockStore {
         if (code == -2) {
             return new Foreign(HolderParsing.text(reply, 1), HolderParsing.text(reply, 2));
         }
+        if (code == 2) {
+            return new Freed(); // release_to.lua only
+        }
         return new Held((Long) reply.get(1), HolderParsing.holder(reply, 2));
     }
 

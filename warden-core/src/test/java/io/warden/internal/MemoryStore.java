@@ -77,6 +77,9 @@ public final class MemoryStore implements LockStore {
                     redis.pexpire(lockKey, ttlMillis);
                     return new Granted(HolderParsing.number(lock.fields.getOrDefault("fence", "")));
                 }
+                if (waits) {
+                    lock.fields.putIfAbsent("waiting", "1"); // no hand-off past this caller
+                }
                 return new Held(waits ? redis.pttl(lockKey) : Held.TTL_NOT_READ, holder(lock));
             }
             return grant(keys, token, ttlMillis, stamp);
@@ -329,6 +332,12 @@ public final class MemoryStore implements LockStore {
                 return new HandedOff(Released.RELEASED, new Granted(fence));
             }
             if (owner != null && owner.equals(token)) {
+                if (redis.get(lockKey).fields.containsKey("waiting")) {
+                    // A caller elsewhere waits: freed and announced for everyone, not handed on.
+                    redis.delete(lockKey);
+                    redis.publish(keys.channel());
+                    return new HandedOff(Released.RELEASED, new Freed());
+                }
                 Acquired granted = grant(keys, next.token(), next.ttlMillis(), next.stamp());
                 if (granted instanceof Foreign) {
                     // The counter cannot mint: released as release.lua does, and announced.

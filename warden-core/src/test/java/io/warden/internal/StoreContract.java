@@ -440,6 +440,53 @@ abstract class StoreContract {
     }
 
     @Test
+    void aCallerRefusedWhileWaitingStopsTheHoldersHandOffAndTheLockIsFreedForEveryone() {
+        subscribe(job.channel());
+        get(store.acquire(job, "t1", 60_000, A));
+        assertThat(get(store.acquire(job, "elsewhere", 30_000, B, true))).isInstanceOf(Held.class);
+        assertThat(get(store.acquire(job, "elsewhere-again", 30_000, B, true)))
+                .as("refused again: the mark is set once")
+                .isInstanceOf(Held.class);
+        assertThat(get(store.inspect(job)).holder())
+                .as("the mark changes nothing an operator sees")
+                .isEqualTo(new HolderInfo("host-a", 41, Instant.ofEpochMilli(SINCE), 1));
+        assertThat(get(store.renew(List.of(new Renewal(job.lockKey(), "t1", 60_000)))))
+                .containsExactly(Ownership.OWNED);
+        assertThat(get(store.releaseTo(job, "t1", next("t2", B))))
+                .isEqualTo(new LockStore.HandedOff(Released.RELEASED, new LockStore.Freed()));
+        assertThat(exists(job.lockKey())).isFalse();
+        awaitMessages(1);
+        assertThat(messages).containsExactly(job.channel());
+        assertThat(get(store.inspect(job)).lastIssued()).as("nothing minted").hasValue(1);
+        assertThat(get(store.acquire(job, "elsewhere-3", 30_000, B))).isEqualTo(new Granted(2));
+    }
+
+    @Test
+    void aCallerThatWillNotWaitLeavesTheHandOffAlone() {
+        subscribe(job.channel(), other.channel());
+        get(store.acquire(job, "t1", 60_000, A));
+        assertThat(get(store.acquire(job, "skipper", 30_000, B, false))).isInstanceOf(Held.class);
+        assertThat(get(store.releaseTo(job, "t1", next("t2", B))))
+                .isEqualTo(new LockStore.HandedOff(Released.RELEASED, new Granted(2)));
+        assertNothingPublishedOn(job.channel());
+    }
+
+    @Test
+    void theMarkEndsWithTheLeaseItWasSetOn() {
+        get(store.acquire(job, "t1", 60_000, A));
+        get(store.acquire(job, "elsewhere", 30_000, B, true));
+        assertThat(get(store.release(job, "t1", 0, true))).isEqualTo(Released.RELEASED);
+        get(store.acquire(job, "t2", 60_000, A));
+        assertThat(get(store.releaseTo(job, "t2", next("t3", A))))
+                .as("the next lease hands off again")
+                .isEqualTo(new LockStore.HandedOff(Released.RELEASED, new Granted(3)));
+        assertThat(get(store.acquire(job, "elsewhere", 30_000, B, true))).isInstanceOf(Held.class);
+        assertThat(get(store.releaseTo(job, "t3", next("t4", A))).acquired())
+                .as("a lease that was handed on can be marked too")
+                .isEqualTo(new LockStore.Freed());
+    }
+
+    @Test
     void fencingTokensStrictlyIncreaseAcrossHandOffs() {
         List<Long> tokens = new ArrayList<>();
         tokens.add(fence(store.acquire(job, "t0", 30_000, CLOCKED)));

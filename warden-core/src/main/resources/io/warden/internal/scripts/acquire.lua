@@ -2,7 +2,8 @@
 -- holds this owner token is this acquisition's own grant (a resent or retried command), so its TTL
 -- is set again and its stored fencing token returned; nothing new is minted.
 --
--- KEYS[1]  lock key: a hash {owner, fence, host, pid, since}, always with a TTL
+-- KEYS[1]  lock key: a hash {owner, fence, host, pid, since}, always with a TTL, and a field
+--          waiting=1 once a caller that waits has been refused (see release_to.lua)
 -- KEYS[2]  fencing counter: a string integer without TTL, shared by all acquisitions of the lock;
 --          it holds the last token minted
 -- ARGV[1]  owner token (unguessable, unique per acquisition)
@@ -18,8 +19,10 @@
 --            'off'      no token: the counter is left alone and the fence is 0
 --          Both kinds store the token in the counter, so switching kinds never makes tokens go back.
 -- ARGV[6]  acquisition time, milliseconds since the epoch on the holder's clock (for display)
--- ARGV[7]  '1' if the caller will wait when the lock is held, and so wants its remaining TTL;
---          anything else (an attempt that gives up at once, such as a skipping task) saves the PTTL
+-- ARGV[7]  '1' if the caller will wait when the lock is held: it wants the remaining TTL, and
+--          the holder's key is marked waiting=1, so that the holder's release frees the lock for
+--          everyone instead of handing it to a waiter of its own process (release_to.lua); anything
+--          else (an attempt that gives up at once, such as a skipping task) reads and marks nothing
 --
 -- Reply:   {1, fence}                              acquired (now, or by an earlier run of this command)
 --          {0, pttl, host, pid, since, fence}      held by another owner; pttl is -1 if the key has
@@ -32,15 +35,15 @@
 -- Precision and replication of the tokens: see mint_fence.lua.
 --
 -- Cost: free lock 4 commands (TYPE, INCR, HSET, PEXPIRE), with 'clock' 1 or 2 more (TIME, and a
--- SET when the clock is ahead of the counter: nearly always); held lock 3 (TYPE, HMGET, PTTL), or 2
--- for a caller that will not wait.
+-- SET when the clock is ahead of the counter: nearly always); held lock 3 (TYPE, HMGET, PTTL), 4
+-- for the first waiting caller a holder refuses (HSET waiting), or 2 for a caller that will not wait.
 --@include mint_fence.lua
 local kind = redis.call('TYPE', KEYS[1]).ok
 if kind ~= 'none' then
   if kind ~= 'hash' then
     return {-2, KEYS[1], kind}
   end
-  local h = redis.call('HMGET', KEYS[1], 'owner', 'host', 'pid', 'since', 'fence')
+  local h = redis.call('HMGET', KEYS[1], 'owner', 'host', 'pid', 'since', 'fence', 'waiting')
   if not h[1] then
     return {-2, KEYS[1], 'hash'}
   end
@@ -48,7 +51,13 @@ if kind ~= 'none' then
     redis.call('PEXPIRE', KEYS[1], ARGV[2])
     return {1, tonumber(h[5]) or 0}
   end
-  local pttl = ARGV[7] == '1' and redis.call('PTTL', KEYS[1]) or -3
+  local pttl = -3
+  if ARGV[7] == '1' then
+    pttl = redis.call('PTTL', KEYS[1])
+    if not h[6] then
+      redis.call('HSET', KEYS[1], 'waiting', '1')
+    end
+  end
   return {0, pttl, h[2] or '', h[3] or '', h[4] or '', h[5] or ''}
 end
 
